@@ -1,0 +1,30 @@
+"""The exception tree. Foreign exceptions are translated once, at the boundary that meets them.
+
+GovReportError                 base of everything this package raises on purpose
+├── InputError                 an input file cannot be read as a report (its message is the
+│                              one-line reason stored and shown in `review`)
+├── StoreError                 the SQLite store is unusable (locked, corrupt, newer schema)
+└── LLMError                   an LLM call failed after its retry budget (transport or protocol)
+    └── TruncatedOutput        the model stopped at max_tokens: the answer is cut off
+"""
+from __future__ import annotations
+
+
+class GovReportError(Exception):
+    """Base class."""
+
+
+class InputError(GovReportError):
+    """An input file is empty, binary, not a report, or otherwise unreadable."""
+
+
+class StoreError(GovReportError):
+    """The store cannot be opened or written."""
+
+
+class LLMError(GovReportError):
+    """An LLM call failed for good (after retries)."""
+
+
+class TruncatedOutput(LLMError):
+    """The completion ended because it hit max_tokens."""

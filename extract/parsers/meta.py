@@ -1,0 +1,144 @@
+"""The year reported on, the publishing agency, and the template version.
+
+The year and agency come from the title first; scraped titles often drop the place name
+("人力资源和社会保障局 2023 年…"), so the agency is completed from the signature line at the
+end or from a mention of the same agency with its place elsewhere in the text.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from extract.parsers.labels import FORMAT_MARKERS
+from extract.record import READ, MetaField
+
+_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:一[、.]|\(一\)|概述|总体情况)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
+_TITLE_TAIL = re.compile(r"(?:政府信息公开|政务公开|信息公开)")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,}?(?:省|市|县|区|州|盟|旗)")
+_AGENCY_SUFFIX = r"(?:局|委员会|委|办公室|办|厅|部|院|政府|中心|署|会|所|站|队|处|馆)"
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{4,40}" + _AGENCY_SUFFIX + r"$")
+
+
+def title_text(text: str) -> tuple[str, int]:
+    """The title: the first non-empty lines before the first section heading, and its offset."""
+    parts, start, offset = [], None, 0
+    for line in text.split("\n"):
+        stripped = line.strip().lstrip("#").strip()
+        if stripped:
+            if _HEADING.match(line) or len(stripped) > 60 or len(parts) == 3:
+                break
+            if start is None:
+                start = offset + line.index(stripped[0])
+            parts.append(stripped)
+        offset += len(line) + 1
+    return "".join(parts), start or 0
+
+
+def find_year(text: str) -> MetaField:
+    title, offset = title_text(text)
+    match = _YEAR.search(title)
+    if match:
+        return MetaField(int(match.group(1)), READ, offset, offset + len(title))
+    match = _PERIOD.search(text)
+    if match:
+        return MetaField(int(match.group(1)), "narrative", match.start(), match.end())
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(text[:3000]))
+    if years:
+        return MetaField(years.most_common(1)[0][0], "guessed")
+    return MetaField(None, "missing")
+
+
+def find_agency(text: str) -> MetaField:
+    title, offset = title_text(text)
+    name = _agency_in_title(title)
+    if name and _has_place(name):
+        return MetaField(name, READ, offset, offset + len(title))
+    signature = _signature(text)
+    if signature and (not name or _abbreviates(name, signature) or signature.endswith(_core(name))):
+        return MetaField(signature[0], READ, signature[1], signature[1] + len(signature[0]))
+    if name:
+        placed = _place_from_mentions(text, name)
+        if placed:
+            return MetaField(placed, "narrative")
+        return MetaField(name, "title_without_place", offset, offset + len(title))
+    if signature:
+        return MetaField(signature[0], READ, signature[1], signature[1] + len(signature[0]))
+    return MetaField(None, "missing")
+
+
+def _agency_in_title(title: str) -> str:
+    compact = re.sub(r"\s+", "", title)
+    compact = re.sub(r"^关于", "", compact)
+    year = _YEAR.search(compact)
+    if year and year.start() > 0:
+        head = compact[:year.start()]
+    else:
+        head = compact[year.end():] if year else compact
+        head = re.sub(r"^度", "", head)
+    tail = _TITLE_TAIL.search(head)
+    if tail:
+        head = head[:tail.start()]
+    head = re.sub(r"(?:关于|年度|工作)$", "", head)
+    return head if re.search(_AGENCY_SUFFIX + "$", head) else ""
+
+
+def _has_place(name: str) -> bool:
+    return bool(_PLACE.match(name))
+
+
+def _core(name: str) -> str:
+    """The agency without its place: '县人社局' → '人社局'."""
+    return re.sub(r"^[\u4e00-\u9fff]*?(?:省|市|县|区|州|盟|旗)", "", name)
+
+
+def _abbreviates(name: str, signature: tuple[str, int]) -> bool:
+    """'县人社局' abbreviates '东乡县人力资源和社会保障局': its characters appear in order."""
+    core, full = _core(name), _core(signature[0])
+    it = iter(full)
+    return bool(core) and all(ch in it for ch in core) and core[-1] == full[-1]
+
+
+def _signature(text: str) -> Optional[tuple[str, int]]:
+    """A line at the end holding only an agency name with its place."""
+    lines = text.rstrip().split("\n")
+    offset = len("\n".join(lines))
+    for line in reversed(lines[-8:]):
+        offset -= len(line)
+        stripped = line.strip()
+        if _SIGNATURE.match(stripped) and _has_place(stripped):
+            return stripped, offset + line.index(stripped)
+        offset -= 1
+    return None
+
+
+_NOT_IN_PLACE = re.compile(r"年|通过|我|的|了|在|对|由|将|为|其中|以及|并|和|与|向|按")
+
+
+def _place_from_mentions(text: str, name: str) -> Optional[str]:
+    """'“济源示范区人社局”微博' + title '人力资源和社会保障局' → '济源示范区人力资源和社会保障局'."""
+    core = _core(name)
+    short = re.escape(core[0]) + r"[\u4e00-\u9fff]{0,3}?" + re.escape(core[-1])
+    pattern = re.compile(r"(?<![\u4e00-\u9fff])(" + _PLACE.pattern + r")(" + re.escape(core) + "|" + short + ")")
+    places: Counter[str] = Counter()
+    for match in pattern.finditer(text):
+        place, mention = match.group(1), match.group(2)
+        it = iter(core)
+        # Sentence words glued before a bare 市/县 ("全年通过市人社局") are not a place name.
+        if all(ch in it for ch in mention) and not _NOT_IN_PLACE.search(place):
+            places[place] += 1
+    return places.most_common(1)[0][0] + core if places else None
+
+
+def detect_format(text: str, year: Optional[int]) -> tuple[Optional[str], str]:
+    """Template version from the table headers; the year only breaks a tie."""
+    compact = re.sub(r"\s+", "", text)
+    scores = {fmt: sum(marker in compact for marker in markers) for fmt, markers in FORMAT_MARKERS.items()}
+    if scores["2021"] != scores["2019"]:
+        fmt = max(scores, key=scores.get)
+        return fmt, f"headers: 2021={scores['2021']} 2019={scores['2019']}"
+    if year is not None and (scores["2021"] or "第二十条" in compact or "本年新收" in compact):
+        return ("2021" if year >= 2021 else "2019"), "headers undecided; chosen by year"
+    return None, "no template headers found"

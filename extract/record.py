@@ -1,0 +1,66 @@
+"""What an extractor hands on: values with provenance, and the doubts it had while reading.
+
+Frozen dataclasses, used inside the library; pydantic models sit only at the boundaries
+(`extract.schema`). Offsets index the decoded source text: normalisation maps one character
+to one character, so an offset into the normalised text is an offset into the source too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+Number = Union[int, float]
+
+# How a cell's value was obtained. Only READ methods count as grounded in the source.
+READ = "table"          # read from a printed cell at [start, end)
+BLANK = "blank"         # a printed but empty cell (blank, -, /, —): 0 by convention
+POSITIONAL = "positional"  # row label lost: mapped by position against the template
+SPLIT = "split"         # cut out of a run of digits with no separators, pinned by the relations
+INFERRED = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)
+LLM = "llm"             # proposed by the model (grounding is checked separately)
+GROUNDED_METHODS = frozenset({READ, BLANK})
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: Optional[Number]
+    method: str = READ
+    start: Optional[int] = None
+    end: Optional[int] = None
+    line: Optional[int] = None
+    note: str = ""
+
+
+MISSING = Cell(None, method="missing")
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """Something the extractor itself was unsure of; the verifier reports it as an issue."""
+
+    code: str
+    keys: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetaField:
+    value: Optional[Union[int, str]]
+    method: str = READ
+    start: Optional[int] = None
+    end: Optional[int] = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    """One extractor's reading of one document."""
+
+    method: str                                # "parsers" | "llm" | "merged"
+    format: Optional[str]
+    year: MetaField = field(default_factory=lambda: MetaField(None, "missing"))
+    agency: MetaField = field(default_factory=lambda: MetaField(None, "missing"))
+    cells: dict[str, Cell] = field(default_factory=dict)
+    doubts: list[Doubt] = field(default_factory=list)
+
+    def values(self) -> dict[str, Optional[Number]]:
+        return {key: cell.value for key, cell in self.cells.items()}

@@ -1,0 +1,141 @@
+"""Turn a report's text into a stream of table cells, whatever layout the scraper left.
+
+Tables arrive as tab- or pipe-separated rows, one cell per line, space-separated numbers, or
+runs with no separator at all. All of them become the same stream of tokens: TEXT (a label
+or heading), NUM (a printed number) and BLANK (a printed empty cell, 0 by convention). Each
+token keeps its offsets, so every value can be traced back to where it was printed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+TEXT, NUM, BLANK = "text", "num", "blank"
+
+_SEPARATORS = re.compile(r"\t|\||\s{2,}")
+_BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
+# A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
+_FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
+# A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
+_NUMBER = re.compile(
+    r"(?P<sign>[增减+\-]\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"
+)
+# After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
+_NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
+_NOT_A_CELL_BEFORE = re.compile(r"(?:第|共|附件|表)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+    line: int
+    value: Optional[Union[int, float]] = None
+    digits: str = ""       # the bare digit string of an unsigned integer, for runs that may hold several cells
+    unit: str = ""
+
+
+def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
+    """'减', '3', '' → -3; '', '12.3', '万元' → 12.3; '', '5000', '元' → 0.5 (万元)."""
+    negative = sign.strip() in ("减", "-")
+    value: Union[int, float] = float(num.replace(",", "")) if "." in num else int(num.replace(",", ""))
+    unit = unit.strip()
+    if unit == "元":
+        value = value / 10000
+    elif unit == "亿元":
+        value = value * 10000
+    elif unit == "万元":
+        value = float(value)
+    return -value if negative else value
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    offset = 0
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if line.strip() and not _FOOTER.match(line):
+            _tokenize_line(line, offset, line_no, tokens)
+        offset += len(line) + 1
+    return tokens
+
+
+def _tokenize_line(line: str, base: int, line_no: int, out: list[Token]) -> None:
+    pos = 0
+    seen_content = False
+    pieces = []
+    for sep in _SEPARATORS.finditer(line):
+        pieces.append((pos, sep.start()))
+        pos = sep.end()
+    pieces.append((pos, len(line)))
+    for start, end in pieces:
+        raw = line[start:end]
+        stripped = raw.strip()
+        if not stripped:
+            # An empty cell counts only between cells of a row; leading ones are indentation.
+            if seen_content:
+                out.append(Token(BLANK, "", base + start, base + end, line_no, 0))
+            continue
+        seen_content = True
+        lead = len(raw) - len(raw.lstrip())
+        _split_piece(stripped, base + start + lead, line_no, out)
+
+
+def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
+    if piece in _BLANK_MARKS:
+        out.append(Token(BLANK, piece, base, base + len(piece), line_no, 0))
+        return
+    text_start = 0
+    for match in _NUMBER.finditer(piece):
+        start, end = match.span()
+        if not _is_cell(piece, match):
+            continue
+        sign = match.group("sign") or ""
+        if sign and start > 0 and not piece[start - 1].isspace() and sign.strip() in "+-" and _is_word_char(piece[start - 1]):
+            # "0573-84155061": a dash glued to a word is not a minus sign.
+            start += len(sign)
+            sign = ""
+        if start > text_start:
+            _add_text(piece[text_start:start], base + text_start, line_no, out)
+        num, unit = match.group("num"), match.group("unit") or ""
+        if _is_glued_ordinal(piece, match):
+            num, end = num[:-1], end - 1  # the last digit numbers the next row label
+        digits = num if not sign and not unit and num.isdigit() else ""
+        out.append(Token(NUM, piece[start:end], base + start, base + end, line_no,
+                         parse_number(sign, num, unit), digits, unit.strip()))
+        text_start = end
+    if text_start < len(piece):
+        _add_text(piece[text_start:], base + text_start, line_no, out)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
+
+
+def _is_cell(piece: str, match: re.Match) -> bool:
+    if _NOT_A_CELL_BEFORE.search(piece, 0, match.start()):
+        return False
+    rest = piece[match.end():]
+    if _NOT_A_CELL_AFTER.match(rest) and not match.group("unit"):
+        return _is_glued_ordinal(piece, match)
+    return True
+
+
+def _is_glued_ordinal(piece: str, match: re.Match) -> bool:
+    """'00000002.其他' — a digit run whose last digit numbers the next row: split it off later."""
+    rest = piece[match.end():]
+    return bool(re.match(r"[.、]\s*\D", rest)) and len(match.group("num")) > 1 and match.group("num").isdigit() and not match.group("sign")
+
+
+def _add_text(chunk: str, start: int, line_no: int, out: list[Token]) -> None:
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    start += lead
+    if stripped in _BLANK_MARKS:
+        out.append(Token(BLANK, stripped, start, start + len(stripped), line_no, 0))
+        return
+    out.append(Token(TEXT, stripped, start, start + len(stripped), line_no))

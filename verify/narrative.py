@@ -1,0 +1,81 @@
+"""Statements in the report's prose that restate a table number.
+
+For now one kind: how many information requests the agency received this year
+("共收到政府信息公开申请2件", "新收政府信息公开申请 2 件", "本年度未收到依申请公开事项").
+Only prose is read: lines with tabs or '|' are table rows, and a line must carry sentence
+punctuation or be long, so a flattened table row cannot pass for a sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE_MARKS = frozenset("。，,；;！!？?")
+_LONG_LINE = 40
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_GAP = r"[^\d。，,；;:：！!？?()（）\n]{0,24}?"
+# "(共/新/本年度)收到 … 申请 2 件": the count directly follows the phrase; only 件/宗 count
+# requests (条 / 人次 / 次 count other things).
+_RECEIVED = re.compile(rf"(?:新收到?|收到|受理|接收|接到)(?P<gap>{_GAP})(?P<n>\d+)\s*(?:件|宗)")
+_NONE_RECEIVED = re.compile(rf"(?:未|没有|无)\s*(?:新)?(?:收到|受理|接到|接收)(?P<gap>{_GAP}申请(?!人))")
+# Requests for review or litigation, complaints and petitions are not information requests.
+_OTHER_MATTERS = re.compile(r"复议|诉讼|投诉|举报|信访|来信|咨询")
+_REQUEST = re.compile(r"申请(?!人)")  # 申请人 is the applicant, not the request
+
+
+@dataclass(frozen=True)
+class Statement:
+    value: int
+    start: int
+    end: int
+    quote: str
+
+
+def is_prose(line: str) -> bool:
+    if "\t" in line or "|" in line:
+        return False
+    stripped = line.strip()
+    return any(ch in _SENTENCE_MARKS for ch in stripped) or len(stripped) >= _LONG_LINE
+
+
+def find_requests_received(text: str) -> list[Statement]:
+    """Every prose statement of this year's number of requests received, in text order."""
+    out: list[Statement] = []
+    offset = 0
+    for line in text.split("\n"):
+        if is_prose(line):
+            out.extend(_statements_in_line(line, offset))
+        offset += len(line) + 1
+    return out
+
+
+def _statements_in_line(line: str, base: int) -> list[Statement]:
+    out = []
+    start = 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]:
+        found = _first_statement(line[start:end], base + start)
+        if found is not None:
+            out.append(found)
+        start = end
+    return out
+
+
+def _first_statement(sentence: str, base: int) -> Statement | None:
+    # Only the first count in a sentence: what follows ("其中网上申请1件") is a part of it.
+    candidates = []
+    for m in _RECEIVED.finditer(sentence):
+        if _is_request_phrase(m.group("gap")):
+            candidates.append((m.start(), m.end(), int(m.group("n"))))
+            break
+    for m in _NONE_RECEIVED.finditer(sentence):
+        if not _OTHER_MATTERS.search(m.group("gap")):
+            candidates.append((m.start(), m.end(), 0))
+            break
+    if not candidates:
+        return None
+    s, e, value = min(candidates)
+    return Statement(value, base + s, base + e, sentence[s:e])
+
+
+def _is_request_phrase(gap: str) -> bool:
+    return bool(_REQUEST.search(gap)) and not _OTHER_MATTERS.search(gap)
