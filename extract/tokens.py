@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 TEXT, NUM, BLANK = "text", "num", "blank"
 
-_SEPARATORS = re.compile(r"\t|\||\s{2,}")
+_SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
 _BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
 # A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
 _FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
@@ -135,7 +135,4 @@ def _add_text(chunk: str, start: int, line_no: int, out: list[Token]) -> None:
         return
     lead = len(chunk) - len(chunk.lstrip())
     start += lead
-    if stripped in _BLANK_MARKS:
-        out.append(Token(BLANK, stripped, start, start + len(stripped), line_no, 0))
-        return
     out.append(Token(TEXT, stripped, start, start + len(stripped), line_no))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 _SENTENCE_MARKS = frozenset("。，,；;！!？?")
 _LONG_LINE = 40
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_CLAUSE_END = re.compile(r"[。，,；;！!？?:：]")
+_QUOTE_TAIL = 16
 _GAP = r"[^\d。，,；;:：！!？?()（）\n]{0,24}?"
 # "(共/新/本年度)收到 … 申请 2 件": the count directly follows the phrase; only 件/宗 count
 # requests (条 / 人次 / 次 count other things).
@@ -74,7 +76,14 @@ def _first_statement(sentence: str, base: int) -> Statement | None:
     if not candidates:
         return None
     s, e, value = min(candidates)
-    return Statement(value, base + s, base + e, sentence[s:e])
+    return Statement(value, base + s, base + e, _quote(sentence, s, e))
+
+
+def _quote(sentence: str, start: int, end: int) -> str:
+    """The statement up to the end of its clause ("未收到依申请" → "未收到依申请公开事项")."""
+    clause_end = _CLAUSE_END.search(sentence, end)
+    stop = clause_end.start() if clause_end else len(sentence)
+    return sentence[start:min(stop, end + _QUOTE_TAIL)].strip()
 
 
 def _is_request_phrase(gap: str) -> bool:

@@ -43,7 +43,10 @@ def parse_active(tokens: Sequence[Token], fmt: str, start: Optional[int], end: i
             pos = found + 1
             continue
         if len(fit.candidates) > 1:
-            doubts.append(doubt("ambiguous_cells", keys, f"二、{tokens[found].text}: blank cells make the columns uncertain"))
+            # No relation ties these cells together, so nothing can pick a reading: leave them empty.
+            doubts.append(doubt("ambiguous_cells", keys, f"二、{tokens[found].text}: {len(fit.candidates)} readings of the printed cells"))
+            pos = found + 1
+            continue
         if "extra_cells" in fit.doubts:
             doubts.append(doubt("extra_cells", keys, f"二、{tokens[found].text}: more numbers than columns"))
         for key, cell in zip(keys, fit.candidates[0]):

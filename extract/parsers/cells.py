@@ -55,10 +55,11 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) ->
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
-    if n > 1 and len(nums) == 1 and len(nums[0].digits) >= n and all(
+    # Cutting a run of digits is only safe where a sum pins the cut; otherwise it is a guess.
+    if sums and n > 1 and len(nums) == 1 and len(nums[0].digits) >= n and all(
         t.kind == BLANK_TOKEN for t in values if t is not nums[0]
     ):
-        fit.candidates = [_split_cells(nums[0], parts) for parts in split_run(nums[0].digits, sizes, _group_sum_ok if sums else None)]
+        fit.candidates = [_split_cells(nums[0], parts) for parts in split_run(nums[0].digits, sizes, _group_sum_ok)]
         fit.doubts.append("digits_run_together")
         return _dedupe(fit)
     readings = _windows(values, n)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from extract import fields
-from extract.parsers.cells import RowFit, doubt, fit_row, resolve
+from extract.parsers.cells import RowFit, cell_of, doubt, fit_row, resolve
 from extract.parsers.labels import REQUEST_ROW_PATTERNS, SECTION_FIVE, is_label_like, strip_ordinal
 from extract.record import MISSING, POSITIONAL, Cell, Doubt
 from extract.tokens import BLANK, NUM, TEXT, Token
@@ -66,30 +66,40 @@ def parse_requests(tokens: Sequence[Token], fmt: str, anchor: Optional[int]) -> 
 
 
 def _segments(tokens: Sequence[Token], anchor: int) -> tuple[list[tuple[Optional[Token], list[Token]]], int]:
-    """Split the table into (label, values) runs; stop at the next section."""
+    """Split the table into (label, values) runs; stop at the next section.
+
+    A row printed whole on its label's line ends there: numbers on the following lines
+    with no label of their own belong to rows whose labels were lost.
+    """
     segments: list[tuple[Optional[Token], list[Token]]] = []
     current: tuple[Optional[Token], list[Token]] = (None, [])
     carried_forward = REQUEST_ROW_PATTERNS["requests.carried_forward"]
     seen_last_row = False
-    i = anchor
-    for i in range(anchor, len(tokens)):
-        tok = tokens[i]
+    i = len(tokens)
+    for index in range(anchor, len(tokens)):
+        tok = tokens[index]
         if tok.kind == TEXT:
             if "行政复议" in tok.text or "行政诉讼" in tok.text or SECTION_FIVE.search(tok.text) or seen_last_row:
+                i = index
                 break
             if not is_label_like(tok.text):
+                i = index
                 break
             segments.append(current)
             current = (tok, [])
-            seen_last_row = False
-            if carried_forward.search(strip_ordinal(tok.text)):
-                seen_last_row = True
-        else:
-            current[1].append(tok)
-    else:
-        i = len(tokens)
+            seen_last_row = bool(carried_forward.search(strip_ordinal(tok.text)))
+            continue
+        label, values = current
+        if label is not None and tok.line != label.line and _row_complete_on_label_line(label, values):
+            segments.append(current)
+            current = (None, [])
+        current[1].append(tok)
     segments.append(current)
     return [s for s in segments if s[0] is not None or s[1]], i
+
+
+def _row_complete_on_label_line(label: Token, values: list[Token]) -> bool:
+    return sum(1 for t in values if t.line == label.line) >= WIDTH - 1
 
 
 def _match_rows(segments, rows: Sequence[str]):
@@ -124,24 +134,34 @@ def _fill_gaps(rows, matched, orphans, table: RequestTable) -> dict[str, list[Ce
         if not gap:
             table.doubts.append(doubt("unplaced_values", [], f"{len(nums)} numbers after row {rows[after] if after >= 0 else 'header'} fit no row"))
             continue
-        lines = _group_by_line(nums)
-        readings: Optional[list[list[Token]]] = None
-        if len(lines) == len(gap) and all(len(line) >= WIDTH for line in lines):
-            readings = [line[-WIDTH:] for line in lines]  # extras on the left are lost label cells
-        elif len(nums) == len(gap) * WIDTH:
-            readings = [nums[k * WIDTH:(k + 1) * WIDTH] for k in range(len(gap))]
-        elif len(nums) >= len(gap) * WIDTH and all(t.value == 0 for t in nums):
+        lines = _group_by_line([t for t in values if t.kind in (NUM, BLANK)])
+        readings: Optional[list[list[Cell]]] = None
+        if len(lines) == len(gap):
+            readings = [_fit_line(line) for line in lines]
+            if any(r is None for r in readings):
+                readings = None
+        if readings is None and len(nums) == len(gap) * WIDTH:
+            readings = [[cell_of(t) for t in nums[k * WIDTH:(k + 1) * WIDTH]] for k in range(len(gap))]
+        if readings is None and len(nums) >= len(gap) * WIDTH and all(t.value == 0 for t in nums):
             # Every printed number is 0, so every cell is 0 whatever the alignment.
-            readings = [nums[k * WIDTH:(k + 1) * WIDTH] for k in range(len(gap))]
+            readings = [[cell_of(t) for t in nums[k * WIDTH:(k + 1) * WIDTH]] for k in range(len(gap))]
         if readings is None:
             table.doubts.append(doubt("rows_unlabelled", [f"{r}.*" for r in gap],
                                       f"{len(nums)} numbers in {len(lines)} lines lost their row labels; "
                                       f"cannot place them on {len(gap)} rows"))
             continue
-        for row, toks in zip(gap, readings):
-            filled[row] = [Cell(t.value, POSITIONAL, t.start, t.end, t.line, "row label lost; placed by position")
-                           for t in toks]
+        for row, cells in zip(gap, readings):
+            filled[row] = [Cell(c.value, POSITIONAL, c.start, c.end, c.line, "row label lost; placed by position")
+                           for c in cells]
     return filled
+
+
+def _fit_line(line: list[Token]) -> Optional[list[Cell]]:
+    """One unlabelled printed row; extra numbers on its left are what is left of its label."""
+    nums = [t for t in line if t.kind == NUM]
+    if len(nums) > WIDTH:
+        line = nums[-WIDTH:]
+    return fit_row(line, [WIDTH]).unique
 
 
 def _group_by_line(nums: list[Token]) -> list[list[Token]]:

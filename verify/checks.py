@@ -1,0 +1,256 @@
+"""One small function per kind of check; each returns a list of Issues and never raises.
+
+Checks take the template version `fmt`, the cells {canonical key: Cell} and, where they read
+the source, the normalised text. A cell whose value is None (or absent) is not checked,
+except by `check_completeness`; a value that is not a number is reported once, by
+`check_numbers`, and skipped everywhere else.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Optional
+
+from extract import fields
+from extract.record import BLANK, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Cell, Doubt, Extraction
+
+from verify import narrative, numbers, rules
+from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING, Issue
+
+Cells = dict[str, Cell]
+
+NEW_REQUESTS = "requests.new.total"
+_SNIPPET_MAX = 40
+
+
+# --- helpers --------------------------------------------------------------------------
+def value_of(cell: object) -> Optional[float]:
+    """The cell's value as a finite number, or None (absent, None, or not a number)."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def origin_of(cells: Iterable[object]) -> str:
+    """'source' only if every cell was read straight from a printed cell."""
+    grounded = all(getattr(c, "method", None) in GROUNDED_METHODS for c in cells)
+    return SOURCE if grounded else EXTRACTION
+
+
+def label(fmt: Optional[str], key: str) -> str:
+    for f in ((fmt,) if fmt in fields.FORMATS else ()) + fields.FORMATS:
+        found = fields.labels(f).get(key)
+        if found:
+            return found
+    return key
+
+
+def show(value: Optional[float]) -> str:
+    if value is None:
+        return "None"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _keys_phrase(fmt: Optional[str], keys: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"{k} ({label(fmt, k)})" for k in keys[:limit])
+    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+# --- values ---------------------------------------------------------------------------
+def check_numbers(cells: Cells) -> list[Issue]:
+    """A value that is neither None nor a finite number cannot enter any sum."""
+    bad = [k for k, c in cells.items() if getattr(c, "value", None) is not None and value_of(c) is None]
+    return [
+        Issue("not_a_number", (k,), f"{k}: value {getattr(cells[k], 'value', None)!r} is not a number", ERROR, EXTRACTION)
+        for k in bad
+    ]
+
+
+def check_completeness(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    if fmt not in fields.FORMATS:
+        return []
+    missing = [k for k in fields.numeric_keys(fmt) if getattr(cells.get(k), "value", None) is None]
+    if not missing:
+        return []
+    message = f"{len(missing)} of {len(fields.numeric_keys(fmt))} cells have no value: {_keys_phrase(fmt, missing)}"
+    return [Issue("missing", tuple(missing), message, WARNING, EXTRACTION)]
+
+
+def check_unknown_keys(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    """Keys outside the template would silently escape every other check."""
+    if fmt not in fields.FORMATS:
+        return []
+    known = set(fields.numeric_keys(fmt))
+    unknown = sorted(k for k in cells if k not in known)
+    if not unknown:
+        return []
+    return [Issue("unknown_key", tuple(unknown), f"{len(unknown)} keys are not cells of the {fmt} template: "
+                  f"{', '.join(unknown[:5])}", WARNING, EXTRACTION)]
+
+
+def check_signs(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    signed = fields.signed_keys()
+    out = []
+    for key, cell in cells.items():
+        value = value_of(cell)
+        if value is not None and value < 0 and key not in signed:
+            out.append(Issue("negative", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts cannot be negative",
+                             ERROR, origin_of([cell]), found=value))
+    return out
+
+
+def check_integers(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    money = fields.money_keys()
+    out = []
+    for key, cell in cells.items():
+        value = value_of(cell)
+        if value is not None and key not in money and not float(value).is_integer():
+            out.append(Issue("not_integer", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts are whole numbers",
+                             ERROR, EXTRACTION, found=value))
+    return out
+
+
+# --- relations and plausibility -------------------------------------------------------
+def check_relations(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    out = []
+    for rel in rules.relations(fmt):
+        involved = [cells.get(k) for k in rel.keys]
+        if any(value_of(c) is None for c in involved):
+            continue
+        expected = sum(value_of(cells[k]) for k in rel.left)
+        found = sum(value_of(cells[k]) for k in rel.right)
+        if abs(expected - found) <= 1e-9:
+            continue
+        origin = origin_of(involved)
+        why = ("every cell was read as printed: the source itself breaks it" if origin == SOURCE else
+               "some cells were not read as printed: "
+               + ", ".join(sorted({str(getattr(c, "method", None)) for c in involved} - GROUNDED_METHODS)))
+        message = f"{rel.code} [{rel.description}] {show(expected)} != {show(found)}; {why}"
+        out.append(Issue(rel.code, rel.keys, message, ERROR, origin, expected=expected, found=found))
+    return out
+
+
+def check_bounds(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    out = []
+    for bound in rules.bounds(fmt):
+        value, floor = value_of(cells.get(bound.key)), value_of(cells.get(bound.floor))
+        if value is not None and floor is not None and value < floor:
+            out.append(Issue(bound.code, (bound.floor, bound.key),
+                             f"unusual: {bound.description} fails ({show(value)} < {show(floor)})",
+                             INFO, SOURCE, expected=floor, found=value))
+    return out
+
+
+# --- provenance and grounding ---------------------------------------------------------
+_HOW = {
+    POSITIONAL: ("cell_positional", "mapped by position against the template (row labels lost in the source)"),
+    SPLIT: ("cell_split", "cut out of a run of digits printed without separators, pinned by the relations"),
+    INFERRED: ("cell_inferred", "not printed; forced by arithmetic (e.g. a part of a zero total)"),
+}
+
+
+def check_provenance(fmt: Optional[str], cells: Cells) -> list[Issue]:
+    out = []
+    for method, (code, how) in _HOW.items():
+        keys = [k for k, c in cells.items() if getattr(c, "method", None) == method and value_of(c) is not None]
+        if keys:
+            out.append(Issue(code, tuple(keys), f"{len(keys)} values {how}: {_keys_phrase(fmt, keys)}", INFO, EXTRACTION))
+    return out
+
+
+def _span(cell: object, text: str) -> Optional[tuple[int, int]]:
+    start, end = getattr(cell, "start", None), getattr(cell, "end", None)
+    if start is None or end is None:
+        return None
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+        return (-1, -1)
+    return (start, end)
+
+
+def check_grounding(fmt: Optional[str], cells: Cells, text: Optional[str]) -> list[Issue]:
+    """Every value that claims a span must be printed there."""
+    if text is None:
+        return []
+    out = []
+    for key, cell in cells.items():
+        value, span = value_of(cell), _span(cell, text)
+        if value is None or span is None:
+            continue
+        if span == (-1, -1):
+            out.append(Issue("ungrounded", (key,), f"{key}: span [{cell.start}, {cell.end}) lies outside the text "
+                             f"({len(text)} chars)", ERROR, EXTRACTION, found=value))
+            continue
+        snippet = text[span[0]:span[1]]
+        printed = numbers.numbers_in(snippet)
+        if any(numbers.same(p, value) for p in printed):
+            continue
+        if cell.method == BLANK and value == 0 and numbers.is_blank(snippet):
+            continue
+        quoted = snippet if len(snippet) <= _SNIPPET_MAX else snippet[:_SNIPPET_MAX] + "…"
+        out.append(Issue("ungrounded", (key,), f"{key} ({label(fmt, key)}): value {show(value)} is not what "
+                         f"[{span[0]}, {span[1]}) prints: {quoted!r}", ERROR, EXTRACTION,
+                         expected=printed[0] if printed else None, found=value))
+    return out
+
+
+def ground_llm_cells(fmt: Optional[str], cells: Cells, text: Optional[str]) -> list[Issue]:
+    """HOOK: ground the model's values that came without a span.
+
+    Until the lead adds a search of the text near each label, these values are listed as
+    ungrounded (a warning), so they are never silently trusted.
+    """
+    keys = [k for k, c in cells.items()
+            if getattr(c, "method", None) == LLM and value_of(c) is not None
+            and (getattr(c, "start", None) is None or getattr(c, "end", None) is None)]
+    if not keys:
+        return []
+    return [Issue("ungrounded", tuple(keys), f"{len(keys)} values proposed by the model have no span in the source "
+                  f"and are not yet grounded: {_keys_phrase(fmt, keys)}", WARNING, EXTRACTION)]
+
+
+# --- narrative ------------------------------------------------------------------------
+def check_narrative(fmt: Optional[str], cells: Cells, text: Optional[str]) -> list[Issue]:
+    """The prose's "共收到政府信息公开申请N件" must agree with 一、本年新收 / 总计."""
+    cell = cells.get(NEW_REQUESTS)
+    table = value_of(cell)
+    if text is None or table is None:
+        return []
+    statements = narrative.find_requests_received(text)
+    said = sorted({s.value for s in statements})
+    out = []
+    for value in said:
+        if numbers.same(value, table):
+            continue
+        quotes = "; ".join(dict.fromkeys(repr(s.quote) for s in statements if s.value == value))
+        conflict = f" (the prose also says {', '.join(show(v) for v in said if v != value)})" if len(said) > 1 else ""
+        out.append(Issue("narrative_mismatch", (NEW_REQUESTS,),
+                         f"the prose says {value} requests were received ({quotes}) but the table's "
+                         f"{label(fmt, NEW_REQUESTS)} is {show(table)}{conflict}",
+                         WARNING, origin_of([cell]), expected=value, found=table))
+    return out
+
+
+# --- the extractor's own doubts and the meta fields -----------------------------------
+def check_doubts(doubts: Iterable[Doubt]) -> list[Issue]:
+    out = []
+    for d in doubts or ():
+        keys = getattr(d, "keys", ()) or ()
+        keys = (keys,) if isinstance(keys, str) else tuple(str(k) for k in keys)
+        out.append(Issue(str(getattr(d, "code", "doubt")), keys, str(getattr(d, "message", "")), WARNING, EXTRACTION))
+    return out
+
+
+def check_meta(extraction: Extraction) -> list[Issue]:
+    missing = []
+    for name in ("year", "agency"):
+        value = getattr(getattr(extraction, name, None), "value", None)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(name)
+    fmt = getattr(extraction, "format", None)
+    if fmt not in fields.FORMATS:
+        missing.append("format")
+    if not missing:
+        return []
+    bad_format = f" (format {fmt!r} is not one of {', '.join(fields.FORMATS)})" if fmt is not None and "format" in missing else ""
+    return [Issue("meta_missing", tuple(missing), f"meta fields without a value: {', '.join(missing)}{bad_format}",
+                  WARNING, EXTRACTION)]
