@@ -70,6 +70,8 @@ def _tokenize_line(line: str, base: int, line_no: int, out: list[Token]) -> None
         pieces.append((pos, sep.start()))
         pos = sep.end()
     pieces.append((pos, len(line)))
+    if len(pieces) > 1 and not line[pieces[-1][0]:].strip():
+        pieces.pop()  # "a | b |" or "a\tb\t": the last separator ends the row; it opens no cell
     for start, end in pieces:
         raw = line[start:end]
         stripped = raw.strip()

@@ -57,7 +57,7 @@ def find_agency(text: str) -> MetaField:
     if name and _has_place(name):
         return MetaField(name, READ, offset, offset + len(title))
     signature = _signature(text)
-    if signature and (not name or _abbreviates(name, signature) or signature.endswith(_core(name))):
+    if signature and (not name or _abbreviates(name, signature) or signature[0].endswith(_core(name))):
         return MetaField(signature[0], READ, signature[1], signature[1] + len(signature[0]))
     if name:
         placed = _place_from_mentions(text, name)

@@ -1,0 +1,376 @@
+"""The SQLite store: input files, documents, runs, every extraction attempt, the chosen results
+and their issues, plus the migrations that build that schema.
+
+Layout (times are Unix seconds, JSON columns hold compact UTF-8 JSON):
+
+    _migrations(name PK, applied_at)                    one row per applied migration function
+    files(path PK, sha256?, size?, error?, seen_at)     every input path ever given, even unreadable
+    documents(sha256 PK, path, size, encoding?, text?, added_at)
+                                                        one row per distinct content; first path wins
+    runs(id PK, started_at, finished_at?, argv, settings, totals?)
+    attempts(id PK, sha256 → documents, run_id → runs, method, model, cache_key, request,
+             response, usage, latency_s, error, result, created_at)   kept forever
+    results(sha256 PK → documents, status, reason, format, year, agency, chosen, cell_values,
+            provenance, confidence, run_id → runs, updated_at)        the chosen record
+    issues(id PK, sha256 → results, code, keys, message, severity, origin, expected, found)
+
+`results.cell_values` is the record's `values`; the column is renamed only because VALUES is
+an SQL keyword. Every sqlite3 error leaving this module is raised as StoreError.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
+
+from extract.errors import StoreError
+
+DEFAULT_PATH = "govreport.db"
+STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "needs_review", "failed")
+
+_ATTEMPT_JSON = ("request", "response", "usage", "result")
+_RESULT_JSON = ("provenance", "confidence")
+
+
+# --- migrations: append new functions, never edit a shipped one -------------------------------
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    statements = [
+        """CREATE TABLE files (
+            path TEXT PRIMARY KEY,
+            sha256 TEXT,
+            size INTEGER,
+            error TEXT,
+            seen_at REAL NOT NULL)""",
+        "CREATE INDEX files_sha256 ON files(sha256)",
+        """CREATE TABLE documents (
+            sha256 TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            encoding TEXT,
+            text TEXT,
+            added_at REAL NOT NULL)""",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            argv TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            totals TEXT)""",
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            run_id INTEGER REFERENCES runs(id),
+            method TEXT NOT NULL,
+            model TEXT,
+            cache_key TEXT,
+            request TEXT,
+            response TEXT,
+            usage TEXT,
+            latency_s REAL,
+            error TEXT,
+            result TEXT,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX attempts_sha256 ON attempts(sha256)",
+        # Partial: the cache lookup only ever wants successful attempts, and most rows
+        # (parser attempts) have no cache key at all.
+        """CREATE INDEX attempts_cache_key ON attempts(cache_key)
+            WHERE cache_key IS NOT NULL AND error IS NULL""",
+        # The statuses are spelled out, not taken from STATUSES: a shipped migration must not
+        # change meaning when the constant does (a new status needs a new migration).
+        """CREATE TABLE results (
+            sha256 TEXT PRIMARY KEY REFERENCES documents(sha256),
+            status TEXT NOT NULL
+                CHECK (status IN ('verified', 'source_inconsistent', 'needs_review', 'failed')),
+            reason TEXT,
+            format TEXT,
+            year INTEGER,
+            agency TEXT,
+            chosen TEXT,
+            cell_values TEXT,
+            provenance TEXT,
+            confidence TEXT,
+            run_id INTEGER REFERENCES runs(id),
+            updated_at REAL NOT NULL)""",
+        "CREATE INDEX results_status ON results(status)",
+        """CREATE TABLE issues (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES results(sha256) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            message TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            origin TEXT,
+            expected REAL,
+            found REAL)""",
+        "CREATE INDEX issues_sha256 ON issues(sha256)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial,)
+
+
+def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:
+    """Apply the pending migrations in order, each in its own transaction; return their names.
+
+    Raises StoreError if the database records a migration this code does not know: it was
+    written by a newer govreport, and guessing at its schema could corrupt it.
+    """
+    migrations = list(migrations)
+    known = {m.__name__ for m in migrations}
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    unknown = sorted(read_applied(conn) - known)
+    if unknown:
+        raise StoreError(f"database has migrations this govreport does not know ({', '.join(unknown)}); "
+                         "it was written by a newer version")
+    applied_now: list[str] = []
+    for migration in migrations:
+        name = migration.__name__
+        # IMMEDIATE takes the write lock before re-checking, so two processes opening a fresh
+        # database at once cannot both apply the same migration.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if name not in read_applied(conn):
+                migration(conn)
+                conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
+                applied_now.append(name)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied_now
+
+
+def read_applied(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+
+
+# --- JSON helpers ---------------------------------------------------------------------------
+
+def dump_json(value: Any) -> Optional[str]:
+    """None stays SQL NULL; anything else (dict, list, str, number) is stored as JSON text."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_json(text: Optional[str]) -> Any:
+    return None if text is None else json.loads(text)
+
+
+# --- the store ------------------------------------------------------------------------------
+
+class Store:
+    """One connection to the store. Use as a context manager, or call close().
+
+    Each write method commits on its own; wrap a document's writes in `transaction()` so they
+    commit together (and cheaply: in WAL mode with synchronous=NORMAL a commit does not fsync).
+    """
+
+    def __init__(self, path: Union[str, os.PathLike[str]] = DEFAULT_PATH, *, timeout: float = 5.0) -> None:
+        self.path = os.fspath(path)
+        self._depth = 0
+        try:
+            # isolation_level=None: we issue BEGIN/SAVEPOINT ourselves, so the module's
+            # implicit transactions cannot commit a half-written document behind our back.
+            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        try:
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            migrate_db(self._conn)
+        except StoreError:
+            self._conn.close()
+            raise
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all. Nests: inner levels are savepoints."""
+        outermost = self._depth == 0
+        savepoint = f"sp{self._depth}"
+        # IMMEDIATE takes the write lock up front: a deferred transaction that reads, then
+        # writes after another process committed, fails with SQLITE_BUSY no timeout can cure.
+        self._run("BEGIN IMMEDIATE" if outermost else f"SAVEPOINT {savepoint}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if outermost:
+                self._run("ROLLBACK")
+            else:
+                self._run(f"ROLLBACK TO {savepoint}")
+                self._run(f"RELEASE {savepoint}")
+            raise
+        self._depth -= 1
+        self._run("COMMIT" if outermost else f"RELEASE {savepoint}")
+
+    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
+        """The one place statements run, so every sqlite3 error leaves as StoreError."""
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.path}: {exc}") from exc
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def begin_run(self, argv: list[str], settings: dict[str, Any]) -> int:
+        cursor = self._run("INSERT INTO runs (started_at, argv, settings) VALUES (?, ?, ?)",
+                           (time.time(), dump_json(list(argv)), dump_json(settings)))
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, totals: dict[str, Any]) -> None:
+        self._run("UPDATE runs SET finished_at = ?, totals = ? WHERE id = ?",
+                  (time.time(), dump_json(totals), run_id))
+
+    # --- inputs -----------------------------------------------------------------------------
+
+    def record_file(self, path: str, sha256: Optional[str], size: Optional[int], error: Optional[str] = None) -> None:
+        """Remember an input path; sha256 is None when the file could not be read at all."""
+        self._run(
+            """INSERT INTO files (path, sha256, size, error, seen_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
+                   error = excluded.error, seen_at = excluded.seen_at""",
+            (path, sha256, size, error, time.time()))
+
+    def add_document(self, sha256: str, path: str, size: int, text: Optional[str], encoding: Optional[str]) -> None:
+        """Store a distinct content once; a later copy under another path changes nothing."""
+        self._run("INSERT OR IGNORE INTO documents (sha256, path, size, encoding, text, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                  (sha256, path, size, encoding, text, time.time()))
+
+    def get_text(self, sha256: str) -> Optional[str]:
+        row = self._run("SELECT text FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else row[0]
+
+    # --- attempts ---------------------------------------------------------------------------
+
+    def add_attempt(self, sha256: str, run_id: Optional[int], method: str, *, model: Optional[str] = None,
+                    cache_key: Optional[str] = None, request: Any = None, response: Any = None,
+                    usage: Any = None, latency_s: Optional[float] = None, error: Optional[str] = None,
+                    result: Any = None) -> int:
+        cursor = self._run(
+            """INSERT INTO attempts (sha256, run_id, method, model, cache_key, request, response, usage,
+                                     latency_s, error, result, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (sha256, run_id, method, model, cache_key, dump_json(request), dump_json(response),
+             dump_json(usage), latency_s, error, dump_json(result), time.time()))
+        return int(cursor.lastrowid)
+
+    def cached_attempt(self, cache_key: str) -> Optional[dict[str, Any]]:
+        """The newest error-free attempt made with this cache key, or None."""
+        row = self._run(
+            """SELECT * FROM attempts WHERE cache_key = ? AND error IS NULL
+               ORDER BY id DESC LIMIT 1""", (cache_key,)).fetchone()
+        if row is None:
+            return None
+        attempt = dict(row)
+        for column in _ATTEMPT_JSON:
+            attempt[column] = load_json(attempt[column])
+        return attempt
+
+    # --- results ----------------------------------------------------------------------------
+
+    def is_done(self, sha256: str) -> bool:
+        return self._run("SELECT 1 FROM results WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def save_result(self, sha256: str, *, status: str, reason: Optional[str] = None, format: Optional[str] = None,
+                    year: Optional[int] = None, agency: Optional[str] = None, chosen: Optional[str] = None,
+                    values: Optional[dict[str, Any]] = None, provenance: Optional[dict[str, Any]] = None,
+                    confidence: Optional[dict[str, Any]] = None, issues: Iterable[dict[str, Any]] = (),
+                    run_id: Optional[int] = None) -> None:
+        """Replace the document's result and all its issues, atomically."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        issue_rows = [(sha256, i["code"], dump_json(list(i.get("keys", ()))), i.get("message", ""),
+                       i.get("severity", "error"), i.get("origin"), i.get("expected"), i.get("found"))
+                      for i in issues]
+        with self.transaction():
+            self._run("DELETE FROM issues WHERE sha256 = ?", (sha256,))
+            self._run(
+                """INSERT INTO results (sha256, status, reason, format, year, agency, chosen, cell_values,
+                                        provenance, confidence, run_id, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(sha256) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+                       format = excluded.format, year = excluded.year, agency = excluded.agency,
+                       chosen = excluded.chosen, cell_values = excluded.cell_values,
+                       provenance = excluded.provenance, confidence = excluded.confidence,
+                       run_id = excluded.run_id, updated_at = excluded.updated_at""",
+                (sha256, status, reason, format, year, agency, chosen, dump_json(values),
+                 dump_json(provenance), dump_json(confidence), run_id, time.time()))
+            if issue_rows:
+                try:
+                    self._conn.executemany(
+                        """INSERT INTO issues (sha256, code, keys, message, severity, origin, expected, found)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", issue_rows)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"store {self.path}: {exc}") from exc
+
+    def iter_results(self, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
+        """One dict per document with a result, ordered by path, each with its issues."""
+        where, params = "", ()
+        if statuses is not None:
+            if not statuses:
+                return
+            params = tuple(sorted(statuses))
+            where = f"WHERE r.status IN ({', '.join('?' * len(params))})"
+        order = "ORDER BY d.path, r.sha256"
+        # Two streams in the same order, merged here: one query for all issues instead of one
+        # per result, without repeating each result's values once per issue as a JOIN would.
+        results = self._run(
+            f"""SELECT d.path, r.* FROM results r JOIN documents d ON d.sha256 = r.sha256
+                {where} {order}""", params)
+        issues = self._run(
+            f"""SELECT i.* FROM issues i JOIN results r ON r.sha256 = i.sha256
+                JOIN documents d ON d.sha256 = i.sha256 {where} {order}, i.id""", params)
+        try:
+            pending = issues.fetchone()
+            for row in results:
+                record = dict(row)
+                record["values"] = load_json(record.pop("cell_values")) or {}
+                for column in _RESULT_JSON:
+                    record[column] = load_json(record[column])
+                record["issues"] = []
+                while pending is not None and pending["sha256"] == record["sha256"]:
+                    record["issues"].append(read_issue(pending))
+                    pending = issues.fetchone()
+                yield record
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.path}: {exc}") from exc
+
+    def iter_file_errors(self) -> Iterator[dict[str, Any]]:
+        """Input paths that could not be read at all, so they have no document and no result."""
+        for row in self._run("SELECT path, size, error, seen_at FROM files WHERE sha256 IS NULL ORDER BY path"):
+            yield dict(row)
+
+    def count_by_status(self) -> dict[str, int]:
+        """Every status, with 0 for those no document has."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for status, count in self._run("SELECT status, COUNT(*) FROM results GROUP BY status"):
+            counts[status] = count
+        return counts
+
+
+def read_issue(row: sqlite3.Row) -> dict[str, Any]:
+    return {"code": row["code"], "keys": load_json(row["keys"]), "message": row["message"],
+            "severity": row["severity"], "origin": row["origin"], "expected": row["expected"],
+            "found": row["found"]}

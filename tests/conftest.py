@@ -1,0 +1,21 @@
+"""Shared test fixtures: the spec and samples live in ../shared beside the checkout."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REPORTS = sorted((SHARED / "samples" / "reports").glob("*.txt"))
+GOLD = SHARED / "samples" / "gold"
+
+
+def gold_for(report: Path) -> dict:
+    return json.loads((GOLD / f"{report.stem}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=REPORTS, ids=[p.stem[:3] for p in REPORTS])
+def sample(request) -> Path:
+    return request.param

@@ -1,0 +1,78 @@
+"""Reports rendered from known values, in every layout scrapers produce, parse back exactly.
+
+Where a layout really destroys information (tables run together with no separators, blank
+cells in space-aligned text), the parser may leave cells empty — but it must say so, and it
+must never put a wrong number in a cell.
+"""
+from __future__ import annotations
+
+import pytest
+from render import random_values, render
+
+from extract.parsers import parse_report
+
+FORMATS = ["2019", "2021"]
+SEEDS = range(6)
+EXACT = [
+    ("tabs", {}), ("tabs", {"zero_as": "-"}), ("tabs", {"fullwidth": True}),
+    ("pipes", {}), ("pipes", {"zero_as": "/"}),
+    ("cells_per_line", {}), ("cells_per_line", {"fullwidth": True}),
+    ("spaces", {}), ("unlabelled", {}), ("unlabelled", {"zero_as": "-"}),
+]
+# Zeros left blank: a blank at the end of a row cannot be told from the row's end, and runs of
+# spaces hide how many cells they held. Such cells may stay empty, flagged, but never be wrong.
+LOSSY = [("tabs", {"zero_as": ""}), ("pipes", {"zero_as": ""}), ("spaces", {"zero_as": ""}),
+         ("unlabelled", {"zero_as": ""}), ("flat", {})]
+
+
+def _compare(fmt, values, text):
+    extraction = parse_report(text)
+    got = {k: extraction.cells[k].value for k in values}
+    wrong = {k: (got[k], v) for k, v in values.items() if got[k] is not None and got[k] != v}
+    empty = [k for k, v in got.items() if v is None]
+    return extraction, wrong, empty
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("layout,style", EXACT, ids=[f"{l}-{s}" for l, s in EXACT])
+def test_layout_parses_back_exactly(fmt, seed, layout, style):
+    values = random_values(fmt, seed)
+    extraction, wrong, empty = _compare(fmt, values, render(fmt, values, layout, **style))
+    assert wrong == {}
+    if layout == "unlabelled":
+        # The active table keeps its labels in this rendering; the request rows lost theirs.
+        assert empty == []
+        assert any(c.method == "positional" for c in extraction.cells.values())
+    else:
+        assert empty == []
+    assert (extraction.format, extraction.year.value, extraction.agency.value) == (fmt, 2022, "青山县交通运输局")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("seed", range(10))
+def test_tables_run_together_are_split_only_where_the_sums_pin_them(fmt, seed):
+    values = random_values(fmt, seed)
+    extraction, wrong, empty = _compare(fmt, values, render(fmt, values, "flat"))
+    assert wrong == {}
+    if empty:
+        assert extraction.doubts, "cells left empty without saying why"
+    split = [k for k, c in extraction.cells.items() if c.method == "split"]
+    assert split, "the relations pin at least some rows"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("layout,style", LOSSY, ids=[f"{l}-{s}" for l, s in LOSSY])
+def test_lossy_layouts_leave_cells_empty_rather_than_guess(fmt, seed, layout, style):
+    values = random_values(fmt, seed)
+    extraction, wrong, empty = _compare(fmt, values, render(fmt, values, layout, **style))
+    assert wrong == {}
+    if empty:
+        assert extraction.doubts
+
+
+def test_all_zero_table_whose_labels_were_lost_is_all_zero():
+    values = random_values("2021", 0, busy=0.0)
+    extraction, wrong, empty = _compare("2021", values, render("2021", values, "unlabelled"))
+    assert wrong == {} and empty == []

@@ -1,0 +1,300 @@
+"""The SQLite store: migrations, the newer-schema and garbage-file refusals, and each table's
+write/read contract. Raw-table assertions go through a second sqlite3 connection, so they
+check what is really on disk (committed), not what the Store's own connection sees."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from extract.errors import StoreError
+from extract.store import MIGRATIONS, STATUSES, Store
+
+ISSUE = {"code": "sum_mismatch", "keys": ["新收申请.合计", "新收申请.自然人"], "message": "合计 ≠ 分项之和",
+         "severity": "error", "origin": "source", "expected": 12.0, "found": 11.0}
+
+
+def raw_rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def add_doc(store: Store, sha: str, path: str = "", text: str | None = "正文") -> None:
+    store.add_document(sha, path or f"{sha}.txt", 100, text, "utf-8")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "govreport.db"
+
+
+@pytest.fixture
+def store(db: Path):
+    with Store(db) as s:
+        yield s
+
+
+# --- opening and migrating ------------------------------------------------------------------
+
+def test_fresh_store_applies_every_migration_once_and_sets_pragmas(store: Store, db: Path) -> None:
+    names = [name for (name,) in raw_rows(db, "SELECT name FROM _migrations ORDER BY rowid")]
+    assert names == [m.__name__ for m in MIGRATIONS]
+    tables = {name for (name,) in raw_rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"_migrations", "files", "documents", "runs", "attempts", "results", "issues"} <= tables
+    assert raw_rows(db, "PRAGMA journal_mode") == [("wal",)]
+    assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_reopening_is_idempotent_and_keeps_data(db: Path) -> None:
+    with Store(db) as s:
+        add_doc(s, "a")
+        s.save_result("a", status="verified", values={"x": 1})
+    before = raw_rows(db, "SELECT name, applied_at FROM _migrations ORDER BY name")
+    for _ in range(2):
+        with Store(db) as s:
+            assert s.is_done("a")
+    assert raw_rows(db, "SELECT name, applied_at FROM _migrations ORDER BY name") == before
+    assert raw_rows(db, "SELECT COUNT(*) FROM documents") == [(1,)]
+
+
+def test_unknown_migration_means_newer_schema_and_is_refused(db: Path) -> None:
+    Store(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO _migrations (name, applied_at) VALUES ('m999_from_the_future', 0)")
+    with pytest.raises(StoreError, match="m999_from_the_future"):
+        Store(db)
+
+
+@pytest.mark.parametrize("content", [b"this is not a database, just text\n" * 200, b"\x00\xff" * 4096],
+                         ids=["text", "binary"])
+def test_garbage_file_is_refused_and_left_untouched(db: Path, content: bytes) -> None:
+    db.write_bytes(content)
+    with pytest.raises(StoreError) as info:
+        Store(db)
+    assert isinstance(info.value.__cause__, sqlite3.DatabaseError)
+    assert db.read_bytes() == content
+
+
+def test_locked_database_raises_store_error(db: Path) -> None:
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            Store(db, timeout=0.05)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_unopenable_path_raises_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError):
+        Store(tmp_path / "no" / "such" / "dir" / "x.db")
+
+
+# --- files and documents --------------------------------------------------------------------
+
+def test_record_file_keeps_unreadable_paths_and_updates_on_reseeing(store: Store, db: Path) -> None:
+    store.record_file("reports/坏.txt", None, None, "permission denied")
+    assert raw_rows(db, "SELECT path, sha256, size, error FROM files") == [
+        ("reports/坏.txt", None, None, "permission denied")]
+    store.record_file("reports/坏.txt", "abc", 7)
+    assert raw_rows(db, "SELECT path, sha256, size, error FROM files") == [("reports/坏.txt", "abc", 7, None)]
+
+
+def test_add_document_first_path_wins_and_text_may_be_null(store: Store, db: Path) -> None:
+    store.add_document("h1", "first.txt", 10, "甲", "gb18030")
+    store.add_document("h1", "copy.txt", 10, "甲", "gb18030")
+    store.add_document("h2", "binary.bin", 5, None, None)
+    assert raw_rows(db, "SELECT sha256, path, encoding FROM documents ORDER BY sha256") == [
+        ("h1", "first.txt", "gb18030"), ("h2", "binary.bin", None)]
+    assert store.get_text("h1") == "甲"
+    assert store.get_text("h2") is None
+    assert store.get_text("missing") is None
+
+
+def test_chinese_round_trips_and_json_is_not_escaped(store: Store, db: Path) -> None:
+    text = "北京市人民政府2023年政府信息公开工作年度报告\n一、总体情况……（全角）\u3000"
+    add_doc(store, "zh", path="报告/北京.txt", text=text)
+    store.save_result("zh", status="needs_review", agency="北京市人民政府", reason="合计不符",
+                      values={"新收申请.合计": 12}, issues=[ISSUE])
+    assert store.get_text("zh") == text
+    [record] = store.iter_results()
+    assert (record["path"], record["agency"], record["reason"]) == ("报告/北京.txt", "北京市人民政府", "合计不符")
+    assert record["values"] == {"新收申请.合计": 12}
+    assert record["issues"] == [ISSUE]
+    [(raw_values, raw_keys)] = raw_rows(db, "SELECT r.cell_values, i.keys FROM results r JOIN issues i USING (sha256)")
+    assert "新收申请" in raw_values and "\\u" not in raw_values
+    assert "新收申请" in raw_keys
+
+
+# --- runs and attempts ----------------------------------------------------------------------
+
+def test_runs_record_argv_settings_and_totals(store: Store, db: Path) -> None:
+    run_id = store.begin_run(["govreport", "extract", "样本/"], {"model": "m", "workers": 1})
+    assert raw_rows(db, "SELECT argv, settings, finished_at, totals FROM runs WHERE id = ?", (run_id,)) == [
+        ('["govreport","extract","样本/"]', '{"model":"m","workers":1}', None, None)]
+    store.finish_run(run_id, {"verified": 3})
+    [(finished_at, totals)] = raw_rows(db, "SELECT finished_at, totals FROM runs WHERE id = ?", (run_id,))
+    assert finished_at is not None and totals == '{"verified":3}'
+    assert store.begin_run([], {}) == run_id + 1
+
+
+# Each case: attempts in insertion order as (cache_key, error, marker) → expected marker.
+CACHE_CASES = {
+    "none": ([], None),
+    "single success": ([("k", None, 1)], 1),
+    "newest success wins": ([("k", None, 1), ("k", None, 2)], 2),
+    "newer failure skipped": ([("k", None, 1), ("k", "timeout", 2)], 1),
+    "only failures": ([("k", "timeout", 1), ("k", "bad json", 2)], None),
+    "other key ignored": ([("k", None, 1), ("other", None, 2)], 1),
+    "only other key": ([("other", None, 1)], None),
+}
+
+
+@pytest.mark.parametrize("attempts, expected", CACHE_CASES.values(), ids=CACHE_CASES.keys())
+def test_cached_attempt_returns_newest_successful(store: Store, attempts: list, expected: int | None) -> None:
+    add_doc(store, "d")
+    run_id = store.begin_run([], {})
+    for key, error, marker in attempts:
+        store.add_attempt("d", run_id, "llm", model="qwen", cache_key=key, error=error,
+                          request={"messages": [{"role": "user", "content": "表格"}]},
+                          response={"marker": marker}, usage={"prompt_tokens": 10}, latency_s=0.5,
+                          result={"values": {"甲": marker}})
+    cached = store.cached_attempt("k")
+    if expected is None:
+        assert cached is None
+        return
+    assert cached["response"] == {"marker": expected}
+    assert cached["result"] == {"values": {"甲": expected}}
+    assert cached["request"]["messages"][0]["content"] == "表格"
+    assert (cached["usage"], cached["model"], cached["error"], cached["run_id"]) == ({"prompt_tokens": 10}, "qwen", None, run_id)
+
+
+def test_add_attempt_returns_increasing_ids_and_keeps_every_attempt(store: Store, db: Path) -> None:
+    add_doc(store, "d")
+    ids = [store.add_attempt("d", None, method) for method in ("parsers", "llm", "llm_reask")]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert raw_rows(db, "SELECT method FROM attempts ORDER BY id") == [("parsers",), ("llm",), ("llm_reask",)]
+
+
+def test_attempt_for_unknown_document_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="FOREIGN KEY"):
+        store.add_attempt("never-added", None, "parsers")
+
+
+# --- results and issues ---------------------------------------------------------------------
+
+def test_is_done_once_any_result_is_saved(store: Store) -> None:
+    add_doc(store, "d")
+    assert not store.is_done("d")
+    store.save_result("d", status="failed", reason="no tables found")
+    assert store.is_done("d")
+    assert not store.is_done("other")
+
+
+def test_save_result_replaces_result_and_issues(store: Store, db: Path) -> None:
+    add_doc(store, "d")
+    store.save_result("d", status="needs_review", values={"a": 1}, confidence={"a": 0.5},
+                      issues=[ISSUE, {**ISSUE, "code": "second"}, {**ISSUE, "code": "third"}])
+    store.save_result("d", status="verified", values={"a": 2}, chosen="llm", year=2023, format="2021",
+                      issues=[{**ISSUE, "code": "only", "expected": None, "found": None}])
+    [record] = store.iter_results()
+    assert (record["status"], record["values"], record["chosen"], record["year"], record["format"]) == (
+        "verified", {"a": 2}, "llm", 2023, "2021")
+    assert record["confidence"] is None  # replaced, not merged
+    assert [i["code"] for i in record["issues"]] == ["only"]
+    assert raw_rows(db, "SELECT code FROM issues") == [("only",)]
+    assert raw_rows(db, "SELECT COUNT(*) FROM results") == [(1,)]
+
+
+def test_save_result_rejects_unknown_status_and_leaves_store_unchanged(store: Store) -> None:
+    add_doc(store, "d")
+    with pytest.raises(ValueError, match="done"):
+        store.save_result("d", status="done")
+    assert not store.is_done("d")
+
+
+def test_save_result_is_atomic_when_an_issue_is_malformed(store: Store, db: Path) -> None:
+    add_doc(store, "d")
+    store.save_result("d", status="needs_review", issues=[ISSUE])
+    bad = {**ISSUE, "code": None}  # violates issues.code NOT NULL after results was updated
+    with pytest.raises(StoreError):
+        store.save_result("d", status="verified", issues=[bad])
+    [record] = store.iter_results()
+    assert record["status"] == "needs_review"
+    assert record["issues"] == [ISSUE]
+
+
+SEED = [  # (sha, path, status, issue codes)
+    ("s3", "c/三.txt", "verified", []),
+    ("s1", "a/一.txt", "needs_review", ["x", "y"]),
+    ("s4", "b/四.txt", "failed", ["z"]),
+    ("s2", "a/二.txt", "source_inconsistent", ["w"]),
+    ("s5", "d/五.txt", None, []),  # a document without a result
+]
+FILTERS = {
+    "all": (None, ["a/一.txt", "a/二.txt", "b/四.txt", "c/三.txt"]),
+    "one status": ({"verified"}, ["c/三.txt"]),
+    "two statuses": ({"needs_review", "failed"}, ["a/一.txt", "b/四.txt"]),
+    "empty set": (set(), []),
+    "unused status": ({"nonexistent"}, []),
+}
+
+
+@pytest.mark.parametrize("statuses, paths", FILTERS.values(), ids=FILTERS.keys())
+def test_iter_results_filters_and_orders_by_path(store: Store, statuses: set[str] | None, paths: list[str]) -> None:
+    for sha, path, status, codes in SEED:
+        add_doc(store, sha, path=path)
+        if status:
+            store.save_result(sha, status=status, issues=[{**ISSUE, "code": c} for c in codes])
+    records = list(store.iter_results(statuses))
+    assert [r["path"] for r in records] == paths
+    expected_codes = {path: codes for _, path, _, codes in SEED}
+    for record in records:
+        assert [i["code"] for i in record["issues"]] == expected_codes[record["path"]]
+
+
+def test_count_by_status_reports_every_status(store: Store) -> None:
+    assert store.count_by_status() == dict.fromkeys(STATUSES, 0)
+    for sha, status in [("a", "verified"), ("b", "verified"), ("c", "failed")]:
+        add_doc(store, sha)
+        store.save_result(sha, status=status)
+    assert store.count_by_status() == {"verified": 2, "source_inconsistent": 0, "needs_review": 0, "failed": 1}
+
+
+# --- transactions and resuming --------------------------------------------------------------
+
+def test_interrupted_document_is_rolled_back_and_earlier_ones_survive(db: Path) -> None:
+    with Store(db) as s:
+        with s.transaction():
+            add_doc(s, "done")
+            s.add_attempt("done", None, "parsers")
+            s.save_result("done", status="verified")
+        with pytest.raises(KeyboardInterrupt):
+            with s.transaction():
+                add_doc(s, "in-flight")
+                s.add_attempt("in-flight", None, "parsers")
+                raise KeyboardInterrupt
+    with Store(db) as s:
+        assert s.is_done("done") and not s.is_done("in-flight")
+        assert s.get_text("in-flight") is None
+    assert raw_rows(db, "SELECT sha256 FROM attempts") == [("done",)]
+
+
+def test_nested_transaction_failure_rolls_back_only_the_inner_part(store: Store, db: Path) -> None:
+    with store.transaction():
+        add_doc(store, "kept")
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                add_doc(store, "dropped")
+                raise RuntimeError
+    assert raw_rows(db, "SELECT sha256 FROM documents") == [("kept",)]
+
+
+def test_writes_inside_a_transaction_are_invisible_to_others_until_commit(store: Store, db: Path) -> None:
+    with store.transaction():
+        add_doc(store, "d")
+        assert raw_rows(db, "SELECT COUNT(*) FROM documents") == [(0,)]
+    assert raw_rows(db, "SELECT COUNT(*) FROM documents") == [(1,)]
