@@ -64,11 +64,13 @@ def labels(fmt: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=None)
 def signed_keys() -> frozenset[str]:
     """Keys that may be negative: only 本年增/减."""
     return frozenset(k for k in all_numeric_keys() if k.endswith(".change"))
 
 
+@lru_cache(maxsize=None)
 def money_keys() -> frozenset[str]:
     """Keys in 万元, which may carry decimals."""
     return frozenset(k for k in all_numeric_keys() if k.endswith(".amount"))

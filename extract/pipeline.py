@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from extract import fields
 from extract.errors import InputError
-from extract.parsers import parse_report
+from extract.parsers import parse_normalized
 from extract.record import Extraction
 from extract.store import Store
 from extract.text import MAX_BYTES_DEFAULT, decode_bytes, normalize
@@ -84,8 +84,8 @@ class Assessment:
 
 def assess_text(text: str) -> Assessment:
     """Parse and verify a decoded report; no store involved."""
-    extraction = parse_report(text)
     norm = normalize(text)
+    extraction = parse_normalized(norm)
     not_report = why_not_a_report(norm, extraction)
     if not_report:
         return Assessment(extraction, None, FAILED, not_report)
@@ -172,6 +172,5 @@ def extraction_to_dict(extraction: Extraction) -> dict[str, Any]:
         "format": extraction.format,
         "meta": {"year": extraction.year.value, "agency": extraction.agency.value},
         "values": {key: cell.value for key, cell in extraction.cells.items()},
-        "provenance": provenance_of(extraction),
         "doubts": [{"code": d.code, "keys": list(d.keys), "message": d.message} for d in extraction.doubts],
     }

@@ -23,6 +23,7 @@ _NUMBER = re.compile(
 )
 # After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
 _NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
+_HAS_DIGIT = re.compile(r"\d")
 _NOT_A_CELL_BEFORE = re.compile(r"(?:第|共|附件|表)\s*$")
 
 
@@ -52,17 +53,31 @@ def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
     return -value if negative else value
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, start: int = 0) -> list[Token]:
+    """Tokens of the lines from the one holding offset `start` to the end."""
     tokens: list[Token] = []
-    offset = 0
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        if line.strip() and not _FOOTER.match(line):
+    offset = text.rfind("\n", 0, start) + 1
+    first_line = text.count("\n", 0, offset) + 1
+    for line_no, line in enumerate(text[offset:].split("\n"), start=first_line):
+        stripped = line.strip()
+        if not stripped or _FOOTER.match(line):
+            pass
+        elif len(stripped) > 60 and "。" in stripped and "\t" not in stripped and "|" not in stripped:
+            # Prose: one token is enough for the parsers, which only look at table cells.
+            start = offset + line.index(stripped[0])
+            tokens.append(Token(TEXT, stripped, start, start + len(stripped), line_no))
+        else:
             _tokenize_line(line, offset, line_no, tokens)
         offset += len(line) + 1
     return tokens
 
 
 def _tokenize_line(line: str, base: int, line_no: int, out: list[Token]) -> None:
+    stripped = line.strip()
+    if not _SEPARATORS.search(stripped):
+        # One cell on the line (the one-cell-per-line layout, headings): no splitting needed.
+        _split_piece(stripped, base + line.index(stripped[0]), line_no, out)
+        return
     pos = 0
     seen_content = False
     pieces = []
@@ -88,6 +103,12 @@ def _tokenize_line(line: str, base: int, line_no: int, out: list[Token]) -> None
 def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
     if piece in _BLANK_MARKS:
         out.append(Token(BLANK, piece, base, base + len(piece), line_no, 0))
+        return
+    if piece.isdigit() and piece.isascii():  # the common cell: fast path
+        out.append(Token(NUM, piece, base, base + len(piece), line_no, int(piece), piece))
+        return
+    if not _HAS_DIGIT.search(piece):
+        out.append(Token(TEXT, piece, base, base + len(piece), line_no))
         return
     text_start = 0
     for match in _NUMBER.finditer(piece):

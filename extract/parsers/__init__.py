@@ -10,8 +10,13 @@ from extract.tokens import tokenize
 
 def parse_report(text: str) -> Extraction:
     """Read every table cell and the meta of one report. `text` is the decoded source."""
-    norm = normalize(text)
-    tokens = tokenize(norm)
+    return parse_normalized(normalize(text))
+
+
+def parse_normalized(norm: str) -> Extraction:
+    """As parse_report, for text already passed through `extract.text.normalize`."""
+    # The tables start at section 二 (第二十条); the prose before it holds no cells.
+    tokens = tokenize(norm, max(norm.find("第二十条"), 0))
     year = meta.find_year(norm)
     agency = meta.find_agency(norm)
     fmt, why = meta.detect_format(norm, year.value)

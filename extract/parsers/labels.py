@@ -7,6 +7,7 @@ parsers decide what a match means.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # 三、 request table rows, keyed by the canonical row key (the column is appended later).
 _REQUEST_ROW_WORDS = {
@@ -80,11 +81,13 @@ _LABEL_NOISE = re.compile(r"[\s()（）【】\[\]“”\"'‘’:：,，;；、.
 _ORDINAL = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[.、])")
 
 
+@lru_cache(maxsize=4096)
 def compact(label: str) -> str:
     """Label without spaces, brackets and punctuation: '（二） 部分 公开' → '二部分公开'."""
     return _LABEL_NOISE.sub("", label)
 
 
+@lru_cache(maxsize=4096)  # labels repeat from report to report
 def strip_ordinal(label: str) -> str:
     """'(三) 不予公开' → '不予公开'; '1. 属于国家秘密' → '属于国家秘密'."""
     stripped = label.strip()

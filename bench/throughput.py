@@ -1,0 +1,61 @@
+"""Reports per second for parse + verify + store, one process, over the samples repeated.
+
+    python bench/throughput.py [--docs 1000] [--samples DIR]
+
+Each copy gets a unique trailing line so its content hash differs and nothing is skipped.
+Also times a bare `re.findall(r"\\d+")` over the same texts: the floor of any parser.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from extract.pipeline import Settings, process_file  # noqa: E402
+from extract.store import Store  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--samples", type=Path, default=REPO / "samples")
+    args = parser.parse_args()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(args.samples.glob("*.txt"))]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = []
+        for i in range(args.docs):
+            path = folder / f"doc{i:05d}.txt"
+            path.write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
+            paths.append(path)
+        contents = [p.read_text(encoding="utf-8") for p in paths]
+
+        started = time.perf_counter()
+        for text in contents:
+            re.findall(r"\d+", text)
+        floor = time.perf_counter() - started
+
+        statuses: dict[str, int] = {}
+        with Store(folder / "bench.db") as store:
+            run_id = store.begin_run(["bench"], {})
+            started = time.perf_counter()
+            for path in paths:
+                outcome = process_file(path, store, run_id, Settings())
+                statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+            elapsed = time.perf_counter() - started
+    rate = args.docs / elapsed
+    print(f"documents: {args.docs} ({len(texts)} samples repeated), statuses: {statuses}")
+    print(f"parse + verify + store: {elapsed:.2f} s, {rate:.0f} reports/s (target >= 300)")
+    print(f"bare re.findall(r'\\d+'): {floor * 1000:.1f} ms, {args.docs / floor:.0f} reports/s")
+    print(f"ratio: the full pipeline takes {elapsed / floor:.0f}x the bare regex pass")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
