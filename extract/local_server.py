@@ -169,6 +169,7 @@ def serve(model_path: str | os.PathLike[str] | None = None, host: str = "127.0.0
           f"  export OPENAI_BASE_URL={url}\n"
           f"  export OPENAI_API_KEY={API_KEY}\n"
           f"  export GOVREPORT_MODEL={alias}\n"
+          f"  export GOVREPORT_LLM_MODE=json   # llama.cpp: JSON with a response_format schema\n"
           f"Press Ctrl-C to stop.", file=sys.stderr, flush=True)
 
     # In its own session, so a terminal's Ctrl-C reaches only us and we forward exactly one

@@ -18,11 +18,16 @@ from pathlib import Path
 from typing import Any, Optional
 
 from extract import fields
+from extract.choose import PARSERS_ONLY, PrintedCells, choose, ground_llm
+from extract.endpoint import Endpoint
 from extract.errors import InputError
 from extract.parsers import parse_normalized
-from extract.record import Extraction
+from extract.prompting import build_excerpt, build_messages, cache_key
+from extract.record import LLM, Cell, Extraction, MetaField
+from extract.schema import llm_response_model, llm_values
 from extract.store import Store
 from extract.text import MAX_BYTES_DEFAULT, decode_bytes, normalize
+from extract.tokens import tokenize
 from verify import Report, verify_extraction
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
@@ -48,8 +53,18 @@ class Outcome:
     tokens: dict[str, int] = field(default_factory=dict)
 
 
-def process_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Outcome:
-    """One input file → one stored record (failures included), unless it is already done."""
+@dataclass
+class Prepared:
+    """A decoded document, stored, waiting for its extraction."""
+
+    path: str
+    sha256: str
+    text: str
+
+
+def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Prepared | Outcome:
+    """Read, hash and decode one input; store it. An Outcome means it is finished already
+    (unreadable, undecodable, or done in an earlier run)."""
     name = str(path)
     try:
         data = path.read_bytes()
@@ -69,9 +84,142 @@ def process_file(path: Path, store: Store, run_id: int, settings: Settings = Set
             store.save_result(sha, status=FAILED, reason=str(exc), run_id=run_id)
             return Outcome(name, FAILED, str(exc), sha)
         store.add_document(sha, name, len(data), decoded.text, decoded.encoding)
-        return extract_document(sha, name, decoded.text, store, run_id)
+    return Prepared(name, sha, decoded.text)
 
 
+def process_file(path: Path, store: Store, run_id: int, settings: Settings = Settings(),
+                 llm: Optional[LLMSession] = None) -> Outcome:
+    """One input file → one stored record (failures included), unless it is already done."""
+    prepared = prepare_file(path, store, run_id, settings)
+    if isinstance(prepared, Outcome):
+        return prepared
+    work = start_extraction(prepared, store, llm)
+    return finish_extraction(prepared, run_llm_round(work, llm) if work.needs_llm else work, store, run_id)
+
+
+@dataclass
+class Work:
+    """Everything one document's extraction needs; the LLM round runs on it without the store."""
+
+    prepared: Prepared
+    norm: str
+    parsed: Extraction
+    parse_s: float
+    cached: dict[str, Optional[dict]] = field(default_factory=dict)
+    needs_llm: bool = False
+    attempts: list[dict] = field(default_factory=list)   # new LLM attempts, to store
+    llm_reading: Optional[Extraction] = None
+    calls: int = 0
+    cache_hits: int = 0
+
+
+def start_extraction(prepared: Prepared, store: Store, llm: Optional[LLMSession]) -> Work:
+    """Parse (cheap, always) and look up cached LLM answers; main thread, store access."""
+    started = time.perf_counter()
+    norm = normalize(prepared.text)
+    parsed = parse_normalized(norm)
+    work = Work(prepared, norm, parsed, time.perf_counter() - started)
+    if llm is not None and parsed.format is not None and not why_not_a_report(norm, parsed):
+        work.needs_llm = True
+        for kind in (FIRST, REASK):
+            work.cached[kind] = store.cached_attempt(llm.cache_key(prepared.sha256, parsed.format, kind))
+    return work
+
+
+def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int) -> Outcome:
+    """Store every attempt, choose, verify, decide, store the record; main thread."""
+    extraction = work.parsed
+    tokens: dict[str, int] = {}
+    with store.transaction():
+        store.add_attempt(prepared.sha256, run_id, "parsers", latency_s=work.parse_s,
+                          result=extraction_to_dict(extraction))
+        for attempt in work.attempts:
+            store.add_attempt(prepared.sha256, run_id, **attempt)
+            for name, count in (attempt.get("usage") or {}).items():
+                tokens[name] = tokens.get(name, 0) + count
+        found = assess(work.norm, work.parsed, work.llm_reading)
+        chosen = found.extraction
+        store.save_result(
+            prepared.sha256, status=found.status, reason=found.reason, format=chosen.format,
+            year=chosen.year.value, agency=chosen.agency.value, chosen=chosen.method,
+            values=record_values(chosen), provenance=provenance_of(chosen), confidence=found.confidence,
+            issues=found.report.to_dicts() if found.report else [], run_id=run_id)
+    return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens)
+
+
+# --- the LLM round (policy; runs in worker threads, never touches the store) -----------------
+FIRST, REASK = "first", "reask"
+MAX_QUOTED_ISSUES = 12
+
+
+class LLMSession:
+    """The configured endpoint and its client, shared by the run's worker threads."""
+
+    def __init__(self, endpoint: Endpoint, client: Optional[Any] = None) -> None:
+        from extract.llm import LLMClient  # the LLM stack loads only when the LLM is on
+
+        self.endpoint = endpoint
+        self.client = client or LLMClient(endpoint)
+
+    def cache_key(self, sha: str, fmt: str, kind: str) -> str:
+        return cache_key(sha, fmt, self.endpoint.model, self.endpoint.mode, kind)
+
+
+def run_llm_round(work: Work, llm: LLMSession) -> Work:
+    """LLM → pydantic → verifier → one re-ask quoting the verifier's issues if it fails."""
+    fmt = work.parsed.format
+    excerpt = build_excerpt(work.norm)
+    printed = PrintedCells(tokenize(work.norm, max(work.norm.find("第二十条"), 0)), work.parsed.cells)
+    reading, issues = _ask(work, llm, FIRST, build_messages(fmt, excerpt), printed)
+    if reading is not None and issues:
+        second, _ = _ask(work, llm, REASK, build_messages(fmt, excerpt, issues), printed)
+        reading = second or reading
+    work.llm_reading = reading
+    return work
+
+
+def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: PrintedCells):
+    """One answer (from the cache or the model) as a grounded reading, and the issues to quote."""
+    fmt = work.parsed.format
+    model = llm_response_model(fmt)
+    cached = work.cached.get(kind)
+    if cached is not None:
+        work.cache_hits += 1
+        payload = (cached.get("result") or {}).get("parsed")
+        parsed = model.model_validate(payload) if payload is not None else None
+    else:
+        answer = llm.client.ask(messages, model)
+        work.calls += 1
+        parsed = answer.parsed
+        problem = None if parsed is not None or answer.response is None else answer.error
+        work.attempts.append(dict(
+            method=f"llm_{kind}", model=llm.endpoint.model, usage=answer.usage, latency_s=answer.latency_s,
+            # A transport failure is not cached (the next run tries again); a bad answer is.
+            cache_key=llm.cache_key(work.prepared.sha256, fmt, kind) if answer.response is not None else None,
+            request=answer.request, response=answer.response,
+            error=None if answer.response is not None else answer.error,
+            result={"parsed": parsed.model_dump() if parsed is not None else None, "problem": problem}))
+    if parsed is None:
+        return None, []
+    reading = ground_llm(llm_extraction(fmt, parsed), printed)
+    report = verify_extraction(reading, work.norm)
+    issues = [f"{i.code}: {i.message}" for i in report.issues
+              if i.severity == "error" and i.code not in ("ungrounded",)][:MAX_QUOTED_ISSUES]
+    unprinted = [k for k, c in reading.cells.items() if c.value is not None and c.start is None]
+    if unprinted:
+        issues.append(f"not printed in their rows: {', '.join(unprinted[:15])}"
+                      + (f" and {len(unprinted) - 15} more" if len(unprinted) > 15 else ""))
+    return reading, issues
+
+
+def llm_extraction(fmt: str, parsed: Any) -> Extraction:
+    """The model's answer as an Extraction (values only; `ground_llm` adds where they are printed)."""
+    values = llm_values(parsed.tables)
+    return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(parsed.agency, LLM),
+                      {key: Cell(value, LLM) for key, value in values.items()})
+
+
+# --- deciding ---------------------------------------------------------------------------------
 @dataclass
 class Assessment:
     """One document's chosen reading, its verification, and the status they earn."""
@@ -80,34 +228,27 @@ class Assessment:
     report: Optional[Report]
     status: str
     reason: str
+    confidence: dict[str, str] = field(default_factory=dict)
 
 
 def assess_text(text: str) -> Assessment:
-    """Parse and verify a decoded report; no store involved."""
+    """Parse and verify a decoded report with the parsers alone; no store involved."""
     norm = normalize(text)
-    extraction = parse_normalized(norm)
-    not_report = why_not_a_report(norm, extraction)
+    return assess(norm, parse_normalized(norm), None)
+
+
+def assess(norm: str, parsed: Extraction, llm_reading: Optional[Extraction]) -> Assessment:
+    not_report = why_not_a_report(norm, parsed)
     if not_report:
-        return Assessment(extraction, None, FAILED, not_report)
-    report = verify_extraction(extraction, norm)
+        return Assessment(parsed, None, FAILED, not_report)
+    if llm_reading is not None:
+        chosen, confidence = choose(parsed, llm_reading, norm)
+    else:
+        chosen = parsed
+        confidence = {key: PARSERS_ONLY for key, cell in parsed.cells.items() if cell.value is not None}
+    report = verify_extraction(chosen, norm)
     status, reason = decide_status(report)
-    return Assessment(extraction, report, status, reason)
-
-
-def extract_document(sha: str, name: str, text: str, store: Store, run_id: int) -> Outcome:
-    """Parse, verify, decide, store. `text` is the decoded (not yet normalised) source."""
-    started = time.perf_counter()
-    found = assess_text(text)
-    extraction = found.extraction
-    store.add_attempt(sha, run_id, "parsers", latency_s=time.perf_counter() - started,
-                      result=extraction_to_dict(extraction))
-    store.save_result(
-        sha, status=found.status, reason=found.reason, format=extraction.format, year=extraction.year.value,
-        agency=extraction.agency.value, chosen=extraction.method,
-        values=record_values(extraction), provenance=provenance_of(extraction),
-        confidence={key: "parsers_only" for key, cell in extraction.cells.items() if cell.value is not None},
-        issues=found.report.to_dicts() if found.report else [], run_id=run_id)
-    return Outcome(name, found.status, found.reason, sha)
+    return Assessment(chosen, report, status, reason, confidence)
 
 
 def why_not_a_report(norm: str, extraction: Extraction) -> str:

@@ -233,3 +233,86 @@ class ExportRecord(BaseModel):
     values: dict[str, Optional[float | int]]
     issues: list[ExportIssue] = []
     confidence: dict[str, str] = {}
+
+
+# --- what the LLM is asked to fill -----------------------------------------------------------
+# Rows of numbers go to the model as fixed-length lists in printed column order: the answer is
+# a quarter of the tokens of named cells, and reads the way the table is printed.
+REQUEST_COLUMNS = "[自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他(法人或其他组织), 总计]"
+APPEAL_COLUMNS = "[结果维持, 结果纠正, 其他结果, 尚未审结, 总计]"
+
+
+def _row_list(size: int) -> Any:
+    from pydantic import conlist
+
+    return conlist(Optional[int], min_length=size, max_length=size)
+
+
+def _required_copy(model: type[BaseModel], cache: dict) -> type[BaseModel]:
+    """The same fields, all required, rows as lists: a schema-constrained decoder then writes
+    every cell (null where the source gives nothing) instead of stopping at an empty object."""
+    if model in cache:
+        return cache[model]
+    from pydantic import create_model
+
+    definitions: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        annotation, description = info.annotation, info.description
+        if annotation is RequestRow:
+            annotation, description = _row_list(7), f"{description} {REQUEST_COLUMNS}"
+        elif annotation is AppealGroup:
+            annotation, description = _row_list(5), f"{description} {APPEAL_COLUMNS}"
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            annotation = _required_copy(annotation, cache)
+        definitions[name] = (annotation, Field(..., description=description))
+    copy = create_model(f"LLM{model.__name__}", __config__=ConfigDict(extra="forbid"), **definitions)
+    copy.__doc__ = model.__doc__
+    cache[model] = copy
+    return copy
+
+
+_LLM_MODELS: dict = {}
+
+
+def llm_response_model(fmt: str) -> type[BaseModel]:
+    """The model the LLM answers in: meta plus every cell of version `fmt`, all required."""
+    from pydantic import create_model
+
+    key = ("report", fmt)
+    if key not in _LLM_MODELS:
+        tables = _required_copy(TABLES[fmt], _LLM_MODELS)
+        _LLM_MODELS[key] = create_model(
+            f"AnnualReport{fmt}", __config__=ConfigDict(extra="forbid"),
+            year=(Optional[int], Field(..., description="报告所属年度 (the year reported on)")),
+            # Bounded: a small model otherwise runs on inside the string until max_tokens.
+            agency=(Optional[str], Field(..., max_length=40, description="发布机关全称")),
+            tables=(tables, Field(..., description="表格数据, copied exactly as printed")),
+        )
+    return _LLM_MODELS[key]
+
+
+def llm_values(tables: BaseModel) -> dict[str, int | float | None]:
+    """The LLM's nested answer (rows as lists) → {canonical key: value}."""
+    columns = {7: list(RequestRow.model_fields), 5: list(AppealGroup.model_fields)}
+    out: dict[str, int | float | None] = {}
+    for key, value in flatten_values(tables).items():
+        if isinstance(value, list):
+            for name, cell in zip(columns[len(value)], value):
+                out[f"{key}.{name}"] = cell
+        else:
+            out[key] = value
+    return out
+
+
+def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[int], agency: Optional[str]) -> dict:
+    """{canonical key: value} → the LLM's answer shape (for hand-made, "synthetic" answers)."""
+    nested = nest_values(fmt, values).model_dump()
+
+    def listify(node: Any) -> Any:
+        if isinstance(node, dict):
+            if set(node) == set(RequestRow.model_fields) or set(node) == set(AppealGroup.model_fields):
+                return list(node.values())
+            return {k: listify(v) for k, v in node.items()}
+        return node
+
+    return {"year": year, "agency": agency, "tables": listify(nested)}

@@ -19,3 +19,10 @@ def gold_for(report: Path) -> dict:
 @pytest.fixture(params=REPORTS, ids=[p.stem[:3] for p in REPORTS])
 def sample(request) -> Path:
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def no_llm_environment(monkeypatch):
+    """Tests never reach a real endpoint by accident: the user's LLM settings are cleared."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "GOVREPORT_MODEL", "GOVREPORT_LLM_MODE"):
+        monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,162 @@
+"""The LLM client: the only module that imports openai, instructor and tenacity.
+
+One call = one structured answer (or a clear failure), with everything needed to log it:
+the request as sent (no credentials), the raw response, token usage, latency, the error.
+Transport faults (429 honouring Retry-After, 5xx, timeouts, dropped connections) are retried
+here with a bounded budget; validation re-asks are instructor's (pydantic errors go back to
+the model once); an answer cut off by max_tokens is detected and never counted as success.
+"""
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import instructor
+import openai
+from instructor.core import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+
+from extract.endpoint import Endpoint
+from extract.errors import LLMError, TruncatedOutput
+
+# instructor logs every failed attempt at ERROR; the Answer records them, so keep stderr quiet.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
+_TRANSPORT = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
+MAX_WAIT_S = 60.0
+
+
+@dataclass
+class Answer:
+    """What one LLM call produced; `parsed` is None when it failed (see `error`)."""
+
+    parsed: Optional[BaseModel]
+    request: dict[str, Any]
+    response: Optional[dict[str, Any]] = None
+    usage: dict[str, int] = field(default_factory=dict)
+    latency_s: float = 0.0
+    error: Optional[str] = None
+    transport_retries: int = 0
+
+
+class LLMClient:
+    def __init__(self, endpoint: Endpoint, http_client: Any = None, sleep: Any = time.sleep) -> None:
+        self.endpoint = endpoint
+        self._sleep = sleep
+        # The SDK's own retries are off: tenacity below is the one retry layer, so the budget holds.
+        raw = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0,
+                            timeout=endpoint.timeout_s, http_client=http_client)
+        mode = instructor.Mode.JSON if endpoint.mode == "json" else instructor.Mode.TOOLS
+        self._client = instructor.from_openai(raw, mode=mode)
+
+    def ask(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> Answer:
+        """One structured answer; never raises for what the server or model did wrong."""
+        kwargs: dict[str, Any] = dict(model=self.endpoint.model, messages=messages,
+                                      max_tokens=self.endpoint.max_tokens, temperature=0)
+        if self.endpoint.mode == "json":
+            # llama.cpp turns this schema into a grammar; instructor's plain json_object would not.
+            kwargs["extra_body"] = {"response_format": {"type": "json_object",
+                                                        "schema": response_model.model_json_schema()}}
+        answer = Answer(parsed=None, request={**kwargs, "mode": self.endpoint.mode,
+                                              "response_model": response_model.__name__})
+        started = time.perf_counter()
+        try:
+            parsed, completion = self._with_transport_retries(answer, kwargs, response_model)
+            answer.response = completion.model_dump(mode="json")
+            answer.usage = _usage(completion)
+            _refuse_truncated(completion, self.endpoint.max_tokens)
+            answer.parsed = parsed
+        except TruncatedOutput as exc:
+            answer.error = f"truncated: {exc}"
+        except IncompleteOutputException as exc:
+            answer.response = _dump(getattr(exc, "last_completion", None))
+            answer.usage = _usage(getattr(exc, "last_completion", None))
+            answer.error = "truncated: the answer hit max_tokens before it was complete"
+        except InstructorRetryException as exc:
+            answer.response = _dump(exc.last_completion)
+            answer.usage = _usage(exc.last_completion)
+            answer.error = f"invalid answer after {exc.n_attempts} attempts: {_one_line(exc)}"
+        except _TRANSPORT as exc:
+            answer.error = f"transport failed after {answer.transport_retries} retries: {type(exc).__name__}: {_one_line(exc)}"
+        except openai.APIError as exc:
+            answer.error = f"{type(exc).__name__}: {_one_line(exc)}"
+        answer.latency_s = time.perf_counter() - started
+        return answer
+
+    def _with_transport_retries(self, answer: Answer, kwargs: dict[str, Any], model: type[BaseModel]):
+        def count(state: RetryCallState) -> None:
+            answer.transport_retries = state.attempt_number
+
+        retrying = Retrying(
+            retry=retry_if_exception(lambda e: isinstance(e, _TRANSPORT)),
+            stop=stop_after_attempt(self.endpoint.retries + 1) | stop_after_delay(self.endpoint.retry_budget_s),
+            wait=_wait_for, sleep=self._sleep, before_sleep=count, reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                try:
+                    return self._client.chat.completions.create_with_completion(
+                        response_model=model, max_retries=1, **kwargs)
+                except InstructorRetryException as exc:
+                    # instructor wraps HTTP errors too: unwrap them, so transport faults reach the
+                    # retry loop and a 4xx is reported as what it is, not as a bad answer.
+                    if isinstance(exc.__cause__, openai.APIError) and not exc.failed_attempts:
+                        raise exc.__cause__ from None
+                    raise
+        raise LLMError("unreachable: tenacity returns or raises")  # pragma: no cover
+
+
+def _wait_for(state: RetryCallState) -> float:
+    """Retry-After when the server sends it (429/503), else exponential backoff."""
+    exc = state.outcome.exception() if state.outcome else None
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for name in ("retry-after-ms", "retry-after"):
+        value = headers.get(name)
+        if value:
+            seconds = _parse_retry_after(value, milliseconds=name.endswith("ms"))
+            if seconds is not None:
+                return min(seconds, MAX_WAIT_S)
+    return min(2.0 ** (state.attempt_number - 1), MAX_WAIT_S)
+
+
+def _parse_retry_after(value: str, milliseconds: bool = False) -> Optional[float]:
+    try:
+        seconds = float(value)
+        return seconds / 1000 if milliseconds else seconds
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+def _refuse_truncated(completion: Any, max_tokens: int) -> None:
+    choice = completion.choices[0] if getattr(completion, "choices", None) else None
+    reason = getattr(choice, "finish_reason", None)
+    used = _usage(completion).get("completion_tokens", 0)
+    if reason == "length":
+        raise TruncatedOutput(f"finish_reason=length after {used} completion tokens")
+    # Some servers (llama.cpp in tool mode) report "tool_calls" even when max_tokens cut the call.
+    if used >= max_tokens:
+        raise TruncatedOutput(f"{used} completion tokens = max_tokens; the answer is probably cut off")
+
+
+def _usage(completion: Any) -> dict[str, int]:
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return {}
+    return {k: int(getattr(usage, k) or 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
+
+
+def _dump(completion: Any) -> Optional[dict[str, Any]]:
+    return completion.model_dump(mode="json") if hasattr(completion, "model_dump") else None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
