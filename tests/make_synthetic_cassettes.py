@@ -37,22 +37,20 @@ def gold_answer(stem: str) -> dict:
             "usage": {"prompt_tokens": 1500, "completion_tokens": 1400, "total_tokens": 2900}}
 
 
-def record(name: str, stem: str, responses: list[httpx2.Response], why: str) -> None:
-    queue = list(responses)
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        return queue.pop(0)
-
+def record(name: str, docs: list[tuple[str, list[httpx2.Response]]], why: str) -> None:
+    """Run the pipeline on each sample, its exchanges answered from `docs`, into one cassette."""
     path = CASSETTES / "synthetic" / f"synthetic_{name}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    report = next(p for p in REPORTS if p.stem.startswith(stem))
-    client = LLMClient(LOCAL, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
-                       sleep=lambda s: None)
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "s.db") as store:
         with recorder("all").use_cassette(str(path)):
-            process_file(report, store, store.begin_run([], {}), llm=LLMSession(LOCAL, client))
-    assert not queue, f"{name}: {len(queue)} responses left unused"
+            for stem, responses in docs:
+                queue = list(responses)
+                transport = httpx2.MockTransport(lambda request: queue.pop(0))
+                client = LLMClient(LOCAL, http_client=httpx2.Client(transport=transport), sleep=lambda s: None)
+                report = next(p for p in REPORTS if p.stem.startswith(stem))
+                process_file(report, store, store.begin_run([], {}), llm=LLMSession(LOCAL, client))
+                assert not queue, f"{name}: {len(queue)} responses left unused"
     path.write_text(f"# synthetic: hand-written, not recorded from a model. {why}\n" + path.read_text("utf-8"),
                     encoding="utf-8")
     print(f"wrote {path.relative_to(CASSETTES.parent)}")
@@ -60,15 +58,17 @@ def record(name: str, stem: str, responses: list[httpx2.Response], why: str) -> 
 
 def main() -> None:
     ok = lambda stem: httpx2.Response(200, json=gold_answer(stem))  # noqa: E731
-    record("correct_answer_004", "004", [ok("004")],
+    record("correct_answer_004", [("004", [ok("004")])],
            "The gold values of sample 004 as the model's answer: what a capable model returns.")
-    record("correct_answer_003", "003", [ok("003"), ok("003")],
+    record("correct_answer_003", [("003", [ok("003"), ok("003")])],
            "Sample 003's gold, twice: the printed 行政诉讼 row breaks R4, so the verifier re-asks and the "
            "answer keeps the printed numbers.")
-    record("429_retry_after", "004", [httpx2.Response(429, headers={"retry-after": "2"},
-                                                      json={"error": {"message": "Rate limit reached"}}), ok("004")],
+    record("correct_answers_003_004", [("003", [ok("003"), ok("003")]), ("004", [ok("004")])],
+           "Both of the above in one cassette, for a run over several documents (--jobs).")
+    record("429_retry_after", [("004", [httpx2.Response(429, headers={"retry-after": "2"},
+                                                        json={"error": {"message": "Rate limit reached"}}), ok("004")])],
            "A 429 with Retry-After: 2, then the answer.")
-    record("503_then_answer", "004", [httpx2.Response(503, json={"error": {"message": "overloaded"}}), ok("004")],
+    record("503_then_answer", [("004", [httpx2.Response(503, json={"error": {"message": "overloaded"}}), ok("004")])],
            "A 503 from an overloaded server, then the answer.")
 
 

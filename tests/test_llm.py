@@ -162,3 +162,24 @@ def test_the_parsers_path_loads_no_llm_stack():
     code = "import extract.cli, extract.pipeline, verify, sys; print(any(m in sys.modules for m in ('openai', 'instructor', 'tenacity')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_cli_extract_with_the_llm_on_and_concurrent_jobs(tmp_path, capsys):
+    from extract.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for stem in ("003", "004"):
+        (folder / _report(stem).name).write_bytes(_report(stem).read_bytes())
+    args = ["extract", str(folder), "--db", str(tmp_path / "c.db"), "--base-url", LOCAL.base_url,
+            "--model", LOCAL.model, "--llm-mode", "json", "--max-tokens", str(LOCAL.max_tokens),
+            "--timeout", str(LOCAL.timeout_s), "--jobs", "2"]
+    with recorder("none").use_cassette(str(_synthetic("correct_answers_003_004"))) as tape:
+        assert main(args) == 0
+        first = capsys.readouterr().err
+        assert main(args + ["--force"]) == 0
+        again = capsys.readouterr().err
+        plays = tape.play_count
+    assert "LLM: on" in first and "LLM: 3 calls, 0 cache hits" in first
+    assert "LLM: 0 calls, 3 cache hits" in again and plays == 3
+    assert "verified 1" in first and "source_inconsistent 1" in first
