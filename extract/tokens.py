@@ -24,6 +24,7 @@ _NUMBER = re.compile(
 # After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
 _NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
 _HAS_DIGIT = re.compile(r"\d")
+_COUNTED_CELL = re.compile(r"^([增减+\-]\s*)?(\d+)\s*[件条个项]$")
 _NOT_A_CELL_BEFORE = re.compile(r"(?:第|共|附件|表)\s*$")
 
 
@@ -109,6 +110,11 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         return
     if not _HAS_DIGIT.search(piece):
         out.append(Token(TEXT, piece, base, base + len(piece), line_no))
+        return
+    counted = _COUNTED_CELL.match(piece)
+    if counted:  # a whole cell such as "3件": the count word does not make it prose
+        out.append(Token(NUM, piece, base, base + len(piece), line_no,
+                         parse_number(counted.group(1) or "", counted.group(2), "")))
         return
     text_start = 0
     for match in _NUMBER.finditer(piece):

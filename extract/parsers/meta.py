@@ -37,8 +37,18 @@ def title_text(text: str) -> tuple[str, int]:
     return "".join(parts), start or 0
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # normalize() already made 〇 a 0
+_CN_YEAR = re.compile(r"[0〇零一二三四五六七八九]{4}(?=\s*年)")
+
+
+def _arabic_years(text: str) -> str:
+    """'二〇二一年' → '2021年' (same length, so offsets hold)."""
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
+
+
 def find_year(text: str) -> MetaField:
     title, offset = title_text(text)
+    title = _arabic_years(title)
     match = _YEAR.search(title)
     if match:
         return MetaField(int(match.group(1)), READ, offset, offset + len(title))
@@ -70,7 +80,7 @@ def find_agency(text: str) -> MetaField:
 
 
 def _agency_in_title(title: str) -> str:
-    compact = re.sub(r"\s+", "", title)
+    compact = _arabic_years(re.sub(r"\s+", "", title))
     compact = re.sub(r"^关于", "", compact)
     year = _YEAR.search(compact)
     if year and year.start() > 0:

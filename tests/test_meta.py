@@ -1,0 +1,45 @@
+"""Year, agency and template version from titles and headers as agencies really write them."""
+from __future__ import annotations
+
+import pytest
+
+from extract.parsers.meta import detect_format, find_agency, find_year
+from extract.text import normalize
+from extract.tokens import tokenize
+
+BODY = "\n一、总体情况\n本机关认真做好政府信息公开工作。\n"
+
+
+@pytest.mark.parametrize("text,year,agency", [
+    ("2021 年嘉善县人力资源和社会保障局政府信息公开工作年度报告" + BODY, 2021, "嘉善县人力资源和社会保障局"),
+    ("青山县交通运输局二〇二一年政府信息公开工作年度报告" + BODY, 2021, "青山县交通运输局"),
+    ("关于青山县交通运输局2022年度政府信息公开工作年度报告" + BODY, 2022, "青山县交通运输局"),
+    ("绿水市生态环境局2020年政府信息公开工作\n\n年度报告" + BODY, 2020, "绿水市生态环境局"),
+    ("# ２０２３年度政府信息公开工作年度报告" + BODY + "\n绿水市生态环境局\n2024年1月20日\n", 2023, "绿水市生态环境局"),
+    ("县人社局2021年政府信息公开工作年度报告" + BODY + "\n东乡县人力资源和社会保障局\n2022年1月11日", 2021,
+     "东乡县人力资源和社会保障局"),
+    ("人力资源和社会保障局 2023 年政府信息公开工作年度报告" + BODY + "全年通过市人力资源和社会保障局网发布。"
+     "其中“济源示范区人社局”微博发布210条。", 2023, "济源示范区人力资源和社会保障局"),
+], ids=["year-first", "chinese-year", "guanyu", "split-title", "signature-only", "abbreviated", "place-from-text"])
+def test_year_and_agency(text, year, agency):
+    norm = normalize(text)
+    assert (find_year(norm).value, find_agency(norm).value) == (year, agency)
+
+
+def test_year_from_the_reporting_period_when_the_title_has_none():
+    norm = normalize("青山县交通运输局政府信息公开工作年度报告\n本报告所列数据统计期限为2021年1月1日至12月31日。")
+    assert find_year(norm).value == 2021
+
+
+@pytest.mark.parametrize("headers,fmt", [
+    ("信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "2021"),
+    ("信息内容\t本年新\n制作数量\t本年新\n公开数量\t对外公开总数量\n上一年项目数量\t本年增/减", "2019"),
+])
+def test_format_from_headers_not_year(headers, fmt):
+    found, _ = detect_format(normalize(headers), 2023)
+    assert found == fmt
+
+
+def test_a_count_with_its_unit_in_a_cell_is_still_a_cell():
+    tokens = tokenize("行政许可\t3件\t增2件\t减1")
+    assert [(t.kind, t.value) for t in tokens] == [("text", None), ("num", 3), ("num", 2), ("num", -1)]
