@@ -215,7 +215,7 @@ def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: Printe
 def llm_extraction(fmt: str, parsed: Any) -> Extraction:
     """The model's answer as an Extraction (values only; `ground_llm` adds where they are printed)."""
     values = llm_values(parsed.tables)
-    return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(parsed.agency, LLM),
+    return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(None, "missing"),
                       {key: Cell(value, LLM) for key, value in values.items()})
 
 

@@ -283,9 +283,9 @@ def llm_response_model(fmt: str) -> type[BaseModel]:
         tables = _required_copy(TABLES[fmt], _LLM_MODELS)
         _LLM_MODELS[key] = create_model(
             f"AnnualReport{fmt}", __config__=ConfigDict(extra="forbid"),
+            # No agency: the parsers read it from the title or signature, and a free string is
+            # where small models emit raw control characters that make the whole answer invalid JSON.
             year=(Optional[int], Field(..., description="报告所属年度 (the year reported on)")),
-            # Bounded: a small model otherwise runs on inside the string until max_tokens.
-            agency=(Optional[str], Field(..., max_length=40, description="发布机关全称")),
             tables=(tables, Field(..., description="表格数据, copied exactly as printed")),
         )
     return _LLM_MODELS[key]
@@ -304,7 +304,7 @@ def llm_values(tables: BaseModel) -> dict[str, int | float | None]:
     return out
 
 
-def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[int], agency: Optional[str]) -> dict:
+def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[int]) -> dict:
     """{canonical key: value} → the LLM's answer shape (for hand-made, "synthetic" answers)."""
     nested = nest_values(fmt, values).model_dump()
 
@@ -315,4 +315,4 @@ def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[i
             return {k: listify(v) for k, v in node.items()}
         return node
 
-    return {"year": year, "agency": agency, "tables": listify(nested)}
+    return {"year": year, "tables": listify(nested)}

@@ -31,7 +31,7 @@ from extract.store import Store  # noqa: E402
 def gold_answer(stem: str) -> dict:
     gold = json.loads(next(GOLD.glob(f"{stem}_*.json")).read_text("utf-8"))
     meta = gold["meta"]
-    content = json.dumps(llm_answer(meta["format"], gold["values"], meta["year"], meta["agency"]), ensure_ascii=False)
+    content = json.dumps(llm_answer(meta["format"], gold["values"], meta["year"]), ensure_ascii=False)
     return {"id": "chatcmpl-synthetic", "object": "chat.completion", "created": 0, "model": LOCAL.model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 1500, "completion_tokens": 1400, "total_tokens": 2900}}

@@ -124,7 +124,7 @@ def test_recorded_model_never_makes_the_parsers_worse(report, tmp_path):
     outcome, record, plays = _run(report, tmp_path / "a.db", sample_cassette(report.stem))
     gold = gold_for(report)["values"]
     assert record["values"] == gold
-    assert plays == outcome.llm_calls >= 1
+    assert plays >= outcome.llm_calls >= 1  # a call may hold instructor's validation re-ask
     with Store(tmp_path / "a.db") as store:
         attempts = store._run("SELECT method, request, response, usage, latency_s FROM attempts "
                               "WHERE method LIKE 'llm%'").fetchall()
