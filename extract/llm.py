@@ -77,7 +77,8 @@ class LLMClient:
             answer.error = "truncated: the answer hit max_tokens before it was complete"
         except InstructorRetryException as exc:
             answer.response = _dump(exc.last_completion)
-            answer.usage = _usage(exc.last_completion)
+            # Every attempt's tokens, the validation re-ask's included.
+            answer.usage = _counts(exc.total_usage) or _usage(exc.last_completion)
             answer.error = f"invalid answer after {exc.n_attempts} attempts: {_one_line(exc)}"
         except _TRANSPORT as exc:
             answer.error = f"transport failed after {answer.transport_retries} retries: {type(exc).__name__}: {_one_line(exc)}"
@@ -148,10 +149,13 @@ def _refuse_truncated(completion: Any, max_tokens: int) -> None:
 
 
 def _usage(completion: Any) -> dict[str, int]:
-    usage = getattr(completion, "usage", None)
+    return _counts(getattr(completion, "usage", None))
+
+
+def _counts(usage: Any) -> dict[str, int]:
     if usage is None:
         return {}
-    return {k: int(getattr(usage, k) or 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
+    return {k: int(getattr(usage, k, 0) or 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
 
 
 def _dump(completion: Any) -> Optional[dict[str, Any]]:
