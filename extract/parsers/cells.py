@@ -16,7 +16,6 @@ from extract.record import BLANK, INFERRED, READ, SPLIT, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import NUM, Token
 
-Values = tuple
 Check = Callable[[Sequence[float]], bool]
 
 
@@ -59,7 +58,7 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) ->
     if sums and n > 1 and len(nums) == 1 and len(nums[0].digits) >= n and all(
         t.kind == BLANK_TOKEN for t in values if t is not nums[0]
     ):
-        fit.candidates = [_split_cells(nums[0], parts) for parts in split_run(nums[0].digits, sizes, _group_sum_ok)]
+        fit.candidates = [_split_cells(nums[0], parts) for parts in split_run(nums[0].digits, sizes, last_is_sum)]
         fit.doubts.append("digits_run_together")
         return _dedupe(fit)
     readings = _windows(values, n)
@@ -78,10 +77,6 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) ->
         readings = passing or readings[:1]
     fit.candidates = readings
     return _dedupe(fit)
-
-
-def _group_sum_ok(values: Sequence[float]) -> bool:
-    return last_is_sum(values)
 
 
 def _group_check(sizes: Sequence[int]) -> Check:
@@ -138,7 +133,7 @@ def _with_one_lost_cell(values: list[Token], sizes: Sequence[int], check: Check)
         if pos == start + size - 1:
             missing = sum(group[:-1])
         else:
-            missing = group[-1] - (sum(group[:-1]) - 0)
+            missing = group[-1] - sum(group[:-1])  # the placeholder at pos counts as 0
             if missing < 0:
                 continue
         cells[pos] = Cell(missing, INFERRED, note="cell not printed; forced by its group total")
