@@ -7,7 +7,7 @@ to one character, so an offset into the normalised text is an offset into the so
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 Number = Union[int, float]
 
@@ -21,8 +21,9 @@ LLM = "llm"             # proposed by the model (grounding is checked separately
 GROUNDED_METHODS = frozenset({READ, BLANK})
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """A value and where it came from. A NamedTuple: immutable, and cheap by the hundred."""
+
     value: Optional[Number]
     method: str = READ
     start: Optional[int] = None

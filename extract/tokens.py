@@ -8,8 +8,7 @@ token keeps its offsets, so every value can be traced back to where it was print
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 TEXT, NUM, BLANK = "text", "num", "blank"
 
@@ -28,8 +27,9 @@ _COUNTED_CELL = re.compile(r"^([增减+\-]\s*)?(\d+)\s*[件条个项]$")
 _NOT_A_CELL_BEFORE = re.compile(r"(?:第|共|附件|表)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One printed cell. A NamedTuple: immutable, and cheap to make by the hundred per report."""
+
     kind: str
     text: str
     start: int

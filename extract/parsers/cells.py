@@ -50,6 +50,9 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) ->
     values = [t for t in tokens if t.kind in (NUM, BLANK_TOKEN)]
     nums = [t for t in values if t.kind == NUM]
     fit = RowFit()
+    if len(nums) == n == len(values):  # the common case: exactly the printed cells the row needs
+        fit.candidates = [[cell_of(t) for t in nums]]
+        return fit
     if not nums:
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
