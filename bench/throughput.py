@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -54,6 +55,7 @@ def main() -> int:
     print(f"parse + verify + store: {elapsed:.2f} s, {rate:.0f} reports/s (target >= 300)")
     print(f"bare re.findall(r'\\d+'): {floor * 1000:.1f} ms, {args.docs / floor:.0f} reports/s")
     print(f"ratio: the full pipeline takes {elapsed / floor:.0f}x the bare regex pass")
+    print(f"peak memory (RSS) of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
 
