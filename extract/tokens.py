@@ -13,17 +13,17 @@ from typing import NamedTuple, Optional, Union
 TEXT, NUM, BLANK = "text", "num", "blank"
 
 _SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
-_BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
+BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
 # A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
 _FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
 # A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
-_NUMBER = re.compile(
-    r"(?P<sign>[增减+\-]\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"
+NUMBER = re.compile(
+    r"(?P<sign>(?:增加?|减少?|[+\-])\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"
 )
 # After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
 _NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
 _HAS_DIGIT = re.compile(r"\d")
-_COUNTED_CELL = re.compile(r"^([增减+\-]\s*)?(\d+)\s*[件条个项]$")
+_COUNTED_CELL = re.compile(r"^((?:增加?|减少?|[+\-])\s*)?(\d+)\s*[件条个项]$")
 _NOT_A_CELL_BEFORE = re.compile(r"(?:第|共|附件|表)\s*$")
 
 
@@ -42,7 +42,7 @@ class Token(NamedTuple):
 
 def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
     """'减', '3', '' → -3; '', '12.3', '万元' → 12.3; '', '5000', '元' → 0.5 (万元)."""
-    negative = sign.strip() in ("减", "-")
+    negative = sign.strip() in ("减", "减少", "-")
     value: Union[int, float] = float(num.replace(",", "")) if "." in num else int(num.replace(",", ""))
     unit = unit.strip()
     if unit == "元":
@@ -102,7 +102,7 @@ def _tokenize_line(line: str, base: int, line_no: int, out: list[Token]) -> None
 
 
 def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
-    if piece in _BLANK_MARKS:
+    if piece in BLANK_MARKS:
         out.append(Token(BLANK, piece, base, base + len(piece), line_no, 0))
         return
     if piece.isdigit() and piece.isascii():  # the common cell: fast path
@@ -117,12 +117,12 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
                          parse_number(counted.group(1) or "", counted.group(2), "")))
         return
     text_start = 0
-    for match in _NUMBER.finditer(piece):
+    for match in NUMBER.finditer(piece):
         start, end = match.span()
         if not _is_cell(piece, match):
             continue
         sign = match.group("sign") or ""
-        if sign and start > 0 and not piece[start - 1].isspace() and sign.strip() in "+-" and _is_word_char(piece[start - 1]):
+        if sign and start > 0 and sign.strip() in ("+", "-") and _is_word_char(piece[start - 1]):
             # "0573-84155061": a dash glued to a word is not a minus sign.
             start += len(sign)
             sign = ""

@@ -72,3 +72,14 @@ def test_all_zero_table_whose_labels_were_lost_is_all_zero():
     values = random_values("2021", 0, busy=0.0)
     extraction, wrong, empty = _compare("2021", values, render("2021", values, "unlabelled"))
     assert wrong == {} and empty == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("layout,style", EXACT + LOSSY, ids=[f"{l}-{s}" for l, s in EXACT + LOSSY])
+def test_every_value_read_is_grounded_where_it_was_read(fmt, layout, style):
+    from extract.pipeline import assess_text
+
+    found = assess_text(render(fmt, random_values(fmt, 1), layout, **style))
+    assert "ungrounded" not in {i.code for i in found.report.issues}
+    if layout in ("tabs", "pipes", "cells_per_line") and "zero_as" not in style:
+        assert found.status == "verified", found.reason

@@ -241,11 +241,11 @@ def span(needle: str) -> tuple[int, int]:
     ("5000元", 0.5, READ, True),
     ("5000元", 5000, READ, False),
     ("-", 0, BLANK, True),
-    ("-", 0, READ, False),
+    ("-", 0, POSITIONAL, True),  # a printed empty cell is 0 however it was placed
     ("7", 7, SPLIT, True),
     ("7", 8, READ, False),
     ("许可", 0, POSITIONAL, False),
-], ids=["增", "减", "sign-lost", "万元", "元-to-万元", "元-unconverted", "blank-mark", "blank-mark-not-read",
+], ids=["增", "减", "sign-lost", "万元", "元-to-万元", "元-unconverted", "blank-mark", "blank-mark-placed-by-position",
         "split", "wrong-digit", "label-not-number"])
 def test_grounding(needle: str, value: float, method: str, grounded: bool) -> None:
     start, end = span(needle)

@@ -196,7 +196,7 @@ def check_grounding(fmt: Optional[str], cells: Cells, text: Optional[str]) -> li
         printed = numbers.numbers_in(snippet)
         if any(numbers.same(p, value) for p in printed):
             continue
-        if cell.method == BLANK and value == 0 and numbers.is_blank(snippet):
+        if value == 0 and numbers.is_blank(snippet):  # a printed empty cell, however it was placed
             continue
         quoted = snippet if len(snippet) <= _SNIPPET_MAX else snippet[:_SNIPPET_MAX] + "…"
         out.append(Issue("ungrounded", (key,), f"{key} ({label(fmt, key)}): value {show(value)} is not what "

@@ -73,7 +73,7 @@ FORMAT_MARKERS = {
 }
 
 # Vocabulary of the 四、 appeals table header: a text cell made only of these is still header.
-APPEAL_HEADER_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况表四五、()一二三信息公开")
+APPEAL_HEADER_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况表四五、()一二三信息公开单位件数")
 
 SECTION_FIVE = re.compile(r"^(?:#+\s*)?(?:五|六|七)[、.]|存在的主要问题|改进情况|其他需要报告")
 
