@@ -21,13 +21,12 @@ from extract import fields
 from extract.choose import PARSERS_ONLY, PrintedCells, choose, ground_llm
 from extract.endpoint import Endpoint
 from extract.errors import InputError
-from extract.parsers import parse_normalized
+from extract.parsers import parse_normalized, table_tokens
 from extract.prompting import build_excerpt, build_messages, cache_key
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.schema import llm_response_model, llm_values
 from extract.store import Store
 from extract.text import MAX_BYTES_DEFAULT, decode_bytes, normalize
-from extract.tokens import tokenize
 from verify import Report, verify_extraction
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
@@ -169,7 +168,7 @@ def run_llm_round(work: Work, llm: LLMSession) -> Work:
     """LLM → pydantic → verifier → one re-ask quoting the verifier's issues if it fails."""
     fmt = work.parsed.format
     excerpt = build_excerpt(work.norm)
-    printed = PrintedCells(tokenize(work.norm, max(work.norm.find("第二十条"), 0)), work.parsed.cells)
+    printed = PrintedCells(table_tokens(work.norm), work.parsed.cells)
     reading, issues = _ask(work, llm, FIRST, build_messages(fmt, excerpt), printed)
     if reading is not None and issues:
         second, _ = _ask(work, llm, REASK, build_messages(fmt, excerpt, issues), printed)

@@ -13,10 +13,14 @@ def parse_report(text: str) -> Extraction:
     return parse_normalized(normalize(text))
 
 
+def table_tokens(norm: str) -> list:
+    """The cells of the tables: from section 二 (第二十条) on; the prose before it holds none."""
+    return tokenize(norm, max(norm.find("第二十条"), 0))
+
+
 def parse_normalized(norm: str) -> Extraction:
     """As parse_report, for text already passed through `extract.text.normalize`."""
-    # The tables start at section 二 (第二十条); the prose before it holds no cells.
-    tokens = tokenize(norm, max(norm.find("第二十条"), 0))
+    tokens = table_tokens(norm)
     year = meta.find_year(norm)
     agency = meta.find_agency(norm)
     fmt, why = meta.detect_format(norm, year.value)
