@@ -14,13 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from extract.parsers.labels import ACTIVE_ITEMS, REQUEST_ROW_PATTERNS, strip_ordinal
+from extract import template
+from extract.template import strip_ordinal
 from extract.schema import llm_response_model
 
 PROMPT_DIR = Path(os.environ.get("GOVREPORT_PROMPTS", Path(__file__).resolve().parents[1] / "prompts"))
 _TABLES_START = re.compile(r"第二十条|^\s*(?:#+\s*)?二\s*[、.]\s*主动公开", re.M)
 _TABLES_END = re.compile(r"^\s*(?:#+\s*)?(?:五|六)\s*[、.].{0,20}(?:问题|改进|收费|其他需要报告)", re.M)
-_ACTIVE_LABEL = re.compile("|".join(sorted({p for items in ACTIVE_ITEMS.values() for p, _ in items})))
+_ACTIVE_LABEL = re.compile("|".join(sorted({r.pattern.pattern for fmt in ("2019", "2021") for r in template.active_rows(fmt)})))
+_REQUEST_LABELS = tuple({r.pattern.pattern: r.pattern for fmt in ("2019", "2021") for r in template.request_rows(fmt)}.values())
 _SECTION = re.compile(r"^(?:#+\s*)?[二三四][、.]")
 # Narrative sentences that restate table numbers: "共收到政府信息公开申请2件", "未收到…申请".
 _NUMBER_SENTENCE = re.compile(r"[^。;；\n]*(?:\d\s*件|未(?:收到|发生|受理))[^。;；\n]*[。;；]?")
@@ -74,7 +76,7 @@ def _holds_data(line: str) -> bool:
     if any(ch.isdigit() for ch in line):
         return True
     name = strip_ordinal(line)
-    return (any(p.search(name) for p in REQUEST_ROW_PATTERNS.values()) or _ACTIVE_LABEL.fullmatch(name) is not None
+    return (any(p.search(name) for p in _REQUEST_LABELS) or _ACTIVE_LABEL.fullmatch(name) is not None
             or bool(_SECTION.match(line.strip())))
 
 

@@ -38,6 +38,8 @@ class Token(NamedTuple):
     value: Optional[Union[int, float]] = None
     digits: str = ""       # the bare digit string of an unsigned integer, for runs that may hold several cells
     unit: str = ""
+    glued: bool = False    # printed right after a letter ('数据1', '规章000'): a label's end, or part of a word
+    whole: bool = False    # the whole content of a cell that separators (tab, pipe, spaces, line) delimit
 
 
 def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
@@ -54,22 +56,20 @@ def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
     return -value if negative else value
 
 
-def tokenize(text: str, start: int = 0) -> list[Token]:
-    """Tokens of the lines from the one holding offset `start` to the end."""
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of the text between offsets `start` and `end`, line by line."""
     tokens: list[Token] = []
-    offset = text.rfind("\n", 0, start) + 1
-    first_line = text.count("\n", 0, offset) + 1
-    for line_no, line in enumerate(text[offset:].split("\n"), start=first_line):
-        stripped = line.strip()
-        if not stripped or _FOOTER.match(line):
-            pass
-        elif len(stripped) > 60 and "。" in stripped and "\t" not in stripped and "|" not in stripped:
-            # Prose: one token is enough for the parsers, which only look at table cells.
-            start = offset + line.index(stripped[0])
-            tokens.append(Token(TEXT, stripped, start, start + len(stripped), line_no))
-        else:
+    end = len(text) if end is None else end
+    offset = start
+    line_no = text.count("\n", 0, start) + 1
+    while offset < end:
+        stop = text.find("\n", offset, end)
+        stop = end if stop < 0 else stop
+        line = text[offset:stop]
+        if line.strip() and not _FOOTER.match(line):
             _tokenize_line(line, offset, line_no, tokens)
-        offset += len(line) + 1
+        offset = stop + 1
+        line_no += 1
     return tokens
 
 
@@ -106,7 +106,7 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         out.append(Token(BLANK, piece, base, base + len(piece), line_no, 0))
         return
     if piece.isdigit() and piece.isascii():  # the common cell: fast path
-        out.append(Token(NUM, piece, base, base + len(piece), line_no, int(piece), piece))
+        out.append(Token(NUM, piece, base, base + len(piece), line_no, int(piece), piece, whole=True))
         return
     if not _HAS_DIGIT.search(piece):
         out.append(Token(TEXT, piece, base, base + len(piece), line_no))
@@ -122,8 +122,8 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         if not _is_cell(piece, match):
             continue
         sign = match.group("sign") or ""
-        if sign and start > 0 and sign.strip() in ("+", "-") and _is_word_char(piece[start - 1]):
-            # "0573-84155061": a dash glued to a word is not a minus sign.
+        if sign and start > 0 and sign.strip() in ("+", "-") and piece[start - 1].isalpha():
+            # "ISO-9001": a dash glued to a word is not a minus sign ("2648-18" keeps it: a run and a signed cell).
             start += len(sign)
             sign = ""
         if start > text_start:
@@ -133,14 +133,11 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
             num, end = num[:-1], end - 1  # the last digit numbers the next row label
         digits = num if not sign and not unit and num.isdigit() else ""
         out.append(Token(NUM, piece[start:end], base + start, base + end, line_no,
-                         parse_number(sign, num, unit), digits, unit.strip()))
+                         parse_number(sign, num, unit), digits, unit.strip(), start > 0 and piece[start - 1].isalpha(),
+                         start == 0 and end == len(piece)))
         text_start = end
     if text_start < len(piece):
         _add_text(piece[text_start:], base + text_start, line_no, out)
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum()
 
 
 def _is_cell(piece: str, match: re.Match) -> bool:

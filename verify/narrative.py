@@ -89,3 +89,32 @@ def _quote(sentence: str, start: int, end: int) -> str:
 
 def _is_request_phrase(gap: str) -> bool:
     return bool(_REQUEST.search(gap)) and not _OTHER_MATTERS.search(gap)
+
+
+# "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件": counts of documents
+# that the 第二十条 table restates. A clause says which column by its verb.
+_DOC_COUNT = re.compile(r"(?:行政)?规范性文件[^\d。，,；;]{0,6}?(?P<n>\d+)\s*件")
+_DOC_CLAUSE = re.compile(r"[^。，,；;\n]+")
+_DOC_COLUMNS = (
+    ("active.normative_docs.in_force", re.compile(r"现行有效"), re.compile(r"废止|清理|制发|印发|出台")),
+    ("active.normative_docs.issued", re.compile(r"制发|印发|出台|制定"), re.compile(r"现行|废止|清理|修改|审查")),
+    ("active.normative_docs.repealed", re.compile(r"废止"), re.compile(r"现行|制发|印发|出台|拟")),
+)
+
+
+def find_document_counts(text: str) -> dict[str, set[int]]:
+    """What the prose says of this year's normative documents: {canonical key: values stated}."""
+    out: dict[str, set[int]] = {}
+    if "规范性文件" not in text:
+        return out
+    for clause in _DOC_CLAUSE.finditer(text):
+        sentence = clause.group()
+        if "规范性文件" not in sentence or "\t" in sentence or "|" in sentence:
+            continue
+        counts = [int(m.group("n")) for m in _DOC_COUNT.finditer(sentence)]
+        if len(counts) != 1:
+            continue
+        for key, says, excludes in _DOC_COLUMNS:
+            if says.search(sentence) and not excludes.search(sentence):
+                out.setdefault(key, set()).add(counts[0])
+    return out

@@ -1,11 +1,38 @@
-"""The deterministic extractor ("regex fallback"): text → Extraction, no LLM involved."""
+"""The deterministic reader ("regex fallback"): text → Extraction, no LLM involved.
+
+One front end for every layout: the three tables' regions are found by their labels in the
+character stream (not by line structure), tokenized once, and each table reader aligns the
+printed cells between its row labels with the template.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
+from extract import template
 from extract.parsers import active, appeals, meta, requests
+from extract.parsers.anchors import LabelView
 from extract.parsers.cells import doubt
 from extract.record import Extraction
 from extract.text import normalize
-from extract.tokens import tokenize
+from extract.tokens import Token, tokenize
+
+# How far (in label characters) the first 第二十条 item may follow the article's mention.
+_ACTIVE_REACH = 300
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Text offsets of the three tables: [active, requests) [requests, appeals) [appeals, end)."""
+
+    active: Optional[int]
+    requests: Optional[int]
+    appeals: Optional[int]
+    end: int
+
+    @property
+    def start(self) -> int:
+        return min(x for x in (self.active, self.requests, self.appeals, self.end) if x is not None)
 
 
 def parse_report(text: str) -> Extraction:
@@ -13,14 +40,45 @@ def parse_report(text: str) -> Extraction:
     return parse_normalized(normalize(text))
 
 
-def table_tokens(norm: str) -> list:
-    """The cells of the tables: from section 二 (第二十条) on; the prose before it holds none."""
-    return tokenize(norm, max(norm.find("第二十条"), 0))
+def find_regions(norm: str, fmt: str) -> Regions:
+    view = LabelView(norm)
+    active_at = _find_active(view, fmt)
+    opening = requests.find_start(view, fmt) if active_at is None else requests.find_start(
+        LabelView(norm, active_at), fmt)
+    requests_at = None
+    if opening is not None:
+        requests_at = (view.offset(opening) if active_at is None else LabelView(norm, active_at).offset(opening))
+    after = requests_at if requests_at is not None else (active_at or 0)
+    appeal = template.APPEALS_START.search(norm, after)
+    appeals_at = appeal.start() if appeal else None
+    five = template.SECTION_FIVE.search(norm, appeals_at if appeals_at is not None else after)
+    return Regions(active_at, requests_at, appeals_at, five.start() if five else len(norm))
+
+
+def _find_active(view: LabelView, fmt: str) -> Optional[int]:
+    """The 第二十条 that opens the active-disclosure table (its first item follows closely)."""
+    first_item = template.active_rows(fmt)[0].pattern
+    pos = 0
+    while True:
+        match = view.search(template.ACTIVE_START, pos)
+        if match is None:
+            return None
+        if view.search(first_item, match.end(), match.end() + _ACTIVE_REACH) is not None:
+            return view.offset(match.start())
+        pos = match.end()
+
+
+def table_tokens(norm: str, fmt: Optional[str] = None) -> list[Token]:
+    """The printed cells of the tables' regions (everything, if no template is recognised)."""
+    fmt = fmt or meta.detect_format(norm, None)[0]
+    if fmt is None:
+        return tokenize(norm)
+    regions = find_regions(norm, fmt)
+    return tokenize(norm, regions.start, regions.end)
 
 
 def parse_normalized(norm: str) -> Extraction:
     """As parse_report, for text already passed through `extract.text.normalize`."""
-    tokens = table_tokens(norm)
     year = meta.find_year(norm)
     agency = meta.find_agency(norm)
     fmt, why = meta.detect_format(norm, year.value)
@@ -30,12 +88,21 @@ def parse_normalized(norm: str) -> Extraction:
         return result
     if "by year" in why:
         result.doubts.append(doubt("format_guessed", [], why))
-    anchor = requests.find_anchor(tokens)
-    active_end = anchor if anchor is not None else len(tokens)
-    active_cells, active_doubts = active.parse_active(tokens, fmt, active.find_start(tokens, active_end), active_end)
-    table = requests.parse_requests(tokens, fmt, anchor)
-    appeal_from = table.end if table.end is not None else active_end
-    appeal_cells, appeal_doubts = appeals.parse_appeals(tokens, appeals.find_start(tokens, appeal_from))
+    regions = find_regions(norm, fmt)
+    tokens = tokenize(norm, regions.start, regions.end)
+    active_end = next((x for x in (regions.requests, regions.appeals) if x is not None), regions.end)
+    if regions.active is not None:
+        active_cells, active_doubts = active.parse_active(norm, tokens, fmt, regions.active, active_end)
+    else:
+        active_cells, active_doubts = active.parse_active(norm, [], fmt, 0, 0)
+    request_end = regions.appeals if regions.appeals is not None else regions.end
+    table = requests.parse_requests(norm, tokens, fmt, regions.requests if regions.requests is not None else request_end,
+                                    request_end)
+    if regions.appeals is not None:
+        appeal_cells, appeal_doubts = appeals.parse_appeals(norm, tokens, regions.appeals, regions.end)
+    else:
+        appeal_cells, appeal_doubts = appeals.parse_appeals(norm, [], 0, 0)
+        appeal_doubts = [doubt("section_missing", [], "四、appeals table not found in the text")]
     result.cells = {**active_cells, **table.cells, **appeal_cells}
     result.doubts += active_doubts + table.doubts + appeal_doubts
     return result

@@ -1,77 +1,93 @@
-"""二、主动公开政府信息情况: the 第二十条 items (documents, decisions, fees, procurement)."""
+"""二、主动公开政府信息情况: the 第二十条 items (documents, decisions, fees, procurement).
+
+No relation ties these cells together, so where digits run together only what every reading
+agrees on is kept (a minus sign can only open the 本年增/减 cell; a cell never starts with 0),
+and the narrative ("现行有效规范性文件698件") may pick the one reading it confirms.
+"""
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Sequence
 
-from extract import fields
+from extract import fields, template
+from extract.parsers.anchors import LabelView, find_anchors
 from extract.parsers.cells import doubt, fit_row
-from extract.parsers.labels import ACTIVE_ITEMS, compact, is_label_like, strip_ordinal
-from extract.record import MISSING, Cell, Doubt
-from extract.tokens import NUM, TEXT, Token
-
-_ITEM_PATTERNS = {fmt: [(re.compile(p), keys) for p, keys in items] for fmt, items in ACTIVE_ITEMS.items()}
-
-
-def find_start(tokens: Sequence[Token], end: int) -> Optional[int]:
-    for i in range(0, end):
-        tok = tokens[i]
-        if tok.kind == TEXT and "第二十条" in compact(tok.text) and len(tok.text) <= 40:
-            return i
-    return None
+from extract.parsers.requests import span_values
+from extract.record import MISSING, SPLIT, Cell, Doubt
+from extract.tokens import NUM, Token
+from verify.narrative import find_document_counts
 
 
-def parse_active(tokens: Sequence[Token], fmt: str, start: Optional[int], end: int) -> tuple[dict[str, Cell], list[Doubt]]:
+def parse_active(norm: str, tokens: Sequence[Token], fmt: str, start: int, end: int) -> tuple[dict[str, Cell], list[Doubt]]:
+    rows = template.active_rows(fmt)
     cells: dict[str, Cell] = {k: MISSING for k in fields.active_keys(fmt)}
-    if start is None:
+    anchors = find_anchors(LabelView(norm, start, end), rows)
+    if not anchors:
         return cells, [doubt("section_missing", [], "二、active-disclosure table (第二十条) not found in the text")]
     doubts: list[Doubt] = []
-    pos = start
-    for pattern, keys in _ITEM_PATTERNS[fmt]:
-        found = _find_label(tokens, pattern, pos, end)
-        if found is None:
-            doubts.append(doubt("row_missing", keys, f"二、row for {pattern.pattern} not found"))
-            continue
-        values = []
-        for tok in tokens[found + 1:end]:
-            if tok.kind == TEXT:
-                break
-            values.append(tok)
-        fit = fit_row(values, [len(keys)], sums=False)
+    found = {a.row.key for a in anchors}
+    for row in rows:
+        if row.key not in found:
+            doubts.append(doubt("row_missing", row.keys, f"二、row {row.label} not found"))
+    said = None
+    for k, anchor in enumerate(anchors):
+        row = anchor.row
+        span_end = anchors[k + 1].start if k + 1 < len(anchors) else end
+        values = span_values(tokens, anchor, span_end, last=k + 1 == len(anchors))
+        signed = {i for i, key in enumerate(row.keys) if key in fields.signed_keys()}
+        fit = fit_row(values, [len(row.keys)], sums=False, signed=signed)
         if not fit.candidates:
-            doubts.append(doubt("cells_missing", keys, f"二、{tokens[found].text}: {sum(t.kind == NUM for t in values)} printed cells for {len(keys)} columns"))
-            pos = found + 1
+            doubts.append(doubt("cells_missing", row.keys, f"二、{row.label}: {sum(t.kind == NUM for t in values)} "
+                                f"printed cells for {len(row.keys)} columns"))
             continue
-        if len(fit.candidates) > 1:
-            # No relation ties these cells together, so nothing can pick a reading: leave them empty.
-            doubts.append(doubt("ambiguous_cells", keys, f"二、{tokens[found].text}: {len(fit.candidates)} readings of the printed cells"))
-            pos = found + 1
-            continue
+        readings = fit.candidates
+        if len(readings) > 1:
+            said = find_document_counts(norm) if said is None else said
+            confirmed = [r for r in readings if _confirmed(row.keys, r, said)]
+            if len(confirmed) == 1:
+                readings = [[Cell(c.value, c.method, c.start, c.end, c.line, "split; the narrative confirms it")
+                             for c in confirmed[0]]]
+        agreed = _agreed(row.keys, readings)
+        if len(agreed) < len(row.keys):
+            # Nothing ties these cells together, so nothing can pick among the readings.
+            doubts.append(doubt("ambiguous_cells", [k for k in row.keys if k not in agreed],
+                                f"二、{row.label}: {len(readings)} readings of the printed digits"))
         if "extra_cells" in fit.doubts:
-            doubts.append(doubt("extra_cells", keys, f"二、{tokens[found].text}: more numbers than columns"))
-        for key, cell in zip(keys, fit.candidates[0]):
-            cells[key] = _as_unit(key, cell, tokens, start, found)
-        pos = found + 1
+            doubts.append(doubt("extra_cells", row.keys, f"二、{row.label}: more numbers than columns"))
+        for key, cell in agreed.items():
+            cells[key] = _as_unit(key, cell, norm, anchor.start)
     return cells, doubts
 
 
-def _find_label(tokens: Sequence[Token], pattern: re.Pattern, start: int, end: int) -> Optional[int]:
-    for i in range(start, end):
-        tok = tokens[i]
-        if tok.kind == TEXT and is_label_like(tok.text) and pattern.fullmatch(strip_ordinal(tok.text)):
-            return i
-    return None
+def _confirmed(keys: Sequence[str], reading: list[Cell], said: dict[str, set[int]]) -> bool:
+    """Every cut cell that the narrative states agrees with it, and it states at least one."""
+    hits = 0
+    for key, cell in zip(keys, reading):
+        if key in said:
+            if cell.value not in said[key]:
+                return False
+            hits += cell.method == SPLIT
+    return hits > 0
 
 
-def _as_unit(key: str, cell: Cell, tokens: Sequence[Token], start: int, found: int) -> Cell:
+def _agreed(keys: Sequence[str], readings: list[list[Cell]]) -> dict[str, Cell]:
+    out = {}
+    for i, key in enumerate(keys):
+        if len({r[i].value for r in readings}) == 1:
+            out[key] = readings[0][i]
+    return out
+
+
+_YUAN_HEADER = re.compile(r"单位\s*[:：]?\s*元")
+
+
+def _as_unit(key: str, cell: Cell, norm: str, label_start: int) -> Cell:
     """Money cells are 万元; a header that prints (单位:元) means the plain numbers are 元."""
     if key not in fields.money_keys() or cell.value is None:
         return cell
     value = float(cell.value)
-    header = "".join(compact(t.text) for t in tokens[max(start, found - 6):found] if t.kind == TEXT)
-    token_text = ""
-    if cell.start is not None:
-        token_text = next((t.text for t in tokens[found:found + 8] if t.start == cell.start), "")
-    if "单位元" in header and not re.search(r"元", token_text):
+    header = norm[max(0, label_start - 80):label_start]
+    printed = norm[cell.start:cell.end] if cell.start is not None else ""
+    if _YUAN_HEADER.search(header) and "元" not in printed:
         return Cell(value / 10000, cell.method, cell.start, cell.end, cell.line, "元 converted to 万元")
     return Cell(value, cell.method, cell.start, cell.end, cell.line, cell.note)

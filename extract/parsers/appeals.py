@@ -1,48 +1,37 @@
 """四、行政复议、行政诉讼: 15 numbers in three groups of five (维持/纠正/其他/尚未审结/总计)."""
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Sequence
 
-from extract import fields
+from extract import template
 from extract.parsers.cells import doubt, fit_row
-from extract.parsers.labels import APPEAL_HEADER_CHARS, SECTION_FIVE, compact
+from extract.parsers.solve import solve_table
 from extract.record import MISSING, Cell, Doubt
-from extract.tokens import TEXT, Token
+from extract.tokens import BLANK, NUM, Token
 
 GROUPS = [5, 5, 5]
 
 
-def find_start(tokens: Sequence[Token], start: int) -> Optional[int]:
-    for i in range(start, len(tokens)):
-        tok = tokens[i]
-        if tok.kind == TEXT and "行政复议" in tok.text and len(tok.text) <= 40:
-            return i
-    return None
+def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> tuple[dict[str, Cell], list[Doubt]]:
+    """Read the numbers printed between the section's heading (at `start`) and `end`.
 
-
-def parse_appeals(tokens: Sequence[Token], start: Optional[int]) -> tuple[dict[str, Cell], list[Doubt]]:
-    keys = fields.appeal_keys()
-    if start is None:
-        return {k: MISSING for k in keys}, [doubt("section_missing", [], "四、appeals table not found in the text")]
-    values: list[Token] = []
-    for tok in tokens[start + 1:]:
-        if tok.kind == TEXT:
-            if values and not _is_header(tok.text):
-                break  # the row of numbers is over
-            if SECTION_FIVE.search(tok.text) or not _is_header(tok.text):
-                break
-            continue
-        values.append(tok)
+    Numbers glued to words are part of the words ('第1页'), except right after the header's
+    last word (…尚未审结总计000000000000000, a table run together with its header).
+    """
+    row = template.appeals_row()
+    values = [t for t in tokens if start <= t.start < end and t.kind in (NUM, BLANK)
+              and (not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))]
     fit = fit_row(values, GROUPS)
     doubts: list[Doubt] = []
-    if fit.unique is None:
-        reason = "several readings fit" if fit.candidates else f"{sum(t.kind != TEXT for t in values)} printed cells for 15 columns"
+    if not fit.candidates:
+        reason = "too many readings" if "too_many_readings" in fit.doubts else f"{sum(t.kind == NUM for t in values)} printed cells for 15 columns"
         doubts.append(doubt("appeals_unreadable", ["review.*", "litigation.*"], f"四、appeals table: {reason}"))
-        return {k: MISSING for k in keys}, doubts
+        return {k: MISSING for k in row.keys}, doubts
     if "extra_cells" in fit.doubts:
         doubts.append(doubt("extra_cells", ["review.*", "litigation.*"], "四、more than 15 numbers; took the first 15"))
-    return dict(zip(keys, fit.unique)), doubts
-
-
-def _is_header(text: str) -> bool:
-    return set(compact(text)) <= APPEAL_HEADER_CHARS
+    if fit.unique is not None:
+        return dict(zip(row.keys, fit.unique)), doubts
+    solved = solve_table({row.key: row.keys}, {row.key: fit.candidates}, ())
+    doubts.append(doubt("ambiguous_cells", [k for k in row.keys if k not in solved.cells],
+                        f"四、appeals: {len(fit.candidates)} readings of the printed digits"))
+    return {k: solved.cells.get(k, MISSING) for k in row.keys}, doubts

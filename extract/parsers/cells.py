@@ -3,16 +3,16 @@
 Scraped rows carry structural blanks, lose a cell, or run their digits together. A row is
 fitted by listing the readings that are possible (which blanks are cells, where a lost cell
 was, how a digit run splits) and keeping those the row's own relation allows. One reading
-left: take it. Several: the table-level relations may still decide (see `resolve`). None of
+left: take it. Several: the table-level relations may still decide (see `solve`). None of
 this ever changes a printed number; it only decides which printed number sits in which cell.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Callable, Optional, Sequence
 
-from extract.record import BLANK, INFERRED, READ, SPLIT, Cell, Doubt
+from extract.parsers.splits import Piece, piece_of, split_pieces
+from extract.record import BLANK, INFERRED, READ, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import NUM, Token
 
@@ -39,7 +39,8 @@ def cell_of(token: Token) -> Cell:
     return Cell(token.value, method, token.start, token.end, token.line)
 
 
-def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) -> RowFit:
+def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
+            signed: frozenset[int] | set[int] = frozenset()) -> RowFit:
     """All readings of `tokens` (NUM/BLANK after a row label) as groups of cells.
 
     `sizes` are the groups the row holds (a request row is [7]; the appeals row [5, 5, 5]);
@@ -57,13 +58,10 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) ->
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
-    # Cutting a run of digits is only safe where a sum pins the cut; otherwise it is a guess.
-    if sums and n > 1 and len(nums) == 1 and len(nums[0].digits) >= n and all(
-        t.kind == BLANK_TOKEN for t in values if t is not nums[0]
-    ):
-        fit.candidates = [_split_cells(nums[0], parts) for parts in split_run(nums[0].digits, sizes, last_is_sum)]
-        fit.doubts.append("digits_run_together")
-        return _dedupe(fit)
+    if len(values) < n:
+        pieces = [piece_of(t) for t in values]
+        if any(piece.splittable for piece in pieces):
+            return _split(pieces, sizes, sums, fit, frozenset(signed))
     readings = _windows(values, n)
     if not readings and len(nums) > n:
         readings = [[cell_of(t) for t in nums[:n]]]
@@ -78,6 +76,22 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True) ->
     if check is not None:
         passing = [r for r in readings if check([c.value for c in r])]
         readings = passing or readings[:1]
+    fit.candidates = readings
+    return _dedupe(fit)
+
+
+def _split(pieces: list[Piece], sizes: Sequence[int], sums: bool, fit: RowFit, signed: frozenset[int]) -> RowFit:
+    """Digits run together: a reading forced by the digits alone stands; otherwise the row's
+    sums (where it has them) prune the readings. Several may remain for the table to decide."""
+    fit.doubts.append("digits_run_together")
+    forced = split_pieces(pieces, sizes, sums=False, limit=1, signed=signed)
+    if forced is not None and len(forced) == 1:
+        fit.candidates = forced
+        return fit
+    readings = split_pieces(pieces, sizes, sums=sums, signed=signed)
+    if readings is None:
+        fit.doubts.append("too_many_readings")
+        return fit
     fit.candidates = readings
     return _dedupe(fit)
 
@@ -150,85 +164,12 @@ def _strip_blanks(values: list[Token]) -> list[Token]:
     return values[lead:len(values) - trail]
 
 
-def _split_cells(token: Token, parts: Sequence[str]) -> list[Cell]:
-    cells, offset = [], token.start
-    for part in parts:
-        cells.append(Cell(int(part), SPLIT, offset, offset + len(part), token.line, "split from a run of digits"))
-        offset += len(part)
-    return cells
-
-
-def split_run(digits: str, sizes: Sequence[int], check: Optional[Check], limit: int = 64) -> list[list[str]]:
-    """Every way to cut `digits` into groups of `sizes` numbers (no leading zeros) that pass `check`."""
-    results: list[list[str]] = []
-
-    def cut(rest: str, count: int) -> list[list[str]]:
-        if count == 0:
-            return [[]] if not rest else []
-        out = []
-        max_len = len(rest) - (count - 1)
-        for length in range(1, max_len + 1):
-            head = rest[:length]
-            if len(head) > 1 and head[0] == "0":
-                break
-            for tail in cut(rest[length:], count - 1):
-                out.append([head] + tail)
-                if len(out) > 20000:
-                    return out
-        return out
-
-    def groups(rest: str, remaining: Sequence[int], acc: list[str]) -> None:
-        if len(results) >= limit:
-            return
-        if not remaining:
-            if not rest:
-                results.append(list(acc))
-            return
-        size = remaining[0]
-        needed_after = sum(remaining[1:])
-        lengths = [len(rest)] if len(remaining) == 1 else range(size, len(rest) - needed_after + 1)
-        for length in lengths:
-            for parts in cut(rest[:length], size):
-                if check is None or check([int(p) for p in parts]):
-                    groups(rest[length:], remaining[1:], acc + parts)
-
-    groups(digits, list(sizes), [])
-    return results
-
-
 def _dedupe(fit: RowFit) -> RowFit:
     seen: dict[tuple, list[Cell]] = {}
     for reading in fit.candidates:
         seen.setdefault(tuple(c.value for c in reading), reading)
     fit.candidates = list(seen.values())
     return fit
-
-
-def resolve(rows: dict[str, RowFit], relations_hold: Callable[[dict[str, list[Cell]]], bool],
-            limit: int = 4096) -> tuple[dict[str, list[Cell]], list[str]]:
-    """Pick one reading per row so that the table's relations hold; rows left open are returned."""
-    chosen = {key: fit.unique for key, fit in rows.items() if fit.unique is not None}
-    open_rows = [key for key, fit in rows.items() if len(fit.candidates) > 1]
-    if not open_rows:
-        return chosen, []
-    options = [rows[key].candidates for key in open_rows]
-    total = 1
-    for o in options:
-        total *= len(o)
-    if total > limit:
-        return chosen, open_rows
-    winners = []
-    for combo in product(*options):
-        trial = dict(chosen)
-        trial.update(zip(open_rows, combo))
-        if relations_hold(trial):
-            winners.append(combo)
-            if len({tuple(tuple(c.value for c in r) for r in w) for w in winners}) > 1:
-                return chosen, open_rows
-    if not winners:
-        return chosen, open_rows
-    chosen.update(zip(open_rows, winners[0]))
-    return chosen, []
 
 
 def doubt(code: str, keys: Sequence[str], message: str) -> Doubt:

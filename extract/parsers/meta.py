@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from typing import Optional
 
-from extract.parsers.labels import FORMAT_MARKERS
+from extract.template import FORMAT_MARKERS
 from extract.record import READ, MetaField
 
 _HEADING = re.compile(r"^\s*(?:#+\s*)?(?:一[、.]|\(一\)|概述|总体情况)")
@@ -18,20 +18,24 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
 _TITLE_TAIL = re.compile(r"(?:政府信息公开|政务公开|信息公开)")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,}?(?:省|市|县|区|州|盟|旗)")
-_AGENCY_SUFFIX = r"(?:局|委员会|委|办公室|办|厅|部|院|政府|中心|署|会|所|站|队|处|馆)"
+_AGENCY_SUFFIX = r"(?:局|委员会|委|办公室|办|厅|部|院|政府|中心|署|会|所|站|队|处|馆|(?:实验|示范|开发|高新|试验|合作|新)区)"
 _SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{4,40}" + _AGENCY_SUFFIX + r"$")
+
+
+# A scraper's record fields before the title ("标题: …"); the field name is not part of it.
+_FIELD_NAME = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 
 
 def title_text(text: str) -> tuple[str, int]:
     """The title: the first non-empty lines before the first section heading, and its offset."""
     parts, start, offset = [], None, 0
     for line in text.split("\n"):
-        stripped = line.strip().lstrip("#").strip()
+        stripped = _FIELD_NAME.sub("", line.strip().lstrip("#").strip())
         if stripped:
             if _HEADING.match(line) or len(stripped) > 60 or len(parts) == 3:
                 break
             if start is None:
-                start = offset + line.index(stripped[0])
+                start = offset + line.index(stripped)
             parts.append(stripped)
         offset += len(line) + 1
     return "".join(parts), start or 0

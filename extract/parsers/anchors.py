@@ -1,0 +1,130 @@
+"""Row labels found anywhere in the text, whatever the line structure, and the spans between them.
+
+Scrapers flatten whole pages onto one line, break labels across lines and cells, and glue a
+row's last digits to the next row's ordinal. So labels are searched in a *label view* of the
+text (whitespace and table markup removed, every character still mapped to its offset), in
+template order, and each row's span runs from the end of its label to the start of the next
+label found: the numbers printed in that span are the row's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from extract.template import Row
+
+_IGNORED = frozenset(" \t\n\r\f\v|#*`>")
+_ORDINAL_MARKS = frozenset(".、．")
+# After the label's distinctive words, the rest of the label runs on until a cell begins.
+_SIGN_START = re.compile(r"(?:[增减]|[+\-])\s*\d")
+_BLANK_AFTER_SPACE = re.compile(r"\s+[-/—–]+(?:\s|$)")
+# A label followed (after the rest of its words) by a number: a data row, not a column header.
+_DATA_AFTER = re.compile(r"[^\d\-—/]{0,40}?[\d]")
+# How many rows ahead a match may be checked against, to tell a misplaced match from a real one.
+_LOOKAHEAD = 3
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A row label found in the text: the row, where its label starts and where its cells may begin."""
+
+    row: Row
+    start: int
+    end: int
+
+
+class LabelView:
+    """The text between `start` and `end` without whitespace and markup, mapped back to offsets."""
+
+    def __init__(self, text: str, start: int = 0, end: Optional[int] = None) -> None:
+        end = len(text) if end is None else end
+        chars, where = [], []
+        for offset in range(start, end):
+            char = text[offset]
+            if char not in _IGNORED:
+                chars.append(char)
+                where.append(offset)
+        self.text = text
+        self.view = "".join(chars)
+        self.where = where
+        self.start, self.end = start, end
+
+    def offset(self, index: int) -> int:
+        """Offset in the text of view position `index` (the region's end past the last)."""
+        return self.where[index] if index < len(self.where) else self.end
+
+    def index(self, offset: int) -> int:
+        """The first view position at or after text offset `offset`."""
+        lo, hi = 0, len(self.where)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.where[mid] < offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def search(self, pattern: re.Pattern, index: int, stop: Optional[int] = None) -> Optional[re.Match]:
+        return pattern.search(self.view, index, len(self.view) if stop is None else stop)
+
+
+def find_anchors(view: LabelView, rows: Sequence[Row]) -> list[Anchor]:
+    """The labels of `rows`, searched in template order; rows whose label is not found are left out."""
+    first: list[Optional[re.Match]] = []
+    pos = 0
+    for i, row in enumerate(rows):
+        match = view.search(row.pattern, pos)
+        if match is not None and _out_of_order(view, rows, i, pos, match):
+            match = None  # this row's words turn up only after later rows' labels: not its label
+        first.append(match)
+        if match is not None:
+            pos = match.end()
+    found = [(rows[i], m) for i, m in enumerate(first) if m is not None]
+    anchors: list[Anchor] = []
+    for k, (row, match) in enumerate(found):
+        stop = found[k + 1][1].start() if k + 1 < len(found) else None
+        match = _last_match(view, row.pattern, match, stop)
+        anchors.append(Anchor(row, _label_start(view, row, match), view.offset(match.end() - 1) + 1))
+    return [_extend_label(view.text, a, anchors[k + 1].start if k + 1 < len(anchors) else view.end)
+            for k, a in enumerate(anchors)]
+
+
+def _out_of_order(view: LabelView, rows: Sequence[Row], i: int, pos: int, match: re.Match) -> bool:
+    """A later row's label, with its numbers, printed before this match: the match is not this row's
+    label. (A later row's words in a repeated column header, with no numbers, prove nothing.)"""
+    for j in range(i + 1, min(i + 1 + _LOOKAHEAD, len(rows))):
+        later = view.search(rows[j].pattern, pos, match.start())
+        if later is not None and _DATA_AFTER.match(view.view, later.end()):
+            return True
+    return False
+
+
+def _last_match(view: LabelView, pattern: re.Pattern, match: re.Match, stop: Optional[int]) -> re.Match:
+    """A label printed twice before the next row (a heading, then the table row): the last one."""
+    while True:
+        again = view.search(pattern, match.end(), stop)
+        if again is None:
+            return match
+        match = again
+
+
+def _label_start(view: LabelView, row: Row, match: re.Match) -> int:
+    """Where the label starts, its printed ordinal included ('…00000002.其他法律…' → at the '2')."""
+    index = match.start()
+    if row.ordinal and index >= 2 and view.view[index - 1] in _ORDINAL_MARKS and view.view[index - 2] == row.ordinal:
+        index -= 2
+    return view.offset(index)
+
+
+def _extend_label(text: str, anchor: Anchor, limit: int) -> Anchor:
+    """Run the label on over the rest of its words, up to where a cell can begin."""
+    end = anchor.end
+    while end < limit:
+        char = text[end]
+        if char.isdigit() or char in "|\t\n" or _SIGN_START.match(text, end) or _BLANK_AFTER_SPACE.match(text, end):
+            break
+        if char == " " and text.startswith("  ", end):
+            break  # a run of spaces separates cells in space-aligned tables
+        end += 1
+    return Anchor(anchor.row, anchor.start, end)

@@ -1,0 +1,157 @@
+"""Readings of digits printed without separators: `21710000218` → 217, 1, 0, 0, 0, 0, 218.
+
+A row's printed pieces (digit runs, signed or decimal numbers, blanks) are cut into the row's
+cells in every way that keeps printed order and never invents a leading zero. Where the
+row's own relation (its last cell is the sum of the others) is known, it prunes as the cells
+are laid: the last cell of a group must print exactly the group's sum, so it is looked up,
+not enumerated. The caller decides what several surviving readings mean.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from extract.record import BLANK, READ, SPLIT, Cell
+from extract.tokens import BLANK as BLANK_TOKEN
+from extract.tokens import NUMBER, Token, parse_number
+
+READINGS_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One printed number or blank, as material for cells."""
+
+    token: Token
+    sign: str = ""        # '-' (a printed minus, 减), '+' (增), '' none
+    digits: str = ""      # the integer digits, which may hold several cells
+    frac: str = ""        # '.36': belongs to the last cell cut from this piece
+    unit: str = ""        # '元', '万元', '亿元': likewise
+    at: int = 0           # where the digits start inside the token's text
+
+    @property
+    def splittable(self) -> bool:
+        """A number alone in a separated cell is one number, unless it cannot be (a leading 0);
+        only digits glued to a label or loosely spaced in a flattened line may hold several."""
+        if len(self.digits) < 2:
+            return False
+        return not self.token.whole or self.digits[0] == "0"
+
+    @property
+    def width(self) -> int:
+        """How many cells this piece can hold at most."""
+        return len(self.digits) if self.splittable else 1
+
+
+def piece_of(token: Token) -> Piece:
+    if token.kind == BLANK_TOKEN:
+        return Piece(token)
+    match = NUMBER.search(token.text)
+    num = match.group("num") if match else ""
+    if match is None or "," in num:
+        return Piece(token)  # a whole cell ('3件', '1,234'): never cut
+    sign = (match.group("sign") or "").strip()
+    sign = "-" if sign in ("-", "减", "减少") else ("+" if sign else "")
+    whole, _, frac = num.partition(".")
+    return Piece(token, sign, whole, "." + frac if frac else "", (match.group("unit") or "").strip(),
+                 token.text.index(num, match.start()))
+
+
+def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
+                 limit: int = READINGS_LIMIT, signed: frozenset[int] = frozenset()) -> Optional[list[list[Cell]]]:
+    """Every reading of `pieces` as sum(sizes) cells, or None if there are more than `limit`.
+
+    With `sums`, each group of `sizes` must end in the sum of its other cells. `signed` are the
+    cells that may carry a sign (本年增/减): where there are any, a printed sign opens one of them.
+    """
+    n = sum(sizes)
+    ends = set()
+    acc = 0
+    for size in sizes:
+        acc += size
+        ends.add(acc - 1)
+    capacity = [0] * (len(pieces) + 1)
+    for i in range(len(pieces) - 1, -1, -1):
+        capacity[i] = capacity[i + 1] + pieces[i].width
+    out: list[list[Cell]] = []
+    cells: list[Cell] = []
+
+    def lay(i: int, off: int, group_sum: float) -> bool:
+        """Lay cells from piece i, digit offset off; False once the limit is passed."""
+        k = len(cells)
+        if k == n:
+            if i == len(pieces):
+                out.append(list(cells))
+                return len(out) <= limit
+            return True
+        if i == len(pieces):
+            return True
+        piece = pieces[i]
+        remaining = n - k
+        if remaining < len(pieces) - i or remaining > capacity[i] - off:
+            return True
+        closes = sums and k in ends
+        if off == 0 and piece.sign and signed and k not in signed:
+            return True
+        if not piece.splittable:
+            cell = _whole(piece)
+            if closes and (cell.value is None or abs(cell.value - group_sum) > 1e-9):
+                return True
+            cells.append(cell)
+            ok = lay(i + 1, 0, 0 if k in ends else group_sum + (cell.value or 0))
+            cells.pop()
+            return ok
+        rest = len(piece.digits) - off
+        lengths: Sequence[int] = range(1, rest + 1)
+        if closes:
+            wanted = _digits_of(group_sum)
+            if wanted is None or not piece.digits.startswith(wanted, off):
+                return True
+            lengths = (len(wanted),)
+        for length in lengths:
+            if length > 1 and piece.digits[off] == "0":
+                break
+            last = length == rest
+            if not last and remaining == 1:
+                continue
+            cell = _part(piece, off, length)
+            if closes and abs(cell.value - group_sum) > 1e-9:
+                continue
+            cells.append(cell)
+            nxt = 0 if k in ends else group_sum + cell.value
+            ok = lay(i + 1, 0, nxt) if last else lay(i, off + length, nxt)
+            cells.pop()
+            if not ok:
+                return False
+        return True
+
+    if not lay(0, 0, 0):
+        return None
+    return out
+
+
+def _digits_of(value: float) -> Optional[str]:
+    if value < 0 or abs(value - round(value)) > 1e-9:
+        return None
+    return str(int(round(value)))
+
+
+def _whole(piece: Piece) -> Cell:
+    tok = piece.token
+    method = BLANK if tok.kind == BLANK_TOKEN else READ
+    return Cell(tok.value, method, tok.start, tok.end, tok.line)
+
+
+def _part(piece: Piece, off: int, length: int) -> Cell:
+    """Digits [off, off+length) of the piece as one cell: the sign goes to the first, the
+    fraction and unit to the last; a piece taken whole is read, not split."""
+    tok = piece.token
+    first, last = off == 0, off + length == len(piece.digits)
+    if first and last:
+        return Cell(tok.value, READ, tok.start, tok.end, tok.line)
+    sign = piece.sign if first else ""
+    value = parse_number("-" if sign == "-" else "", piece.digits[off:off + length] + (piece.frac if last else ""),
+                         piece.unit if last else "")
+    start = tok.start if first else tok.start + piece.at + off
+    end = tok.end if last else tok.start + piece.at + off + length
+    return Cell(value, SPLIT, start, end, tok.line, "split from a run of digits")
