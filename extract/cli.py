@@ -82,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-issues", action="store_true", help="print every issue, not only the reason")
     p.set_defaults(func=cmd_review)
 
+    p = sub.add_parser("eval", help="score the stored records against gold files",
+                       description="Compare the records in the store with gold files (GOLD_DIR/*.json, the "
+                                   "export's meta/values shape; matched by sha256 if the gold has one, else by "
+                                   "file stem). Prints cell accuracy, wrong values (a value differing from the "
+                                   "gold, or any value where the gold is null) apart from missing cells, the "
+                                   "precision of verified and source_inconsistent records, the share of "
+                                   "imperfect records flagged, and the worst cells. Exit 0 when scored, 2 when "
+                                   "the store or the gold cannot be read.")
+    p.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
+    _add_db(p)
+    p.add_argument("--json", action="store_true", help="one JSON object instead of the text report")
+    p.set_defaults(func=cmd_eval)
+
     p = sub.add_parser("verify", help="run the verifier on a record (JSON)",
                        description="Check a record {meta: {format}, values: {key: value}} (an export line or "
                                    "a gold file; JSONL checks each line). Exit 0 when no error or warning, 1 "
@@ -199,6 +212,29 @@ def cmd_review(args: argparse.Namespace) -> int:
             count += 1
             print(f"failed\t{row['path']}\t{row['error']}")
     print(f"{count} documents to check", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from extract.evaluate import evaluate, format_report, load_gold
+
+    if not args.gold_dir.is_dir():
+        print(f"govreport eval: {args.gold_dir}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.db.is_file():
+        print(f"govreport eval: {args.db}: no such store (run `govreport extract` first)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        gold = load_gold(args.gold_dir)
+    except ValueError as exc:
+        print(f"govreport eval: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not gold:
+        print(f"govreport eval: {args.gold_dir}: no gold files (*.json)", file=sys.stderr)
+        return EXIT_USAGE
+    with Store(args.db) as store:
+        result = evaluate(gold, store.iter_results())
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_report(result))
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ Number = Union[int, float]
 # How a cell's value was obtained. Only READ methods count as grounded in the source.
 READ = "table"          # read from a printed cell at [start, end)
 BLANK = "blank"         # a printed but empty cell (blank, -, /, —): 0 by convention
+EDGE_BLANK = "edge_blank"  # a blank at a row's edge read as 0: it may be the row's end, not a cell
 POSITIONAL = "positional"  # row label lost: mapped by position against the template
 SPLIT = "split"         # cut out of a run of digits with no separators, pinned by the relations
 INFERRED = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)

@@ -8,6 +8,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+if not (SHARED / "samples" / "reports").is_dir():
+    raise pytest.UsageError(f"the tests need the project's shared folder (spec, samples, corpus) at {SHARED}: "
+                            "check it out beside this repository")
+CORPUS = SHARED / "corpus"
 REPORTS = sorted((SHARED / "samples" / "reports").glob("*.txt"))
 GOLD = SHARED / "samples" / "gold"
 

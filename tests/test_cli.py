@@ -20,7 +20,7 @@ def db(tmp_path, capsys):
     return path
 
 
-@pytest.mark.parametrize("command", ["extract", "export", "review", "verify", "serve-local"])
+@pytest.mark.parametrize("command", ["extract", "export", "review", "verify", "eval", "serve-local"])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as done:
         main([command, "--help"])

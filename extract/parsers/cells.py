@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from extract.parsers.splits import Piece, piece_of, split_pieces
-from extract.record import BLANK, INFERRED, READ, Cell, Doubt
+from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import NUM, Token
 
@@ -63,8 +63,11 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         if any(piece.splittable for piece in pieces):
             return _split(pieces, sizes, sums, fit, frozenset(signed))
     readings = _windows(values, n)
+    if readings and len(readings) > 1 and _displaced(readings):
+        fit.doubts.append("cells_displaced")
     if not readings and len(nums) > n:
-        readings = [[cell_of(t) for t in nums[:n]]]
+        # More numbers than cells: any run of n of them may be the row; the row sum decides.
+        readings = [[cell_of(t) for t in nums[i:i + n]] for i in range(len(nums) - n + 1)]
         fit.doubts.append("extra_cells")
     if not readings and check is not None:
         readings = _with_one_lost_cell(values, sizes, check)
@@ -75,9 +78,28 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         return fit
     if check is not None:
         passing = [r for r in readings if check([c.value for c in r])]
-        readings = passing or readings[:1]
-    fit.candidates = readings
+        # None passes: the row as printed breaks its sum; that is the source's, if one reading is plain.
+        readings = passing or ([] if "extra_cells" in fit.doubts else readings[:1])
+    fit.candidates = [_mark_edge_blanks(r) for r in readings]
     return _dedupe(fit)
+
+
+def _displaced(readings: list[list[Cell]]) -> bool:
+    """A label line printed with empty cells and the numbers on another line: the blanks were
+    taken as structure, which is a reading, not a fact."""
+    lines = {tuple(c.line for c in r) for r in readings}
+    return len(lines) > 1
+
+
+def _mark_edge_blanks(reading: list[Cell]) -> list[Cell]:
+    """A blank taken as 0 at a row's edge may be the row's end, not a cell: it is not 'printed
+    plainly', so a relation that fails through it is never blamed on the source."""
+    out = list(reading)
+    for i in (0, len(out) - 1):
+        if out[i].method == BLANK:
+            c = out[i]
+            out[i] = Cell(c.value, EDGE_BLANK, c.start, c.end, c.line, "blank at the row's edge read as 0")
+    return out
 
 
 def _split(pieces: list[Piece], sizes: Sequence[int], sums: bool, fit: RowFit, signed: frozenset[int]) -> RowFit:

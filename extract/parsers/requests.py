@@ -174,4 +174,8 @@ def _note_fit(table: RequestTable, row: str, fit: RowFit, undecided: bool) -> No
             else "too few printed cells")
         table.doubts.append(doubt("cells_missing", keys, f"row {row}: {reason}"))
     elif "extra_cells" in fit.doubts:
-        table.doubts.append(doubt("extra_cells", keys, f"row {row}: more printed numbers than columns; took the first {WIDTH}"))
+        table.doubts.append(doubt("extra_cells", keys, f"row {row}: more printed numbers than columns; "
+                                  "the row sum picked which of them are its cells"))
+    if "cells_displaced" in fit.doubts:
+        table.doubts.append(doubt("cells_displaced", keys, f"row {row}: its label line prints empty cells and its "
+                                  "numbers stand on another line; the numbers were taken"))

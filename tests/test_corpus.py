@@ -1,0 +1,99 @@
+"""Real reports of other layouts (../shared/corpus) and the samples, through `extract` and `eval`.
+
+The bars of the "read real reports" work: no wrong value, cell accuracy at least 0.99 (gold
+nulls must come out null), every imperfect record flagged, no trusted record imperfect.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import CORPUS, GOLD, REPORTS
+
+from extract.cli import main
+
+TEXT_KINDS = ("*.txt", "*.md")
+
+
+def _corpus_files():
+    return sorted(p for kind in TEXT_KINDS for p in (CORPUS / "raw").glob(kind))
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    work = tmp_path_factory.mktemp("corpus")
+    inputs, gold = work / "in", work / "gold"
+    inputs.mkdir()
+    gold.mkdir()
+    for path in _corpus_files() + REPORTS:
+        shutil.copy(path, inputs / path.name)
+        source = (CORPUS / "gold" if path.parent.parent == CORPUS else GOLD) / f"{path.stem}.json"
+        shutil.copy(source, gold / source.name)
+    db = work / "store.db"
+    assert main(["extract", str(inputs), "--db", str(db)]) == 0
+    return work, db, gold
+
+
+def _eval(db, gold, capsys):
+    capsys.readouterr()
+    assert main(["eval", str(gold), "--db", str(db), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_corpus_has_text_reports():
+    assert len(_corpus_files()) >= 3
+
+
+def test_text_corpus_and_samples_meet_the_bars(scored, capsys):
+    _, db, gold = scored
+    result = _eval(db, gold, capsys)
+    assert result["matched"] == result["documents"] == len(_corpus_files()) + len(REPORTS)
+    assert result["wrong_values"] == 0, [d["wrong"] for d in result["per_document"] if d["wrong"]]
+    assert result["cell_accuracy"] >= 0.99
+    assert result["flag_recall"] in (None, 1.0)
+    assert result["verified_precision"] in (None, 1.0)
+    assert result["source_inconsistent_precision"] in (None, 1.0)
+
+
+def test_eval_counts_a_wrong_value_and_a_missing_one(scored, capsys, tmp_path):
+    _, db, gold = scored
+    altered = tmp_path / "gold"
+    shutil.copytree(gold, altered)
+    path = altered / "004_19bd55d77ac0ead4.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["values"]["requests.new.total"] += 1          # the record now holds a "wrong" value
+    record["values"]["review.total"] = None              # and a value where the gold has none
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = _eval(db, altered, capsys)
+    doc = next(d for d in result["per_document"] if d["document"] == "004_19bd55d77ac0ead4")
+    assert doc["wrong_values"] == 2 and doc["status"] == "verified"
+    assert result["verified_precision"] < 1.0
+    assert {"key": "requests.new.total", "wrong_or_missing": 1} in result["worst_cells"]
+
+
+def test_eval_text_report_names_every_document(scored, capsys):
+    _, db, gold = scored
+    capsys.readouterr()
+    assert main(["eval", str(gold), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "cell accuracy:" in out and "flag recall:" in out
+    for path in _corpus_files():
+        assert path.stem in out
+
+
+@pytest.mark.parametrize("what", ["no_store", "no_gold_dir", "bad_gold"])
+def test_eval_refuses_what_it_cannot_read(what, tmp_path, capsys, scored):
+    _, db, gold = scored
+    if what == "no_store":
+        args = [str(gold), "--db", str(tmp_path / "nothing.db")]
+    elif what == "no_gold_dir":
+        args = [str(tmp_path / "nowhere"), "--db", str(db)]
+    else:
+        (tmp_path / "g").mkdir()
+        (tmp_path / "g" / "x.json").write_text("[1, 2]", encoding="utf-8")
+        args = [str(tmp_path / "g"), "--db", str(db)]
+    assert main(["eval", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govreport eval:") and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "nothing.db").exists()
