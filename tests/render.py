@@ -8,36 +8,29 @@ from __future__ import annotations
 import random
 import zlib
 
-from extract import fields
+from extract import fields, template
 
-REQUEST_LABELS = {
-    "requests.new": "一、本年新收政府信息公开申请数量",
-    "requests.carried_over": "二、上年结转政府信息公开申请数量",
-    "requests.granted": "三、本年度办理结果\t(一) 予以公开",
-    "requests.partly_granted": "(二) 部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "requests.refused.state_secret": "(三) 不予公开\t1. 属于国家秘密",
-    "requests.refused.prohibited_by_law": "2. 其他法律行政法规禁止公开",
-    "requests.refused.security_stability": "3. 危及“三安全一稳定”",
-    "requests.refused.third_party": "4. 保护第三方合法权益",
-    "requests.refused.internal_affairs": "5. 属于三类内部事务信息",
-    "requests.refused.process_info": "6. 属于四类过程性信息",
-    "requests.refused.enforcement_file": "7. 属于行政执法案卷",
-    "requests.refused.admin_query": "8. 属于行政查询事项",
-    "requests.unable.not_held": "(四) 无法提供\t1. 本机关不掌握相关政府信息",
-    "requests.unable.needs_creation": "2. 没有现成信息需要另行制作",
-    "requests.unable.unclear": "3. 补正后申请内容仍不明确",
-    "requests.not_processed.complaint": "(五) 不予处理\t1. 信访举报投诉类申请",
-    "requests.not_processed.duplicate": "2. 重复申请",
-    "requests.not_processed.publication": "3. 要求提供公开出版物",
-    "requests.not_processed.excessive": "4. 无正当理由大量反复申请",
-    "requests.not_processed.confirmation": "5. 要求行政机关确认或重新出具已获取信息",
-    "requests.other": "(六) 其他处理",
-    "requests.other.overdue_correction": "(六) 其他处理\t1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "requests.other.unpaid_fee": "2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "requests.other.other": "3. 其他",
-    "requests.total": "(七) 总计",
-    "requests.carried_forward": "四、结转下年度继续办理",
+# Printed labels come from the template description; rendering adds only the group headings
+# that real tables print before a group's first row.
+_GROUP_HEADINGS = {
+    "requests.granted": "三、本年度办理结果\t(一) ",
+    "requests.partly_granted": "(二) ",
+    "requests.refused.state_secret": "(三) 不予公开\t",
+    "requests.unable.not_held": "(四) 无法提供\t",
+    "requests.not_processed.complaint": "(五) 不予处理\t",
+    "requests.other": "(六) ",
+    "requests.other.overdue_correction": "(六) 其他处理\t",
+    "requests.total": "(七) ",
 }
+_NUMBERED = {"requests.new": "一、", "requests.carried_over": "二、", "requests.carried_forward": "四、"}
+
+
+def request_label(fmt: str, row: str) -> str:
+    spec = next(r for r in template.request_rows(fmt) if r.key == row)
+    ordinal = f"{spec.ordinal}. " if spec.ordinal else ""
+    return _GROUP_HEADINGS.get(row, "") + _NUMBERED.get(row, "") + ordinal + spec.label
+
+
 ACTIVE_LAYOUT = {
     "2019": [
         ("第二十条第（一）项", "信息内容|本年新制作数量|本年新公开数量|对外公开总数量", [("规章", "rules"), ("规范性文件", "normative_docs")]),
@@ -103,13 +96,18 @@ def _fmt_cell(key: str, value, zero_as: str = "0") -> str:
 def render(fmt: str, values: dict, layout: str, year: int = 2022, agency: str = "青山县交通运输局",
            zero_as: str = "0", fullwidth: bool = False) -> str:
     """A whole report in one of the layouts: tabs, pipes, cells_per_line, spaces, flat, unlabelled."""
+    if layout == "page":  # a scraped page: everything on one line, cells run together, stray spaces
+        return _as_one_line(render(fmt, values, "flat", year, agency, zero_as, fullwidth))
     sep = {"tabs": "\t", "pipes": " | ", "spaces": "   ", "unlabelled": " | "}.get(layout, "\t")
     out = [f"{year}年{agency}政府信息公开工作年度报告", "",
            "一、总体情况", f"{year}年，本机关认真贯彻落实《条例》，做好政府信息公开工作。", "",
            "二、主动公开政府信息情况"]
 
     def row(label: str, cells: list[str], lose_label: bool = False) -> None:
-        if layout == "cells_per_line":
+        if layout == "label_split":  # markdown from a PDF: the label row's cells empty, its numbers below
+            out.append("| " + label.replace("\t", " ") + " |" + " |" * len(cells))
+            out.append("| |" + "".join(f" {c} |" for c in cells))
+        elif layout == "cells_per_line":
             out.append("")
             out.extend("\t" + part for part in label.split("\t"))
             out.extend("\t" + c for c in cells)
@@ -130,13 +128,15 @@ def render(fmt: str, values: dict, layout: str, year: int = 2022, agency: str = 
             "\t自然人\t法人或其他组织\t\t\t\t\t总计",
             "\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"]
     for r in fields.request_rows(fmt):
-        row(REQUEST_LABELS[r], [_fmt_cell(f"{r}.{c}", values[f"{r}.{c}"], zero_as) for c in fields.columns()], True)
+        row(request_label(fmt, r), [_fmt_cell(f"{r}.{c}", values[f"{r}.{c}"], zero_as) for c in fields.columns()], True)
     out += ["", "四、政府信息公开行政复议、行政诉讼情况", "行政复议\t行政诉讼",
             "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉",
             "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计"]
     appeal = [str(values[k]) for k in fields.appeal_keys()]
-    if layout == "flat":
+    if layout in ("flat", "page"):
         out.append("".join(appeal))
+    elif layout == "label_split":
+        out.append("|" + "".join(f" {a} |" for a in appeal))
     elif layout == "cells_per_line":
         out.extend("\t" + a for a in appeal)
     else:
@@ -146,3 +146,18 @@ def render(fmt: str, values: dict, layout: str, year: int = 2022, agency: str = 
     if fullwidth:
         text = text.translate({ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"})
     return text
+
+
+def _as_one_line(text: str) -> str:
+    """Join every line with nothing or one space, and put a stray space inside some labels and
+    digit runs (never inside a number that a sign or decimal point belongs to)."""
+    rng = random.Random(zlib.crc32(text.encode()))
+    lines = [line for line in text.split("\n") if line.strip()]
+    out = []
+    for n, line in enumerate(lines):
+        if n > 0 and rng.random() < 0.15 and len(line) > 6:
+            cut = rng.randrange(1, len(line) - 1)
+            if not (line[cut - 1] in "+-.增减" or line[cut] in ".元万"):
+                line = line[:cut] + " " + line[cut:]
+        out.append(line)
+    return "".join(part + (" " if rng.random() < 0.3 else "") for part in out)

@@ -6,6 +6,7 @@ printed cells between its row labels with the template.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -56,8 +57,8 @@ def find_regions(norm: str, fmt: str) -> Regions:
 
 
 def _find_active(view: LabelView, fmt: str) -> Optional[int]:
-    """The 第二十条 that opens the active-disclosure table (its first item follows closely)."""
-    first_item = template.active_rows(fmt)[0].pattern
+    """The 第二十条 that opens the active-disclosure table (one of its items follows closely)."""
+    first_item = re.compile("|".join(r.pattern.pattern for r in template.active_rows(fmt)))
     pos = 0
     while True:
         match = view.search(template.ACTIVE_START, pos)

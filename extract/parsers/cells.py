@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
-from extract.parsers.splits import Piece, piece_of, split_pieces
+from extract.parsers.splits import Piece, join_stray_spaces, piece_of, split_pieces
 from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import NUM, Token
@@ -51,19 +51,19 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     values = [t for t in tokens if t.kind in (NUM, BLANK_TOKEN)]
     nums = [t for t in values if t.kind == NUM]
     fit = RowFit()
-    if len(nums) == n == len(values):  # the common case: exactly the printed cells the row needs
-        fit.candidates = [[cell_of(t) for t in nums]]
+    pieces = [piece_of(t) for t in values]
+    joined = join_stray_spaces(pieces)
+    if len(nums) == n == len(values) and len(joined) == len(pieces):
+        fit.candidates = [[cell_of(t) for t in nums]]  # the common case: exactly the printed cells
         return fit
     if not nums:
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
-    if len(values) < n:
-        pieces = [piece_of(t) for t in values]
-        if any(piece.splittable for piece in pieces):
-            return _split(pieces, sizes, sums, fit, frozenset(signed))
+    if (len(values) < n or len(joined) < len(pieces)) and any(p.splittable for p in joined):
+        return _split(joined, sizes, sums, fit, frozenset(signed))
     readings = _windows(values, n)
-    if readings and len(readings) > 1 and _displaced(readings):
+    if readings and _displaced(values, readings):
         fit.doubts.append("cells_displaced")
     if not readings and len(nums) > n:
         # More numbers than cells: any run of n of them may be the row; the row sum decides.
@@ -84,11 +84,11 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     return _dedupe(fit)
 
 
-def _displaced(readings: list[list[Cell]]) -> bool:
+def _displaced(values: Sequence[Token], readings: list[list[Cell]]) -> bool:
     """A label line printed with empty cells and the numbers on another line: the blanks were
     taken as structure, which is a reading, not a fact."""
-    lines = {tuple(c.line for c in r) for r in readings}
-    return len(lines) > 1
+    used_lines = {c.line for r in readings for c in r}
+    return any(t.kind == BLANK_TOKEN and t.line not in used_lines for t in values)
 
 
 def _mark_edge_blanks(reading: list[Cell]) -> list[Cell]:

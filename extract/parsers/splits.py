@@ -28,6 +28,7 @@ class Piece:
     frac: str = ""        # '.36': belongs to the last cell cut from this piece
     unit: str = ""        # '元', '万元', '亿元': likewise
     at: int = 0           # where the digits start inside the token's text
+    offsets: tuple[int, ...] = ()  # text offset of each digit, where pieces were joined across a stray space
 
     @property
     def splittable(self) -> bool:
@@ -36,6 +37,11 @@ class Piece:
         if len(self.digits) < 2:
             return False
         return not self.token.whole or self.digits[0] == "0"
+
+    @property
+    def splittable_run(self) -> bool:
+        """Digits not alone in a separated cell: material that may join a neighbour's digits."""
+        return bool(self.digits) and not self.token.whole
 
     @property
     def width(self) -> int:
@@ -55,6 +61,32 @@ def piece_of(token: Token) -> Piece:
     whole, _, frac = num.partition(".")
     return Piece(token, sign, whole, "." + frac if frac else "", (match.group("unit") or "").strip(),
                  token.text.index(num, match.start()))
+
+
+def join_stray_spaces(pieces: list[Piece]) -> list[Piece]:
+    """Digit runs one space apart in a flattened row ('350 00439', '增1 60') may be one number
+    cut by a stray space as well as two cells: the space is a possible cut, not a certain one."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.splittable_run and piece.splittable_run and not piece.sign and not prev.frac
+                and not prev.unit and piece.token.line == prev.token.line and piece.token.start - _end(prev) == 1):
+            out[-1] = Piece(prev.token, prev.sign, prev.digits + piece.digits, piece.frac, piece.unit, prev.at,
+                            _digit_offsets(prev) + _digit_offsets(piece))
+        else:
+            out.append(piece)
+    return out
+
+
+def _digit_offsets(piece: Piece) -> tuple[int, ...]:
+    if piece.offsets:
+        return piece.offsets
+    base = piece.token.start + piece.at
+    return tuple(range(base, base + len(piece.digits)))
+
+
+def _end(piece: Piece) -> int:
+    return _digit_offsets(piece)[-1] + 1 + len(piece.frac) if piece.digits else piece.token.end
 
 
 def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
@@ -147,11 +179,12 @@ def _part(piece: Piece, off: int, length: int) -> Cell:
     fraction and unit to the last; a piece taken whole is read, not split."""
     tok = piece.token
     first, last = off == 0, off + length == len(piece.digits)
-    if first and last:
+    if first and last and not piece.offsets:
         return Cell(tok.value, READ, tok.start, tok.end, tok.line)
     sign = piece.sign if first else ""
     value = parse_number("-" if sign == "-" else "", piece.digits[off:off + length] + (piece.frac if last else ""),
                          piece.unit if last else "")
-    start = tok.start if first else tok.start + piece.at + off
-    end = tok.end if last else tok.start + piece.at + off + length
+    digits = _digit_offsets(piece)
+    start = tok.start if first else digits[off]
+    end = digits[off + length - 1] + 1 + (len(piece.frac) + len(piece.unit) if last else 0)
     return Cell(value, SPLIT, start, end, tok.line, "split from a run of digits")

@@ -1,0 +1,152 @@
+"""Traps that real scraped reports set, rebuilt with values of our own.
+
+Each was first seen in a real report (../shared/corpus); none of these texts is one of them.
+The rule everywhere: a cell is read, or it is empty with a doubt; it is never a guess.
+"""
+from __future__ import annotations
+
+import pytest
+from render import random_values, render, request_label
+
+from extract import fields
+from extract.parsers import parse_report
+from extract.parsers.cells import fit_row
+from extract.parsers.solve import solve_table
+from extract.pipeline import assess_text
+from extract.tokens import tokenize
+
+COLS = fields.columns()
+
+
+def _row(extraction, row):
+    return [extraction.cells[f"{row}.{c}"].value for c in COLS]
+
+
+def _wrong(values, extraction):
+    return {k: (extraction.cells[k].value, v) for k, v in values.items()
+            if extraction.cells[k].value is not None and extraction.cells[k].value != v}
+
+
+# --- whole layouts -------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(8))
+def test_a_whole_page_on_one_line_is_read_where_the_relations_pin_it_and_never_guessed(fmt, seed):
+    values = random_values(fmt, seed, busy=0.4)
+    found = assess_text(render(fmt, values, "page"))
+    assert _wrong(values, found.extraction) == {}
+    empty = [k for k in values if found.extraction.cells[k].value is None]
+    if empty:
+        assert found.status == "needs_review"
+    assert sum(found.extraction.cells[k].value is not None for k in values) > len(values) // 2
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(4))
+def test_label_rows_split_from_their_value_rows_are_read_and_flagged(fmt, seed):
+    values = random_values(fmt, seed, busy=0.5)
+    found = assess_text(render(fmt, values, "label_split"))
+    request_keys = [k for k in values if k.startswith("requests.")]
+    assert {k: found.extraction.cells[k].value for k in request_keys} == {k: values[k] for k in request_keys}
+    assert "cells_displaced" in found.report.codes and found.status == "needs_review"
+
+
+# --- one trap at a time ------------------------------------------------------------------------
+HEAD = "2021年白水县民政局政府信息公开工作年度报告 三、收到和处理政府信息公开申请情况 "
+TAIL = " 四、政府信息公开行政复议、行政诉讼情况"
+
+
+def test_the_next_rows_ordinal_glued_to_a_rows_digits_is_not_a_cell():
+    text = (HEAD + "一、本年新收政府信息公开申请数量 430000043二、上年结转政府信息公开申请数量0000000"
+            "三、本年度办理结果（三）不予公开1.属于国家秘密 51000062.其他法律行政法规禁止公开 0000000" + TAIL)
+    got = parse_report(text)
+    assert _row(got, "requests.refused.state_secret") == [5, 1, 0, 0, 0, 0, 6]
+    assert _row(got, "requests.refused.prohibited_by_law") == [0] * 7
+
+
+def test_stray_spaces_inside_a_digit_run_and_a_label():
+    text = HEAD + "一、本年新收政府信息公开申请数量35000 4039二、上年 结转政府信息公开申请数量1 0 00 0 01" + TAIL
+    got = parse_report(text)
+    assert _row(got, "requests.new") == [35, 0, 0, 0, 4, 0, 39]
+    assert _row(got, "requests.carried_over") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_placeholder_headers_with_digits_are_not_cells():
+    text = ("2021年白水县民政局政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+            "| 本年新收政府信息公开申请数量 | 12 | 0 | 0 | 0 | 1 | 0 | 13 |\n"
+            "### 二、上年结转\n| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n"
+            "| 上年结转政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n四、政府信息公开行政复议、行政诉讼情况\n")
+    got = parse_report(text)
+    assert _row(got, "requests.new") == [12, 0, 0, 0, 1, 0, 13]
+    assert _row(got, "requests.carried_over") == [2, 0, 0, 0, 0, 0, 2]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_repeated_header_naming_later_rows_does_not_hide_the_rows_below_it(seed):
+    # A PDF conversion printed a column header (naming 结转下年度, 总计 …) between two rows of 三(六).
+    values = random_values("2021", seed, busy=0.6)
+    lines = render("2021", values, "pipes").split("\n")
+    at = next(i for i, line in enumerate(lines) if "收费通知" in line)
+    lines.insert(at, "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 部分公开 | 不予公开 | 结转下年度 | 总计 |")
+    got = parse_report("\n".join(lines))
+    request_keys = [k for k in values if k.startswith("requests.")]
+    assert {k: got.cells[k].value for k in request_keys} == {k: values[k] for k in request_keys}
+
+
+def test_a_minus_sign_opens_the_change_column_and_nothing_else_is_guessed():
+    text = ("2020年白水县民政局政府信息公开工作年度报告 二、主动公开政府信息情况 第二十条第（六）项信息内容上一年项目数量"
+            "本年增/减处理决定数量行政处罚1534-7212行政强制004第二十条第（八）项信息内容上一年项目数量本年增/减"
+            "行政事业性收费62-8 三、收到和处理政府信息公开申请情况")
+    got = parse_report(text).cells
+    assert got["active.penalty.prev_items"].value == 1534
+    assert got["active.penalty.change"].value is None and got["active.penalty.decisions"].value is None
+    assert [got[f"active.coercion.{k}"].value for k in ("prev_items", "change", "decisions")] == [0, 0, 4]
+    assert (got["active.fees.prev_items"].value, got["active.fees.change"].value) == (62, -8)
+
+
+def test_the_narrative_can_pin_a_split_that_no_relation_ties():
+    table = ("二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章000"
+             "行政规范性文件1234567第二十条第（五）项信息内容本年处理决定数量行政许可5 三、收到和处理政府信息公开申请情况")
+    said = "2021年白水县民政局政府信息公开工作年度报告 现行有效规范性文件4567件，本年度制发规范性文件12件。"
+    docs = [f"active.normative_docs.{k}" for k in ("issued", "repealed", "in_force")]
+    pinned = parse_report(said + table).cells
+    assert [pinned[k].value for k in docs] == [12, 3, 4567]
+    silent = parse_report("2021年白水县民政局政府信息公开工作年度报告 " + table).cells
+    assert [silent[k].value for k in docs] == [None, None, None]
+
+
+def test_a_row_two_splits_fit_is_left_empty_where_they_differ():
+    tokens = tokenize("数量110000011")
+    fit = fit_row(tokens, [7])
+    assert sorted(tuple(c.value for c in r) for r in fit.candidates) == [(1, 10, 0, 0, 0, 0, 11), (11, 0, 0, 0, 0, 0, 11)]
+    keys = tuple(f"requests.new.{c}" for c in COLS)
+    solved = solve_table({"requests.new": keys}, {"requests.new": fit.candidates}, ())
+    assert {k: c.value for k, c in solved.cells.items()} == dict(zip(keys[2:], [0, 0, 0, 0, 11]))
+    assert solved.undecided == ["requests.new"]
+
+
+def test_the_column_relations_decide_a_row_its_own_sum_cannot():
+    # 本年新收 110000011 reads 11,0,… or 1,10,…; 总计 and the handling rows say which.
+    printed = {"requests.new": "110000011", "requests.granted": "6000006", "requests.partly_granted": "5000005",
+               "requests.total": "110000011"}
+    rows = "".join(request_label("2021", r).replace("\t", "") + printed.get(r, "0000000")
+                   for r in fields.request_rows("2021"))
+    got = parse_report(HEAD + rows + TAIL)
+    assert _row(got, "requests.total") == [11, 0, 0, 0, 0, 0, 11]  # R2: 6 + 5 in the first column
+    assert _row(got, "requests.new") == [11, 0, 0, 0, 0, 0, 11]    # R1: new + 0 == total + 0
+
+
+def test_a_relation_broken_through_split_cells_is_not_blamed_on_the_source():
+    # The source's 总计 (12) disagrees with its handling rows (10): its cells are cut from runs.
+    text = (HEAD + "一、本年新收政府信息公开申请数量12000012二、上年结转政府信息公开申请数量0000000"
+            "三、本年度办理结果（一）予以公开10000010（七）总计12000012四、结转下年度继续办理0000000" + TAIL)
+    found = assess_text(text)
+    assert found.status == "needs_review"
+    assert all(i.origin == "extraction" for i in found.report.issues if i.code == "R2")
+
+
+def test_spaced_numbers_in_separated_cells_are_never_cut():
+    # Space-aligned columns with blank zeros: 14, 3, 20, 37 are four cells, not digits to cut.
+    text = ("2021年白水县民政局政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "一、本年新收政府信息公开申请数量      14      3   20      37\n四、政府信息公开行政复议、行政诉讼情况\n")
+    assert _row(parse_report(text), "requests.new") == [None] * 7
