@@ -31,7 +31,7 @@ from verify import Report, verify_extraction
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
 # Provenance that is sound but not read straight off a printed cell: a human should glance.
-REVIEW_INFO_CODES = frozenset({"cell_positional", "cell_split", "cell_inferred"})
+REVIEW_INFO_CODES = frozenset({"cell_positional", "cell_split", "cell_inferred", "cell_blank_line"})
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 

@@ -15,6 +15,7 @@ Number = Union[int, float]
 READ = "table"          # read from a printed cell at [start, end)
 BLANK = "blank"         # a printed but empty cell (blank, -, /, —): 0 by convention
 EDGE_BLANK = "edge_blank"  # a blank at a row's edge read as 0: it may be the row's end, not a cell
+BLANK_LINE = "blank_line"  # an empty line read as a blank cell (0): it may as well be a lost cell
 POSITIONAL = "positional"  # row label lost: mapped by position against the template
 SPLIT = "split"         # cut out of a run of digits with no separators, pinned by the relations
 INFERRED = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)

@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple, Optional, Union
 
 TEXT, NUM, BLANK = "text", "num", "blank"
+EMPTY_LINE = "\n"  # the text of a BLANK token that is a whole empty line
 
 _SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
 BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
@@ -66,7 +67,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         stop = text.find("\n", offset, end)
         stop = end if stop < 0 else stop
         line = text[offset:stop]
-        if line.strip() and not _FOOTER.match(line):
+        if not line.strip():
+            # An empty line: in one-cell-per-line tables, a blank cell (0); elsewhere structure,
+            # which the row readers drop from a row's edges.
+            tokens.append(Token(BLANK, EMPTY_LINE, offset, stop, line_no, 0))
+        elif not _FOOTER.match(line):
             _tokenize_line(line, offset, line_no, tokens)
         offset = stop + 1
         line_no += 1

@@ -150,3 +150,16 @@ def test_spaced_numbers_in_separated_cells_are_never_cut():
     text = ("2021年白水县民政局政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
             "一、本年新收政府信息公开申请数量      14      3   20      37\n四、政府信息公开行政复议、行政诉讼情况\n")
     assert _row(parse_report(text), "requests.new") == [None] * 7
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(4))
+def test_one_cell_per_line_with_empty_lines_for_blank_cells(fmt, seed):
+    values = random_values(fmt, seed, busy=0.5)
+    found = assess_text(render(fmt, values, "cells_per_line", zero_as=""))
+    assert _wrong(values, found.extraction) == {}
+    assert any(c.method == "blank_line" for c in found.extraction.cells.values())
+    # An empty line may as well be a lost cell: never a promise.
+    assert found.status == "needs_review" and "cell_blank_line" in found.report.codes
+    read = sum(found.extraction.cells[k].value is not None for k in values)
+    assert read >= 0.9 * len(values)

@@ -33,7 +33,7 @@ def parse_active(norm: str, tokens: Sequence[Token], fmt: str, start: int, end: 
     for k, anchor in enumerate(anchors):
         row = anchor.row
         span_end = anchors[k + 1].start if k + 1 < len(anchors) else end
-        values = span_values(tokens, anchor, span_end, last=k + 1 == len(anchors))
+        values = span_values(norm, tokens, anchor, span_end, last=k + 1 == len(anchors))
         signed = {i for i, key in enumerate(row.keys) if key in fields.signed_keys()}
         fit = fit_row(values, [len(row.keys)], sums=False, signed=signed)
         if not fit.candidates:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from extract import template
-from extract.parsers.cells import doubt, fit_row
+from extract.parsers.cells import doubt, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table
 from extract.record import MISSING, Cell, Doubt
-from extract.tokens import BLANK, NUM, Token
+from extract.tokens import BLANK, EMPTY_LINE, NUM, Token
 
 GROUPS = [5, 5, 5]
 
@@ -21,7 +21,8 @@ def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> t
     row = template.appeals_row()
     values = [t for t in tokens if start <= t.start < end and t.kind in (NUM, BLANK)
               and (not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))]
-    fit = fit_row(values, GROUPS)
+    printed = next((t for t in values if t.text != EMPTY_LINE), None)
+    fit = fit_row(keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[start:printed.start]), GROUPS)
     doubts: list[Doubt] = []
     if not fit.candidates:
         reason = "too many readings" if "too_many_readings" in fit.doubts else f"{sum(t.kind == NUM for t in values)} printed cells for 15 columns"

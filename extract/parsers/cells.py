@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
-from extract.parsers.splits import Piece, join_stray_spaces, piece_of, split_pieces
+from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
 from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
-from extract.tokens import NUM, Token
+from extract.tokens import EMPTY_LINE, NUM, Token
 
 Check = Callable[[Sequence[float]], bool]
 
@@ -32,11 +32,6 @@ class RowFit:
     @property
     def unique(self) -> Optional[list[Cell]]:
         return self.candidates[0] if len(self.candidates) == 1 else None
-
-
-def cell_of(token: Token) -> Cell:
-    method = BLANK if token.kind == BLANK_TOKEN else READ
-    return Cell(token.value, method, token.start, token.end, token.line)
 
 
 def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
@@ -88,7 +83,7 @@ def _displaced(values: Sequence[Token], readings: list[list[Cell]]) -> bool:
     """A label line printed with empty cells and the numbers on another line: the blanks were
     taken as structure, which is a reading, not a fact."""
     used_lines = {c.line for r in readings for c in r}
-    return any(t.kind == BLANK_TOKEN and t.line not in used_lines for t in values)
+    return any(t.kind == BLANK_TOKEN and t.text != EMPTY_LINE and t.line not in used_lines for t in values)
 
 
 def _mark_edge_blanks(reading: list[Cell]) -> list[Cell]:
@@ -184,6 +179,17 @@ def _with_one_lost_cell(values: list[Token], sizes: Sequence[int], check: Check)
 def _strip_blanks(values: list[Token]) -> list[Token]:
     lead, trail = _count_blanks(values), _count_blanks(values[::-1])
     return values[lead:len(values) - trail]
+
+
+def keep_blank_lines_as_cells(values: Sequence[Token], label_alone: bool) -> list[Token]:
+    """Empty lines may be blank cells only in a row printed one cell per line (its label alone
+    on its line, then one cell a line); there the row's width and sum decide which of them are
+    cells (edge ones may be layout). Anywhere else they are layout."""
+    printed = [t for t in values if t.text != EMPTY_LINE]
+    lines = [t.line for t in printed]
+    if not label_alone or not printed or len(set(lines)) < len(lines):
+        return printed
+    return list(values)
 
 
 def _dedupe(fit: RowFit) -> RowFit:

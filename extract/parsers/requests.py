@@ -12,10 +12,10 @@ from typing import Optional, Sequence
 
 from extract import fields, template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
-from extract.parsers.cells import RowFit, cell_of, doubt, fit_row
+from extract.parsers.cells import RowFit, cell_of, doubt, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table
 from extract.record import MISSING, POSITIONAL, Cell, Doubt
-from extract.tokens import BLANK, NUM, TEXT, Token
+from extract.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from verify.rules import relations
 
 WIDTH = 7  # six applicant columns and 总计
@@ -62,7 +62,7 @@ def parse_requests(norm: str, tokens: Sequence[Token], fmt: str, start: int, end
     candidates: dict[str, list[list[Cell]]] = {}
     for k, anchor in enumerate(anchors):
         span_end = anchors[k + 1].start if k + 1 < len(anchors) else end
-        values = span_values(tokens, anchor, span_end)
+        values = span_values(norm, tokens, anchor, span_end)
         gap = rows[index[anchor.row.key] + 1:index[anchors[k + 1].row.key]] if k + 1 < len(anchors) else ()
         if gap:
             values, orphans = _split_off_label_line(values)
@@ -87,7 +87,7 @@ def parse_requests(norm: str, tokens: Sequence[Token], fmt: str, start: int, end
     return table
 
 
-def span_values(tokens: Sequence[Token], anchor: Anchor, end: int, last: bool = False) -> list[Token]:
+def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, last: bool = False) -> list[Token]:
     """The numbers and blanks printed after a label and before `end`.
 
     A number glued to the text before it ('数据1', a placeholder header) is part of that text,
@@ -102,7 +102,9 @@ def span_values(tokens: Sequence[Token], anchor: Anchor, end: int, last: bool = 
             break
         if tok.kind in (NUM, BLANK) and (tok.start == anchor.end or not tok.glued):
             out.append(tok)
-    return out
+    printed = next((t for t in out if t.text != EMPTY_LINE), None)
+    label_alone = printed is not None and "\n" in norm[anchor.end:printed.start]
+    return keep_blank_lines_as_cells(out, label_alone)
 
 
 def _split_off_label_line(values: list[Token]) -> tuple[list[Token], list[Token]]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from extract.record import BLANK, READ, SPLIT, Cell
+from extract.record import BLANK, BLANK_LINE, READ, SPLIT, Cell
 from extract.tokens import BLANK as BLANK_TOKEN
-from extract.tokens import NUMBER, Token, parse_number
+from extract.tokens import EMPTY_LINE, NUMBER, Token, parse_number
 
 READINGS_LIMIT = 64
 
@@ -168,10 +168,17 @@ def _digits_of(value: float) -> Optional[str]:
     return str(int(round(value)))
 
 
+def cell_of(token: Token) -> Cell:
+    """A printed token taken whole as one cell."""
+    if token.kind != BLANK_TOKEN:
+        return Cell(token.value, READ, token.start, token.end, token.line)
+    if token.text == EMPTY_LINE:
+        return Cell(0, BLANK_LINE, token.start, token.end, token.line, "empty line read as a blank cell")
+    return Cell(token.value, BLANK, token.start, token.end, token.line)
+
+
 def _whole(piece: Piece) -> Cell:
-    tok = piece.token
-    method = BLANK if tok.kind == BLANK_TOKEN else READ
-    return Cell(tok.value, method, tok.start, tok.end, tok.line)
+    return cell_of(piece.token)
 
 
 def _part(piece: Piece, off: int, length: int) -> Cell:
