@@ -104,6 +104,21 @@ def request_rows(fmt: str) -> tuple[Row, ...]:
     return tuple(out)
 
 
+SINGLE_OTHER = "requests.other"  # 三(六)其他处理: one row in 2019, three sub-rows in 2021
+
+
+@lru_cache(maxsize=None)
+def request_search_rows(fmt: str) -> tuple[Row, ...]:
+    """The rows a reader looks for: the template's own, and in a 2021 table also the 2019 single
+    （六）其他处理 row, which some 2021 reports still print instead of its three sub-rows."""
+    rows = request_rows(fmt)
+    if fmt != "2021":
+        return rows
+    single = next(r for r in request_rows("2019") if r.key == SINGLE_OTHER)
+    at = next(i for i, r in enumerate(rows) if r.key.startswith(SINGLE_OTHER + "."))
+    return rows[:at] + (single,) + rows[at:]
+
+
 @lru_cache(maxsize=None)
 def active_rows(fmt: str) -> tuple[Row, ...]:
     """The 第二十条 items in printed order, each with its cells (no relations among them)."""

@@ -163,3 +163,19 @@ def test_one_cell_per_line_with_empty_lines_for_blank_cells(fmt, seed):
     assert found.status == "needs_review" and "cell_blank_line" in found.report.codes
     read = sum(found.extraction.cells[k].value is not None for k in values)
     assert read >= 0.9 * len(values)
+
+
+@pytest.mark.parametrize("printed,expected", [("0000000", 0), ("3000003", None)])
+def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
+    """Its three 2021 sub-rows are 0 when that row is all zeros; otherwise not printed: empty."""
+    rows = []
+    for r in fields.request_rows("2021"):
+        if r.startswith("requests.other."):
+            if r.endswith("overdue_correction"):
+                rows.append("（六）其他处理" + printed)
+            continue
+        rows.append(request_label("2021", r).replace("\t", "") + "0000000")
+    found = assess_text(HEAD + "".join(rows) + TAIL)
+    parts = [f"requests.other.{p}.{c}" for p in ("overdue_correction", "unpaid_fee", "other") for c in COLS]
+    assert {found.extraction.cells[k].value for k in parts} == {expected}
+    assert found.status == "needs_review"

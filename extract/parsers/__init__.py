@@ -41,14 +41,11 @@ def parse_report(text: str) -> Extraction:
     return parse_normalized(normalize(text))
 
 
-def find_regions(norm: str, fmt: str) -> Regions:
-    view = LabelView(norm)
+def find_regions(norm: str, fmt: str, view: Optional[LabelView] = None) -> Regions:
+    view = view or LabelView.of(norm, _tables_from(norm))
     active_at = _find_active(view, fmt)
-    opening = requests.find_start(view, fmt) if active_at is None else requests.find_start(
-        LabelView(norm, active_at), fmt)
-    requests_at = None
-    if opening is not None:
-        requests_at = (view.offset(opening) if active_at is None else LabelView(norm, active_at).offset(opening))
+    opening = requests.find_start(view if active_at is None else view.window(active_at), fmt)
+    requests_at = view.offset(opening) if opening is not None else None
     after = requests_at if requests_at is not None else (active_at or 0)
     appeal = template.APPEALS_START.search(norm, after)
     appeals_at = appeal.start() if appeal else None
@@ -56,10 +53,19 @@ def find_regions(norm: str, fmt: str) -> Regions:
     return Regions(active_at, requests_at, appeals_at, five.start() if five else len(norm))
 
 
+_TABLE_WORDS = ("二十条", "本年新", "新收")
+
+
+def _tables_from(norm: str) -> int:
+    """Where the tables can begin at the earliest: the label view need not cover the prose before."""
+    found = [i for i in (norm.find(w) for w in _TABLE_WORDS) if i >= 0]
+    return max(min(found) - 40, 0) if found else 0
+
+
 def _find_active(view: LabelView, fmt: str) -> Optional[int]:
     """The 第二十条 that opens the active-disclosure table (one of its items follows closely)."""
     first_item = re.compile("|".join(r.pattern.pattern for r in template.active_rows(fmt)))
-    pos = 0
+    pos = view.lo
     while True:
         match = view.search(template.ACTIVE_START, pos)
         if match is None:
@@ -89,15 +95,14 @@ def parse_normalized(norm: str) -> Extraction:
         return result
     if "by year" in why:
         result.doubts.append(doubt("format_guessed", [], why))
-    regions = find_regions(norm, fmt)
+    labels = LabelView.of(norm, _tables_from(norm))
+    regions = find_regions(norm, fmt, labels)
     tokens = tokenize(norm, regions.start, regions.end)
     active_end = next((x for x in (regions.requests, regions.appeals) if x is not None), regions.end)
-    if regions.active is not None:
-        active_cells, active_doubts = active.parse_active(norm, tokens, fmt, regions.active, active_end)
-    else:
-        active_cells, active_doubts = active.parse_active(norm, [], fmt, 0, 0)
+    active_at = regions.active if regions.active is not None else active_end
+    active_cells, active_doubts = active.parse_active(labels, tokens, fmt, active_at, active_end)
     request_end = regions.appeals if regions.appeals is not None else regions.end
-    table = requests.parse_requests(norm, tokens, fmt, regions.requests if regions.requests is not None else request_end,
+    table = requests.parse_requests(labels, tokens, fmt, regions.requests if regions.requests is not None else request_end,
                                     request_end)
     if regions.appeals is not None:
         appeal_cells, appeal_doubts = appeals.parse_appeals(norm, tokens, regions.appeals, regions.end)

@@ -18,10 +18,12 @@ from extract.tokens import NUM, Token
 from verify.narrative import find_document_counts
 
 
-def parse_active(norm: str, tokens: Sequence[Token], fmt: str, start: int, end: int) -> tuple[dict[str, Cell], list[Doubt]]:
+def parse_active(labels: LabelView, tokens: Sequence[Token], fmt: str, start: int,
+                 end: int) -> tuple[dict[str, Cell], list[Doubt]]:
     rows = template.active_rows(fmt)
+    norm = labels.text
     cells: dict[str, Cell] = {k: MISSING for k in fields.active_keys(fmt)}
-    anchors = find_anchors(LabelView(norm, start, end), rows)
+    anchors = find_anchors(labels.window(start, end), rows) if end > start else []
     if not anchors:
         return cells, [doubt("section_missing", [], "二、active-disclosure table (第二十条) not found in the text")]
     doubts: list[Doubt] = []

@@ -9,12 +9,13 @@ label found: the numbers printed in that span are the row's.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from extract.template import Row
 
-_IGNORED = frozenset(" \t\n\r\f\v|#*`>")
+_KEPT = re.compile(r"[^\s|#*`>]+")  # whitespace and table/markdown markup are not label text
 _ORDINAL_MARKS = frozenset(".、．")
 # After the label's distinctive words, the rest of the label runs on until a cell begins.
 _SIGN_START = re.compile(r"(?:[增减]|[+\-])\s*\d")
@@ -35,44 +36,62 @@ class Anchor:
 
 
 class LabelView:
-    """The text between `start` and `end` without whitespace and markup, mapped back to offsets."""
+    """The text without whitespace and markup, each character mapped back to its offset.
 
-    def __init__(self, text: str, start: int = 0, end: Optional[int] = None) -> None:
-        end = len(text) if end is None else end
-        chars, where = [], []
-        for offset in range(start, end):
-            char = text[offset]
-            if char not in _IGNORED:
-                chars.append(char)
-                where.append(offset)
-        self.text = text
-        self.view = "".join(chars)
-        self.where = where
-        self.start, self.end = start, end
+    Built once per document (`of`); `window` narrows it to a region without copying.
+    """
+
+    def __init__(self, text: str, view: str, chunks: tuple[list[int], list[int]], lo: int, hi: int,
+                 start: int, end: int) -> None:
+        self.text, self.view = text, view
+        self._at_view, self._at_text = chunks  # where each kept chunk starts, in the view and in the text
+        self.lo, self.hi = lo, hi          # the window, as view indices
+        self.start, self.end = start, end  # the window, as text offsets
+
+    @classmethod
+    def of(cls, text: str, start: int = 0) -> "LabelView":
+        """The view of the text from `start` on (what comes before holds no label)."""
+        parts, at_view, at_text = [], [], []
+        length = 0
+        for match in _KEPT.finditer(text, start):
+            part = match.group()
+            parts.append(part)
+            at_view.append(length)
+            at_text.append(match.start())
+            length += len(part)
+        return cls(text, "".join(parts), (at_view, at_text), 0, length, start, len(text))
+
+    def window(self, start: int, end: Optional[int] = None) -> "LabelView":
+        end = len(self.text) if end is None else end
+        start = max(start, self.start)
+        return LabelView(self.text, self.view, (self._at_view, self._at_text), self.index(start), self.index(end),
+                         start, end)
 
     def offset(self, index: int) -> int:
-        """Offset in the text of view position `index` (the region's end past the last)."""
-        return self.where[index] if index < len(self.where) else self.end
+        """Offset in the text of view position `index` (the window's end past its last)."""
+        if index >= self.hi:
+            return self.end
+        k = bisect_right(self._at_view, index) - 1
+        return self._at_text[k] + index - self._at_view[k]
 
     def index(self, offset: int) -> int:
         """The first view position at or after text offset `offset`."""
-        lo, hi = 0, len(self.where)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.where[mid] < offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        k = bisect_right(self._at_text, offset) - 1
+        if k < 0:
+            return 0
+        inside = offset - self._at_text[k]
+        chunk_end = self._at_view[k + 1] if k + 1 < len(self._at_view) else len(self.view)
+        return min(self._at_view[k] + inside, chunk_end)
 
     def search(self, pattern: re.Pattern, index: int, stop: Optional[int] = None) -> Optional[re.Match]:
-        return pattern.search(self.view, index, len(self.view) if stop is None else stop)
+        stop = self.hi if stop is None else min(stop, self.hi)
+        return pattern.search(self.view, max(index, self.lo), stop)
 
 
 def find_anchors(view: LabelView, rows: Sequence[Row]) -> list[Anchor]:
     """The labels of `rows`, searched in template order; rows whose label is not found are left out."""
     first: list[Optional[re.Match]] = []
-    pos = 0
+    pos = view.lo
     for i, row in enumerate(rows):
         match = view.search(row.pattern, pos)
         if match is not None and _out_of_order(view, rows, i, pos, match):

@@ -46,8 +46,11 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     values = [t for t in tokens if t.kind in (NUM, BLANK_TOKEN)]
     nums = [t for t in values if t.kind == NUM]
     fit = RowFit()
-    pieces = [piece_of(t) for t in values]
-    joined = join_stray_spaces(pieces)
+    if all(t.whole for t in nums):
+        pieces = joined = ()  # every number alone in its cell: nothing to cut or join
+    else:
+        pieces = [piece_of(t) for t in values]
+        joined = join_stray_spaces(pieces)
     if len(nums) == n == len(values) and len(joined) == len(pieces):
         fit.candidates = [[cell_of(t) for t in nums]]  # the common case: exactly the printed cells
         return fit
@@ -55,6 +58,8 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
+    if not pieces and len(values) < n and any(t.digits[:1] == "0" and len(t.digits) > 1 for t in nums):
+        pieces = joined = [piece_of(t) for t in values]  # '000121' alone in a cell: several cells
     if (len(values) < n or len(joined) < len(pieces)) and any(p.splittable for p in joined):
         return _split(joined, sizes, sums, fit, frozenset(signed))
     readings = _windows(values, n)

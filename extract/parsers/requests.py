@@ -7,6 +7,7 @@ table's relations at once (`solve`), and only where one reading survives.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -14,7 +15,7 @@ from extract import fields, template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
 from extract.parsers.cells import RowFit, cell_of, doubt, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table
-from extract.record import MISSING, POSITIONAL, Cell, Doubt
+from extract.record import INFERRED, MISSING, POSITIONAL, Cell, Doubt
 from extract.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from verify.rules import relations
 
@@ -35,7 +36,7 @@ def find_start(view: LabelView, fmt: str) -> Optional[int]:
     """View index of the 本年新收 label that opens the table (上年结转 follows it closely)."""
     rows = template.request_rows(fmt)
     new, carried = rows[0].pattern, rows[1].pattern
-    pos = 0
+    pos = view.lo
     while True:
         match = view.search(new, pos)
         if match is None:
@@ -45,25 +46,29 @@ def find_start(view: LabelView, fmt: str) -> Optional[int]:
         pos = match.end()
 
 
-def parse_requests(norm: str, tokens: Sequence[Token], fmt: str, start: int, end: int) -> RequestTable:
+def parse_requests(labels: LabelView, tokens: Sequence[Token], fmt: str, start: int, end: int) -> RequestTable:
     """Read the table from the text between offsets `start` and `end` (its region)."""
     table = RequestTable()
     rows = template.request_rows(fmt)
-    view = LabelView(norm, start, end)
+    norm = labels.text
+    view = labels.window(start, end)
     opening = find_start(view, fmt)
     if opening is None:
         table.cells = {key: MISSING for row in rows for key in row.keys}
         table.doubts.append(doubt("section_missing", [], "三、request table not found in the text"))
         return table
-    anchors = find_anchors(LabelView(norm, view.offset(opening), end), rows)
+    searched = template.request_search_rows(fmt)
+    anchors = find_anchors(labels.window(view.offset(opening), end), searched)
     table.start, table.end = anchors[0].start, end
-    index = {row.key: i for i, row in enumerate(rows)}
+    index = {row.key: i for i, row in enumerate(searched)}
+    own = {row.key for row in rows}  # the searched rows that are this template's
     fits: dict[str, RowFit] = {}
     candidates: dict[str, list[list[Cell]]] = {}
     for k, anchor in enumerate(anchors):
         span_end = anchors[k + 1].start if k + 1 < len(anchors) else end
         values = span_values(norm, tokens, anchor, span_end)
-        gap = rows[index[anchor.row.key] + 1:index[anchors[k + 1].row.key]] if k + 1 < len(anchors) else ()
+        gap = [r for r in searched[index[anchor.row.key] + 1:index[anchors[k + 1].row.key]]
+               if r.key in own] if k + 1 < len(anchors) else ()
         if gap:
             values, orphans = _split_off_label_line(values)
             if orphans:
@@ -72,6 +77,8 @@ def parse_requests(norm: str, tokens: Sequence[Token], fmt: str, start: int, end
                 _note_lost(gap, table)
         fits[anchor.row.key] = fit_row(values, [WIDTH])
         candidates[anchor.row.key] = fits[anchor.row.key].candidates
+    if fmt == "2021" and template.SINGLE_OTHER in fits:
+        _read_single_other(rows, fits.pop(template.SINGLE_OTHER), candidates, table)
     keys = {row.key: row.keys for row in rows}
     solved = solve_table(keys, candidates, relations(fmt))
     for row in rows:
@@ -87,6 +94,25 @@ def parse_requests(norm: str, tokens: Sequence[Token], fmt: str, start: int, end
     return table
 
 
+def _read_single_other(rows: Sequence[template.Row], fit: RowFit, candidates: dict[str, list[list[Cell]]],
+                       table: RequestTable) -> None:
+    """A 2021 table that prints the 2019 single （六）其他处理 row instead of its three sub-rows:
+    the sub-rows are known only if that row is all zeros (non-negative parts of 0)."""
+    candidates.pop(template.SINGLE_OTHER, None)
+    parts = [r for r in rows if r.key.startswith(template.SINGLE_OTHER + ".")]
+    if any(candidates.get(r.key) for r in parts) or not fit.candidates:
+        return  # the sub-rows are printed (the single row was their group heading), or nothing is
+    if fit.unique is not None and all(c.value == 0 for c in fit.unique):
+        for row in parts:
+            candidates[row.key] = [[Cell(0, INFERRED, c.start, c.end, c.line,
+                                         "the report prints one （六）其他处理 row of zeros; its parts are 0")
+                                    for c in fit.unique]]
+        return
+    table.doubts.append(doubt("other_single_row", [f"{r.key}.*" for r in parts],
+                              "the report prints one （六）其他处理 row, not its three 2021 sub-rows; "
+                              "how its numbers divide among them is not printed"))
+
+
 def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, last: bool = False) -> list[Token]:
     """The numbers and blanks printed after a label and before `end`.
 
@@ -95,9 +121,8 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     The `last` row of a table ends with its numbers: text after them is no longer the table.
     """
     out = []
-    for tok in tokens:
-        if tok.start < anchor.end:
-            continue
+    for i in range(bisect_left(tokens, anchor.end, key=_start), len(tokens)):
+        tok = tokens[i]
         if tok.start >= end or (last and out and tok.kind == TEXT):
             break
         if tok.kind in (NUM, BLANK) and (tok.start == anchor.end or not tok.glued):
@@ -105,6 +130,10 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     printed = next((t for t in out if t.text != EMPTY_LINE), None)
     label_alone = printed is not None and "\n" in norm[anchor.end:printed.start]
     return keep_blank_lines_as_cells(out, label_alone)
+
+
+def _start(token: Token) -> int:
+    return token.start
 
 
 def _split_off_label_line(values: list[Token]) -> tuple[list[Token], list[Token]]:

@@ -105,15 +105,15 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
     capacity = [0] * (len(pieces) + 1)
     for i in range(len(pieces) - 1, -1, -1):
         capacity[i] = capacity[i + 1] + pieces[i].width
-    out: list[list[Cell]] = []
-    cells: list[Cell] = []
+    out: list[list[tuple[int, int, int, float]]] = []
+    laid: list[tuple[int, int, int, float]] = []  # (piece, digit offset, length or 0 for whole, value)
 
     def lay(i: int, off: int, group_sum: float) -> bool:
         """Lay cells from piece i, digit offset off; False once the limit is passed."""
-        k = len(cells)
+        k = len(laid)
         if k == n:
             if i == len(pieces):
-                out.append(list(cells))
+                out.append(list(laid))
                 return len(out) <= limit
             return True
         if i == len(pieces):
@@ -126,40 +126,46 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
         if off == 0 and piece.sign and signed and k not in signed:
             return True
         if not piece.splittable:
-            cell = _whole(piece)
-            if closes and (cell.value is None or abs(cell.value - group_sum) > 1e-9):
+            value = piece.token.value
+            if closes and (value is None or abs(value - group_sum) > 1e-9):
                 return True
-            cells.append(cell)
-            ok = lay(i + 1, 0, 0 if k in ends else group_sum + (cell.value or 0))
-            cells.pop()
+            laid.append((i, 0, 0, value))
+            ok = lay(i + 1, 0, 0 if k in ends else group_sum + (value or 0))
+            laid.pop()
             return ok
-        rest = len(piece.digits) - off
+        digits = piece.digits
+        rest = len(digits) - off
         lengths: Sequence[int] = range(1, rest + 1)
         if closes:
             wanted = _digits_of(group_sum)
-            if wanted is None or not piece.digits.startswith(wanted, off):
+            if wanted is None or not digits.startswith(wanted, off):
                 return True
             lengths = (len(wanted),)
+        plain_start = off > 0 or not piece.sign
         for length in lengths:
-            if length > 1 and piece.digits[off] == "0":
+            if length > 1 and digits[off] == "0":
                 break
             last = length == rest
             if not last and remaining == 1:
                 continue
-            cell = _part(piece, off, length)
-            if closes and abs(cell.value - group_sum) > 1e-9:
+            if plain_start and not (last and (piece.frac or piece.unit)):
+                value = int(digits[off:off + length])
+            else:
+                value = _value(piece, off, length)
+            if closes and abs(value - group_sum) > 1e-9:
                 continue
-            cells.append(cell)
-            nxt = 0 if k in ends else group_sum + cell.value
+            laid.append((i, off, length, value))
+            nxt = 0 if k in ends else group_sum + value
             ok = lay(i + 1, 0, nxt) if last else lay(i, off + length, nxt)
-            cells.pop()
+            laid.pop()
             if not ok:
                 return False
         return True
 
     if not lay(0, 0, 0):
         return None
-    return out
+    return [[_whole(pieces[i]) if not length else _part(pieces[i], off, length) for i, off, length, _ in reading]
+            for reading in out]
 
 
 def _digits_of(value: float) -> Optional[str]:
@@ -181,6 +187,12 @@ def _whole(piece: Piece) -> Cell:
     return cell_of(piece.token)
 
 
+def _value(piece: Piece, off: int, length: int) -> float:
+    first, last = off == 0, off + length == len(piece.digits)
+    return parse_number("-" if first and piece.sign == "-" else "",
+                        piece.digits[off:off + length] + (piece.frac if last else ""), piece.unit if last else "")
+
+
 def _part(piece: Piece, off: int, length: int) -> Cell:
     """Digits [off, off+length) of the piece as one cell: the sign goes to the first, the
     fraction and unit to the last; a piece taken whole is read, not split."""
@@ -188,9 +200,7 @@ def _part(piece: Piece, off: int, length: int) -> Cell:
     first, last = off == 0, off + length == len(piece.digits)
     if first and last and not piece.offsets:
         return Cell(tok.value, READ, tok.start, tok.end, tok.line)
-    sign = piece.sign if first else ""
-    value = parse_number("-" if sign == "-" else "", piece.digits[off:off + length] + (piece.frac if last else ""),
-                         piece.unit if last else "")
+    value = _value(piece, off, length)
     digits = _digit_offsets(piece)
     start = tok.start if first else digits[off]
     end = digits[off + length - 1] + 1 + (len(piece.frac) + len(piece.unit) if last else 0)
