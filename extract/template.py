@@ -53,8 +53,8 @@ _REQUEST_WORDS = {
     "requests.other": r"其他处理",
     "requests.other.overdue_correction": r"不补正",
     "requests.other.unpaid_fee": r"缴纳费用|收费通知|未按.{0,4}缴",
-    # A bare 其他: only where it stands alone as a label (its ordinal, then a cell or a line end).
-    "requests.other.other": r"(?:^|[3３]\s*[.、．]?)其他(?=\s*(?:$|[\d|\t\n-]))",
+    # A bare 其他: only where it is a word of its own (not 其他处理, 法人或其他组织, a column's 其他总计).
+    "requests.other.other": r"(?<![\u4e00-\u9fff])其他(?![\u4e00-\u9fff])",
     "requests.total": r"(?:^|[(（]?\s*[七7]\s*[)）]?\s*[.、]?\s*)总\s*计",
     "requests.carried_forward": r"结转下年|转入下年|结转至下年",
 }

@@ -97,3 +97,40 @@ def test_eval_refuses_what_it_cannot_read(what, tmp_path, capsys, scored):
     err = capsys.readouterr().err
     assert err.startswith("govreport eval:") and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "nothing.db").exists()
+
+
+def _damaged(text: str, seed: str, count: int):
+    """Damage that keeps the truth: two separated cells run together, a stray space in a number."""
+    import random
+    import re
+
+    rng = random.Random(seed)
+    numbers = list(re.finditer(r"\d+", text))
+    for _ in range(count):
+        m = rng.choice(numbers)
+        if rng.random() < 0.5:
+            i = rng.randrange(m.start(), m.end())
+            yield text[:i] + " " + text[i:]
+        else:
+            gap = re.match(r"[ \t|]+(?=\d)", text[m.end():])
+            if gap:
+                yield text[:m.end()] + text[m.end() + gap.end():]
+
+
+def test_damaged_real_reports_never_yield_a_wrong_value():
+    from extract.pipeline import assess_text
+    from extract.text import decode_bytes
+
+    trials, wrong = 0, []
+    for path in _corpus_files() + REPORTS:
+        gold_dir = CORPUS / "gold" if path.parent.parent == CORPUS else GOLD
+        gold = json.loads((gold_dir / f"{path.stem}.json").read_text(encoding="utf-8"))["values"]
+        text = decode_bytes(path.read_bytes()).text
+        for damaged in _damaged(text, path.stem, 40):
+            trials += 1
+            found = assess_text(damaged)
+            cells = found.extraction.cells
+            wrong += [(path.stem, found.status, k) for k, v in gold.items()
+                      if v is not None and k in cells and cells[k].value is not None and abs(cells[k].value - v) > 1e-6]
+    assert trials >= 200
+    assert wrong == []

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from extract import template
-from extract.parsers.cells import doubt, fit_row, keep_blank_lines_as_cells
+from extract.parsers.cells import doubt, drop_header_blanks, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table
 from extract.record import MISSING, Cell, Doubt
-from extract.tokens import BLANK, EMPTY_LINE, NUM, Token
+from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 
 GROUPS = [5, 5, 5]
 
@@ -19,8 +19,8 @@ def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> t
     last word (…尚未审结总计000000000000000, a table run together with its header).
     """
     row = template.appeals_row()
-    values = [t for t in tokens if start <= t.start < end and t.kind in (NUM, BLANK)
-              and (not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))]
+    values = drop_header_blanks([t for t in tokens if start <= t.start < end and (
+        t.kind == TEXT or not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))])
     printed = next((t for t in values if t.text != EMPTY_LINE), None)
     fit = fit_row(keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[start:printed.start]), GROUPS)
     doubts: list[Doubt] = []

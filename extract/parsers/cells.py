@@ -14,7 +14,7 @@ from typing import Callable, Optional, Sequence
 from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
 from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
-from extract.tokens import EMPTY_LINE, NUM, Token
+from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 
 Check = Callable[[Sequence[float]], bool]
 
@@ -58,8 +58,13 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
-    if not pieces and len(values) < n and any(t.digits[:1] == "0" and len(t.digits) > 1 for t in nums):
-        pieces = joined = [piece_of(t) for t in values]  # '000121' alone in a cell: several cells
+    if any(len(t.digits) > 1 and t.digits[0] == "0" for t in nums):
+        # '00' or '000121' can never be one number: cells ran together, whatever the count says.
+        for window in (values, _strip_blanks(list(values))):
+            fit = _split(join_stray_spaces([piece_of(t) for t in window]), sizes, sums, RowFit(), frozenset(signed))
+            if fit.candidates:
+                return fit
+        return fit
     if (len(values) < n or len(joined) < len(pieces)) and any(p.splittable for p in joined):
         return _split(joined, sizes, sums, fit, frozenset(signed))
     readings = _windows(values, n)
@@ -78,10 +83,16 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         return fit
     if check is not None:
         passing = [r for r in readings if check([c.value for c in r])]
-        # None passes: the row as printed breaks its sum; that is the source's, if one reading is plain.
-        readings = passing or ([] if "extra_cells" in fit.doubts else readings[:1])
+        # None passes: the row as printed breaks its sum; that is the source's if there was only
+        # one way to read the row. With several ways, picking one would be a guess.
+        plain = len(readings) == 1 and "extra_cells" not in fit.doubts and not _edge_blank(readings[0])
+        readings = passing or (readings if plain else [])
     fit.candidates = [_mark_edge_blanks(r) for r in readings]
     return _dedupe(fit)
+
+
+def _edge_blank(reading: list[Cell]) -> bool:
+    return reading[0].method == BLANK or reading[-1].method == BLANK
 
 
 def _displaced(values: Sequence[Token], readings: list[list[Cell]]) -> bool:
@@ -178,12 +189,29 @@ def _with_one_lost_cell(values: list[Token], sizes: Sequence[int], check: Check)
         cells[pos] = Cell(missing, INFERRED, note="cell not printed; forced by its group total")
         if check([c.value for c in cells]):
             readings.append(cells)
+    # Only a 0 is forced: a non-zero "lost" cell may as well be two printed cells run together
+    # (6 | 1 printed as 61), which the sums cannot tell apart.
+    if any(c.value != 0 for r in readings for c in r if c.method == INFERRED):
+        return []
     return readings
 
 
 def _strip_blanks(values: list[Token]) -> list[Token]:
     lead, trail = _count_blanks(values), _count_blanks(values[::-1])
     return values[lead:len(values) - trail]
+
+
+def drop_header_blanks(tokens: Sequence[Token]) -> list[Token]:
+    """The numbers and blanks of `tokens`, less the blanks of lines that print words but no
+    number: those are a heading's or a header's empty cells ('第二十条第（五）项\t\t\t')."""
+    worded, numbered = set(), set()
+    for t in tokens:
+        if t.kind == TEXT:
+            worded.add(t.line)
+        elif t.kind == NUM:
+            numbered.add(t.line)
+    wordy = worded - numbered
+    return [t for t in tokens if t.kind == NUM or (t.kind == BLANK_TOKEN and t.line not in wordy)]
 
 
 def keep_blank_lines_as_cells(values: Sequence[Token], label_alone: bool) -> list[Token]:

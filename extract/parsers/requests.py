@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from extract import fields, template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
-from extract.parsers.cells import RowFit, cell_of, doubt, fit_row, keep_blank_lines_as_cells
+from extract.parsers.cells import RowFit, cell_of, doubt, drop_header_blanks, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table
 from extract.record import INFERRED, MISSING, POSITIONAL, Cell, Doubt
 from extract.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
@@ -120,13 +120,14 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     unless it starts right where the label ends ('规章000', a row run together with its label).
     The `last` row of a table ends with its numbers: text after them is no longer the table.
     """
-    out = []
+    span = []
     for i in range(bisect_left(tokens, anchor.end, key=_start), len(tokens)):
         tok = tokens[i]
-        if tok.start >= end or (last and out and tok.kind == TEXT):
+        if tok.start >= end or (last and tok.kind == TEXT and any(t.kind != TEXT for t in span)):
             break
-        if tok.kind in (NUM, BLANK) and (tok.start == anchor.end or not tok.glued):
-            out.append(tok)
+        if tok.kind == TEXT or tok.start == anchor.end or not tok.glued:
+            span.append(tok)
+    out = drop_header_blanks(span)
     printed = next((t for t in out if t.text != EMPTY_LINE), None)
     label_alone = printed is not None and "\n" in norm[anchor.end:printed.start]
     return keep_blank_lines_as_cells(out, label_alone)
