@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked recursively) or globs")
     _add_db(p)
     p.add_argument("--force", action="store_true", help="re-extract documents already in the store")
-    p.add_argument("--max-mb", type=float, default=2.0, help="reject files larger than this (default 2 MB)")
+    p.add_argument("--max-mb", type=float, default=2.0, help="reject text and HTML files larger than this (default 2 MB); PDF and Word files may be 10 times larger")
     llm = p.add_argument_group(
         "LLM (optional; any OpenAI-compatible server)",
         "The LLM reads the tables first; the verifier checks it, re-asks once, and the deterministic parsers "
@@ -250,8 +250,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     text = None
     if args.text:
-        from extract.text import decode_bytes, normalize
-        text = normalize(decode_bytes(args.text.read_bytes()).text)
+        from extract.formats import read_document
+        from extract.text import normalize
+        text = normalize(read_document(args.text.read_bytes(), args.text.name).text)
     worst = EXIT_OK
     for record in records:
         fmt = str((record.get("meta") or {}).get("format") or "")

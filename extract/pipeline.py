@@ -26,7 +26,8 @@ from extract.prompting import build_excerpt, build_messages, cache_key
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.schema import llm_response_model, llm_values
 from extract.store import Store
-from extract.text import MAX_BYTES_DEFAULT, decode_bytes, normalize
+from extract.formats import read_document
+from extract.text import MAX_BYTES_DEFAULT, normalize
 from verify import Report, verify_extraction
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
@@ -77,7 +78,7 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
         if store.is_done(sha) and not settings.force:
             return Outcome(name, "skipped", sha256=sha)
         try:
-            decoded = decode_bytes(data, settings.max_bytes)
+            decoded = read_document(data, name, settings.max_bytes)
         except InputError as exc:
             store.add_document(sha, name, len(data), None, None)
             store.save_result(sha, status=FAILED, reason=str(exc), run_id=run_id)

@@ -19,6 +19,7 @@ BLANK_LINE = "blank_line"  # an empty line read as a blank cell (0): it may as w
 POSITIONAL = "positional"  # row label lost: mapped by position against the template
 SPLIT = "split"         # cut out of a run of digits with no separators, pinned by the relations
 INFERRED = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)
+FORCED = "forced"       # a template cell the report folds into a printed row of zeros: 0 by arithmetic
 LLM = "llm"             # proposed by the model (grounding is checked separately)
 GROUNDED_METHODS = frozenset({READ, BLANK})
 

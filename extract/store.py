@@ -326,22 +326,30 @@ class Store:
                     raise StoreError(f"store {self.path}: {exc}") from exc
 
     def iter_results(self, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
-        """One dict per document with a result, ordered by path, each with its issues."""
+        """One dict per input path with a result, ordered by path, each with its issues.
+
+        Identical files under several paths share one document and result, and each path gets
+        its record: nothing that was given is left out.
+        """
         where, params = "", ()
         if statuses is not None:
             if not statuses:
                 return
             params = tuple(sorted(statuses))
             where = f"WHERE r.status IN ({', '.join('?' * len(params))})"
-        order = "ORDER BY d.path, r.sha256"
+        order = "ORDER BY f.path"
+        # Every path seen with this content; a document stored without one keeps its own path.
+        paths = """WITH f AS (SELECT path, sha256 FROM files WHERE sha256 IS NOT NULL
+                       UNION SELECT d.path, d.sha256 FROM documents d
+                             WHERE NOT EXISTS (SELECT 1 FROM files x WHERE x.sha256 = d.sha256))"""
         # Two streams in the same order, merged here: one query for all issues instead of one
         # per result, without repeating each result's values once per issue as a JOIN would.
         results = self._run(
-            f"""SELECT d.path, r.* FROM results r JOIN documents d ON d.sha256 = r.sha256
+            f"""{paths} SELECT f.path, r.* FROM results r JOIN f ON f.sha256 = r.sha256
                 {where} {order}""", params)
         issues = self._run(
-            f"""SELECT i.* FROM issues i JOIN results r ON r.sha256 = i.sha256
-                JOIN documents d ON d.sha256 = i.sha256 {where} {order}, i.id""", params)
+            f"""{paths} SELECT f.path AS file_path, i.* FROM issues i JOIN results r ON r.sha256 = i.sha256
+                JOIN f ON f.sha256 = i.sha256 {where} {order}, i.id""", params)
         try:
             pending = issues.fetchone()
             for row in results:
@@ -350,7 +358,7 @@ class Store:
                 for column in _RESULT_JSON:
                     record[column] = load_json(record[column])
                 record["issues"] = []
-                while pending is not None and pending["sha256"] == record["sha256"]:
+                while pending is not None and pending["file_path"] == record["path"]:
                     record["issues"].append(read_issue(pending))
                     pending = issues.fetchone()
                 yield record

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from extract.errors import InputError
 
-MAX_BYTES_DEFAULT = 2 * 1024 * 1024  # real reports are 5–100 KB; a larger file is a dump, not a report
+MAX_BYTES_DEFAULT = 2 * 1024 * 1024  # real reports are 5–100 KB of text; a larger text file is a dump, not a report
 
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
 _TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII block
@@ -34,23 +34,66 @@ def decode_bytes(data: bytes, max_bytes: int = MAX_BYTES_DEFAULT) -> Decoded:
         raise InputError("empty file" if not data else "file holds only whitespace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Decoded(data.decode("utf-16"), "utf-16")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data[:4096] or _looks_binary(data[:4096]):
         raise InputError(f"binary file (starts {data[:8].hex(' ')}), not text")
     if data.startswith(b"\xef\xbb\xbf"):
         return Decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return _not_mojibake(Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
         # GB18030 is a superset of GBK and GB2312, the encodings agencies' sites use.
-        return Decoded(data.decode("gb18030"), "gb18030")
+        return _not_mojibake(Decoded(data.decode("gb18030"), "gb18030"))
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") > len(text) // 50:
         raise InputError(f"undecodable text: neither UTF-8 nor GB18030 ({utf8_error.reason} at byte {utf8_error.start})")
     return Decoded(text, "utf-8 (some bytes replaced)")
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text saved without a byte-order mark: every other byte is mostly zero (ASCII) or
+    the text decodes to CJK. Tried only when NUL bytes are frequent."""
+    head = data[:4096]
+    if head.count(0) < len(head) // 8 or len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:2000]
+        readable = sum(ch.isprintable() or ch in "\n\r\t" for ch in sample)
+        if sample and readable > 0.97 * len(sample) and any("\u4e00" <= ch <= "\u9fff" or ch.isascii() for ch in sample):
+            return Decoded(text, codec)
+    return None
+
+
+# Chinese text decoded with the wrong code page (UTF-8 read as Latin-1 or GBK and saved again):
+# runs of accented Latin letters or of rare CJK where the report's common words should be.
+_MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff]|锟斤拷|烫烫|屯屯")
+
+
+# The commonest characters of any Chinese report: a few percent of its CJK text, and next to
+# none of a text whose bytes were decoded with the wrong code page (鍙戝竷 for 发布).
+_COMMON_CJK = frozenset("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞")
+
+
+def _not_mojibake(decoded: Decoded) -> Decoded:
+    text = decoded.text
+    sample = text[:20000]
+    cjk = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    garbled = len(_MOJIBAKE.findall(sample))
+    common = sum(ch in _COMMON_CJK for ch in cjk)
+    if (garbled > 20 and garbled > len(cjk) // 4) or (len(cjk) > 200 and common < 0.15 * len(cjk)):
+        raise InputError("undecodable text (mojibake): the file was saved with the wrong encoding "
+                         "(e.g. UTF-8 read as Latin-1 or GBK); re-save it as UTF-8 from the original")
+    return decoded
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -11,7 +11,7 @@ import math
 from typing import Iterable, Optional
 
 from extract import fields
-from extract.record import BLANK, BLANK_LINE, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Cell, Doubt, Extraction
+from extract.record import BLANK, BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Cell, Doubt, Extraction
 
 from verify import narrative, numbers, rules
 from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING, Issue
@@ -152,6 +152,8 @@ _HOW = {
     POSITIONAL: ("cell_positional", "mapped by position against the template (row labels lost in the source)"),
     SPLIT: ("cell_split", "cut out of a run of digits printed without separators, pinned by the relations"),
     INFERRED: ("cell_inferred", "not printed; forced by arithmetic (e.g. a part of a zero total)"),
+    FORCED: ("cell_forced", "not printed on their own: the report prints one row of zeros in their place, "
+                            "so each is 0"),
     BLANK_LINE: ("cell_blank_line", "read as 0 from an empty line (a blank cell, or a cell the scrape lost)"),
 }
 

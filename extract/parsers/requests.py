@@ -15,7 +15,7 @@ from extract import fields, template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
 from extract.parsers.cells import RowFit, cell_of, doubt, drop_header_blanks, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table
-from extract.record import INFERRED, MISSING, POSITIONAL, Cell, Doubt
+from extract.record import FORCED, MISSING, POSITIONAL, Cell, Doubt
 from extract.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from verify.rules import relations
 
@@ -69,6 +69,8 @@ def parse_requests(labels: LabelView, tokens: Sequence[Token], fmt: str, start: 
         values = span_values(norm, tokens, anchor, span_end)
         gap = [r for r in searched[index[anchor.row.key] + 1:index[anchors[k + 1].row.key]]
                if r.key in own] if k + 1 < len(anchors) else ()
+        if anchor.row.key not in own:
+            gap = []  # the single （六）其他处理 row stands for the sub-rows after it
         if gap:
             values, orphans = _split_off_label_line(values)
             if orphans:
@@ -104,7 +106,7 @@ def _read_single_other(rows: Sequence[template.Row], fit: RowFit, candidates: di
         return  # the sub-rows are printed (the single row was their group heading), or nothing is
     if fit.unique is not None and all(c.value == 0 for c in fit.unique):
         for row in parts:
-            candidates[row.key] = [[Cell(0, INFERRED, c.start, c.end, c.line,
+            candidates[row.key] = [[Cell(0, FORCED, c.start, c.end, c.line,
                                          "the report prints one （六）其他处理 row of zeros; its parts are 0")
                                     for c in fit.unique]]
         return

@@ -1,0 +1,197 @@
+"""Inputs as users have them: HTML pages, PDFs, Word documents, any encoding.
+
+Real pages and PDFs (../shared/corpus) are scored against their gold; files built here from
+known values (merged cells, split spans, ruled PDF tables, merged Word cells) must read back
+to exactly those values, and the same report in every format to the same values.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import CORPUS
+from render import random_values, render
+from render_formats import render_docx, render_html, render_pdf
+
+from extract.cli import main
+from extract.errors import InputError
+from extract.formats import read_document
+from extract.pipeline import assess_text
+
+BINARY_KINDS = ("*.html", "*.pdf")
+
+
+def _files():
+    return sorted(p for kind in BINARY_KINDS for p in (CORPUS / "raw").glob(kind))
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    work = tmp_path_factory.mktemp("formats")
+    (work / "in").mkdir()
+    (work / "gold").mkdir()
+    for path in _files():
+        shutil.copy(path, work / "in" / path.name)
+        shutil.copy(CORPUS / "gold" / f"{path.stem}.json", work / "gold")
+    assert main(["extract", str(work / "in"), "--db", str(work / "s.db")]) == 0
+    return work
+
+
+def test_corpus_pages_and_pdfs_meet_the_bars(scored, capsys):
+    capsys.readouterr()
+    assert main(["eval", str(scored / "gold"), "--db", str(scored / "s.db"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["matched"] == result["documents"] == len(_files()) >= 4
+    assert result["wrong_values"] == 0
+    assert result["cell_accuracy"] >= 0.99
+    assert result["flag_recall"] in (None, 1.0)
+    assert result["verified_precision"] in (None, 1.0)
+    assert result["source_inconsistent_precision"] in (None, 1.0)
+
+
+def test_a_source_that_prints_wrong_totals_is_reported_not_fixed(scored, capsys):
+    # The 2023 Hongze PDF prints 总计 0 under 10+1+0+0 (行政复议) and 5+0+0+0: kept as printed.
+    gold = json.loads((CORPUS / "gold" / "d07_hongze_district_2023.json").read_text(encoding="utf-8"))
+    capsys.readouterr()
+    main(["export", "--db", str(scored / "s.db")])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    record = next(r for r in records if r["path"].endswith("d07_hongze_district_2023.pdf"))
+    assert record["status"] == "source_inconsistent"
+    assert record["values"]["review.total"] == gold["values"]["review.total"]
+    assert {"R4"} <= {i["code"] for i in record["issues"]}
+
+
+BUILT = {"html": lambda fmt, v: (render_html(fmt, v).encode("utf-8"), "page.html"),
+         "html-gbk": lambda fmt, v: (render_html(fmt, v).replace('charset="utf-8"', 'charset="gbk"')
+                                     .encode("gb18030"), "page.htm"),
+         "pdf": lambda fmt, v: (render_pdf(fmt, v), "report.pdf"),
+         "docx": lambda fmt, v: (render_docx(fmt, v), "report.docx")}
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("kind", list(BUILT))
+def test_built_files_read_back_exactly(kind, fmt, seed):
+    values = random_values(fmt, seed, busy=0.5)
+    data, name = BUILT[kind](fmt, values)
+    found = assess_text(read_document(data, name).text)
+    assert {k: found.extraction.cells[k].value for k in values} == values
+    assert found.status == "verified", found.reason
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+def test_the_same_report_in_every_format_gives_the_same_values(fmt):
+    values = random_values(fmt, 7, busy=0.5)
+    readings = {}
+    for kind in ("text", "flat", *BUILT):
+        if kind in ("text", "flat"):
+            text = render(fmt, values, "tabs" if kind == "text" else "flat")
+        else:
+            text = read_document(*BUILT[kind](fmt, values)).text
+        readings[kind] = {k: c.value for k, c in assess_text(text).extraction.cells.items()}
+    for kind, got in readings.items():
+        # Where a format determines a cell, it agrees with every other format (flat text may leave some empty).
+        assert {k: v for k, v in got.items() if v is not None} == {k: values[k] for k, v in got.items() if v is not None}, kind
+    assert all(v is not None for v in readings["html"].values())
+
+
+def test_site_chrome_and_scripts_are_not_read():
+    values = random_values("2021", 1, busy=0.5)
+    text = read_document(render_html("2021", values).encode(), "p.html").text
+    assert "12345" not in text and "首页" not in text  # the script's and the navigation's text are gone
+    assert "公开内容还不够丰富" in text                  # the article's paragraphs stay
+
+
+def test_a_report_inside_a_script_string_is_unwrapped():
+    values = random_values("2021", 2, busy=0.5)
+    inner = render_html("2021", values).split("<div class=\"article\">", 1)[1].split("<div class=\"footer\">")[0]
+    page = ("<html><body><div id=\"app\"></div><script>var content = " + json.dumps(inner, ensure_ascii=False)
+            + "; render(content);</script></body></html>")
+    found = assess_text(read_document(page.encode(), "p.html").text)
+    assert {k: found.extraction.cells[k].value for k in values} == values
+
+
+def test_a_scanned_pdf_without_text_is_said_so(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(path))
+    page.rect(50, 50, 400, 600, fill=1)  # a picture of a page, and no text
+    page.save()
+    with pytest.raises(InputError, match="no text layer"):
+        read_document(path.read_bytes(), path.name)
+
+
+def test_a_legacy_doc_names_the_conversion(monkeypatch):
+    import shutil as sh
+
+    monkeypatch.setattr(sh, "which", lambda name: None)
+    with pytest.raises(InputError, match=r"\.doc.*soffice --headless --convert-to docx"):
+        read_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "report.doc")
+
+
+def test_a_missing_library_is_a_one_line_hint(monkeypatch):
+    import importlib
+
+    real = importlib.import_module
+
+    def no_lxml(name, *args):
+        if name.startswith("lxml"):
+            raise ImportError(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", no_lxml)
+    with pytest.raises(InputError, match=r"pip install 'govreport\[html\]'"):
+        read_document(b"<html><body><table><tr><td>1</td></tr></table></body></html>", "a.html")
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_in_any_common_encoding(codec):
+    values = random_values("2021", 4, busy=0.5)
+    text = render("2021", values, "tabs")
+    found = assess_text(read_document(text.encode(codec), "r.txt").text)
+    assert {k: found.extraction.cells[k].value for k in values} == values
+
+
+@pytest.mark.parametrize("wrong", ["latin-1", "gbk"])
+def test_mojibake_is_reported_not_parsed(wrong):
+    text = render("2021", random_values("2021", 4, busy=0.5), "tabs")
+    garbled = text.encode("utf-8").decode(wrong, errors="replace").encode("utf-8")
+    with pytest.raises(InputError, match="mojibake"):
+        read_document(garbled, "r.txt")
+
+
+def test_a_folder_of_mixed_files_accounts_for_every_file(tmp_path, capsys):
+    """100 files: reports in every format, broken ones, and things that are not reports."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    makers = [
+        lambda i: ("txt", render("2021", random_values("2021", i), "tabs").encode()),
+        lambda i: ("html", render_html("2019", random_values("2019", i)).encode()),
+        lambda i: ("pdf", render_pdf("2021", random_values("2021", i))),
+        lambda i: ("docx", render_docx("2019", random_values("2019", i))),
+        lambda i: ("pdf", b"%PDF-1.4 broken " + bytes([i])),               # a truncated PDF
+        lambda i: ("docx", b"PK\x03\x04 not really a document" + bytes([i])),  # a broken archive
+        lambda i: ("doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes([i]) * 64),
+        lambda i: ("txt", b""),                                               # empty
+        lambda i: ("txt", "今天天气很好。".encode() * (i + 1)),                  # not a report
+        lambda i: ("bin", bytes(range(256)) * 4),                             # binary
+    ]
+    for i in range(100):
+        ext, data = makers[i % len(makers)](i)
+        (folder / f"f{i:03d}.{ext}").write_bytes(data)
+    db = tmp_path / "s.db"
+    assert main(["extract", str(folder), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--db", str(db)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    paths = {r["path"] for r in records}
+    assert len(paths) == 100
+    by_kind = {}
+    for r in records:
+        by_kind.setdefault(r["path"].rsplit(".", 1)[1], []).append(r)
+    assert all(r["status"] != "failed" for r in by_kind["html"])
+    assert all(r["status"] == "failed" and r["reason"].startswith("Word 97-2003") for r in by_kind["doc"])
+    failed_reasons = [r["reason"] for r in records if r["status"] == "failed"]
+    assert all(reason and "\n" not in reason for reason in failed_reasons)
