@@ -16,10 +16,25 @@ from extract.inputs import expand_inputs
 from extract.endpoint import MODES, resolve_endpoint
 from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, finish_extraction, prepare_file, process_file,
                               run_llm_round, start_extraction)
-from extract.progress import Progress
+from extract.progress import Progress, plural
+from extract.session import DOCUMENT_DEADLINE_S
 from extract.store import DEFAULT_PATH, STATUSES, Store
 
 EXIT_OK, EXIT_ISSUES, EXIT_USAGE = 0, 1, 2
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked recursively) or globs")
     _add_db(p)
     p.add_argument("--force", action="store_true", help="re-extract documents already in the store")
-    p.add_argument("--max-mb", type=float, default=2.0, help="reject text and HTML files larger than this (default 2 MB); PDF and Word files may be 10 times larger")
+    p.add_argument("--max-mb", type=positive_float, default=2.0, help="reject text and HTML files larger than this (default 2 MB); PDF and Word files may be 10 times larger")
     llm = p.add_argument_group(
         "LLM (optional; any OpenAI-compatible server)",
         "The LLM reads the tables first; the verifier checks it, re-asks once, and the deterministic parsers "
@@ -48,9 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--api-key", help="API key (env OPENAI_API_KEY); local servers need none")
     llm.add_argument("--llm-mode", choices=MODES, help="tools (OpenAI-style servers, default) or json "
                      "(schema in response_format: llama.cpp) (env GOVREPORT_LLM_MODE)")
-    llm.add_argument("--jobs", type=int, default=1, help="concurrent LLM calls (default 1)")
-    llm.add_argument("--timeout", type=float, help="seconds per LLM call (default 180)")
-    llm.add_argument("--max-tokens", type=int, help="completion token limit per call (default 3000)")
+    llm.add_argument("--jobs", type=positive_int, default=1, help="concurrent LLM calls (default 1)")
+    llm.add_argument("--timeout", type=positive_float, help="seconds per LLM call (default 180)")
+    llm.add_argument("--deadline", type=positive_float, default=DOCUMENT_DEADLINE_S,
+                     help=f"seconds of LLM time per document, retries included (default {DOCUMENT_DEADLINE_S:.0f})")
+    llm.add_argument("--max-tokens", type=positive_int, help="completion token limit per call (default 3000)")
     llm.add_argument("--no-llm", action="store_true", help="parsers only, even if an endpoint is configured")
     p.set_defaults(func=cmd_extract)
 
@@ -116,10 +133,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         resolve_endpoint(args.base_url, args.model, args.api_key, args.llm_mode,
                          timeout_s=args.timeout, max_tokens=args.max_tokens)
     print(why, file=sys.stderr)
-    llm = LLMSession(endpoint) if endpoint else None
+    llm = LLMSession(endpoint, deadline_s=args.deadline) if endpoint else None
     started = time.monotonic()
     counts = dict.fromkeys(STATUSES + ("skipped",), 0)
-    totals = {"calls": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0}
+    totals = {"calls": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0, "llm_unavailable": 0}
     with Store(args.db) as store:
         run_id = store.begin_run(sys.argv, {"max_bytes": settings.max_bytes, "force": settings.force,
                                             "llm": endpoint.describe() if endpoint else None})
@@ -130,6 +147,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             totals["cache_hits"] += outcome.cache_hits
             for name in ("prompt_tokens", "completion_tokens"):
                 totals[name] += outcome.tokens.get(name, 0)
+            totals["llm_unavailable"] += outcome.llm_unavailable
+            for notice in llm.notices() if llm else ():
+                progress.say(notice)
             progress.step(Path(outcome.path).name)
         elapsed = time.monotonic() - started
         store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
@@ -140,6 +160,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if llm:
         print(f"LLM: {totals['calls']} calls, {totals['cache_hits']} cache hits, {totals['prompt_tokens']} prompt "
               f"+ {totals['completion_tokens']} completion tokens", file=sys.stderr)
+        if totals["llm_unavailable"]:
+            print(f"LLM: {plural(totals['llm_unavailable'], 'document')} could not be asked (llm_unavailable): "
+                  "their records are the parsers' reading; the next run asks again", file=sys.stderr)
     print("store " + str(args.db) + ": " + ", ".join(f"{k} {v}" for k, v in in_store.items()), file=sys.stderr)
     if counts[FAILED] or in_store["needs_review"]:
         print(f"see `govreport review --db {args.db}` for what needs a human", file=sys.stderr)

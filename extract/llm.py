@@ -40,6 +40,9 @@ class Answer:
     latency_s: float = 0.0
     error: Optional[str] = None
     transport_retries: int = 0
+    # Set when the endpoint, not the model, failed: 'unreachable', 'timeout', 'auth', 'forbidden',
+    # 'not_found', 'bad_request', 'rate_limited', 'server'. A bad or cut-off answer leaves it None.
+    failure: Optional[str] = None
 
 
 class LLMClient:
@@ -52,10 +55,19 @@ class LLMClient:
         mode = instructor.Mode.JSON if endpoint.mode == "json" else instructor.Mode.TOOLS
         self._client = instructor.from_openai(raw, mode=mode)
 
-    def ask(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> Answer:
-        """One structured answer; never raises for what the server or model did wrong."""
+    def ask(self, messages: list[dict[str, str]], response_model: type[BaseModel],
+            deadline: Optional[float] = None) -> Answer:
+        """One structured answer; never raises for what the server or model did wrong.
+
+        `deadline` (a time.monotonic() value) bounds the call and its retries, whatever the server does.
+        """
         kwargs: dict[str, Any] = dict(model=self.endpoint.model, messages=messages,
                                       max_tokens=self.endpoint.max_tokens, temperature=0)
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return Answer(parsed=None, request={}, error="the document's LLM deadline passed", failure="timeout")
+            kwargs["timeout"] = min(self.endpoint.timeout_s, left)
         if self.endpoint.mode == "json":
             # llama.cpp turns this schema into a grammar; instructor's plain json_object would not.
             kwargs["extra_body"] = {"response_format": {"type": "json_object",
@@ -64,7 +76,7 @@ class LLMClient:
                                               "response_model": response_model.__name__})
         started = time.perf_counter()
         try:
-            parsed, completion = self._with_transport_retries(answer, kwargs, response_model)
+            parsed, completion = self._with_transport_retries(answer, kwargs, response_model, deadline)
             answer.response = completion.model_dump(mode="json")
             answer.usage = _usage(completion)
             _refuse_truncated(completion, self.endpoint.max_tokens)
@@ -82,18 +94,24 @@ class LLMClient:
             answer.error = f"invalid answer after {exc.n_attempts} attempts: {_one_line(exc)}"
         except _TRANSPORT as exc:
             answer.error = f"transport failed after {answer.transport_retries} retries: {type(exc).__name__}: {_one_line(exc)}"
+            answer.failure = failure_kind(exc)
         except openai.APIError as exc:
             answer.error = f"{type(exc).__name__}: {_one_line(exc)}"
+            answer.failure = failure_kind(exc)
         answer.latency_s = time.perf_counter() - started
         return answer
 
-    def _with_transport_retries(self, answer: Answer, kwargs: dict[str, Any], model: type[BaseModel]):
+    def _with_transport_retries(self, answer: Answer, kwargs: dict[str, Any], model: type[BaseModel],
+                                deadline: Optional[float] = None):
         def count(state: RetryCallState) -> None:
             answer.transport_retries = state.attempt_number
 
+        budget = self.endpoint.retry_budget_s
+        if deadline is not None:
+            budget = max(0.0, min(budget, deadline - time.monotonic()))
         retrying = Retrying(
-            retry=retry_if_exception(lambda e: isinstance(e, _TRANSPORT)),
-            stop=stop_after_attempt(self.endpoint.retries + 1) | stop_after_delay(self.endpoint.retry_budget_s),
+            retry=retry_if_exception(_worth_retrying),
+            stop=stop_after_attempt(self.endpoint.retries + 1) | stop_after_delay(budget) | _refused_twice,
             wait=_wait_for, sleep=self._sleep, before_sleep=count, reraise=True,
         )
         for attempt in retrying:
@@ -108,6 +126,29 @@ class LLMClient:
                         raise exc.__cause__ from None
                     raise
         raise LLMError("unreachable: tenacity returns or raises")  # pragma: no cover
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What an endpoint failure means for the rest of the run, as one word."""
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "unreachable"
+    status = getattr(exc, "status_code", None)
+    return {400: "bad_request", 401: "auth", 403: "forbidden", 404: "not_found", 422: "bad_request",
+            429: "rate_limited"}.get(status, "server" if isinstance(status, int) and status >= 500 else "bad_request")
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """Transport faults may pass; a 4xx (other than 429) says the same thing every time."""
+    return isinstance(exc, _TRANSPORT)
+
+
+def _refused_twice(state: RetryCallState) -> bool:
+    """A refused connection is retried once: a server that is not listening will not start to."""
+    exc = state.outcome.exception() if state.outcome else None
+    return (isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError)
+            and state.attempt_number >= 2)
 
 
 def _wait_for(state: RetryCallState) -> float:

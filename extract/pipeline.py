@@ -19,16 +19,17 @@ from typing import Any, Optional
 
 from extract import fields
 from extract.choose import PARSERS_ONLY, PrintedCells, choose, ground_llm
-from extract.endpoint import Endpoint
 from extract.errors import InputError
+from extract.formats import read_document
 from extract.parsers import parse_normalized, table_tokens
-from extract.prompting import build_excerpt, build_messages, cache_key
+from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.schema import llm_response_model, llm_values
+from extract.session import LLMSession
 from extract.store import Store
-from extract.formats import read_document
 from extract.text import MAX_BYTES_DEFAULT, normalize
-from verify import Report, verify_extraction
+from verify import Issue, Report, verify_extraction
+from verify.report import EXTRACTION, INFO
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
 # Provenance that is sound but not read straight off a printed cell: a human should glance.
@@ -51,6 +52,7 @@ class Outcome:
     llm_calls: int = 0
     cache_hits: int = 0
     tokens: dict[str, int] = field(default_factory=dict)
+    llm_unavailable: bool = False
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Work:
     needs_llm: bool = False
     attempts: list[dict] = field(default_factory=list)   # new LLM attempts, to store
     llm_reading: Optional[Extraction] = None
+    llm_unavailable: Optional[str] = None   # why the LLM could not be asked (endpoint failure, breaker)
     calls: int = 0
     cache_hits: int = 0
 
@@ -138,13 +141,18 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
             for name, count in (attempt.get("usage") or {}).items():
                 tokens[name] = tokens.get(name, 0) + count
         found = assess(work.norm, work.parsed, work.llm_reading)
+        if work.llm_unavailable and found.report is not None:
+            # Noted, not a doubt: the record is what the parsers read; the next run asks again.
+            note = Issue("llm_unavailable", (), f"the LLM was not asked: {work.llm_unavailable}", INFO, EXTRACTION)
+            found.report = Report.of([*found.report.issues, note])
         chosen = found.extraction
         store.save_result(
             prepared.sha256, status=found.status, reason=found.reason, format=chosen.format,
             year=chosen.year.value, agency=chosen.agency.value, chosen=chosen.method,
             values=record_values(chosen), provenance=provenance_of(chosen), confidence=found.confidence,
             issues=found.report.to_dicts() if found.report else [], run_id=run_id)
-    return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens)
+    return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens,
+                   bool(work.llm_unavailable))
 
 
 # --- the LLM round (policy; runs in worker threads, never touches the store) -----------------
@@ -152,33 +160,21 @@ FIRST, REASK = "first", "reask"
 MAX_QUOTED_ISSUES = 12
 
 
-class LLMSession:
-    """The configured endpoint and its client, shared by the run's worker threads."""
-
-    def __init__(self, endpoint: Endpoint, client: Optional[Any] = None) -> None:
-        from extract.llm import LLMClient  # the LLM stack loads only when the LLM is on
-
-        self.endpoint = endpoint
-        self.client = client or LLMClient(endpoint)
-
-    def cache_key(self, sha: str, fmt: str, kind: str) -> str:
-        return cache_key(sha, fmt, self.endpoint.model, self.endpoint.mode, kind)
-
-
 def run_llm_round(work: Work, llm: LLMSession) -> Work:
     """LLM → pydantic → verifier → one re-ask quoting the verifier's issues if it fails."""
     fmt = work.parsed.format
     excerpt = build_excerpt(work.norm)
     printed = PrintedCells(table_tokens(work.norm), work.parsed.cells)
-    reading, issues = _ask(work, llm, FIRST, build_messages(fmt, excerpt), printed)
+    deadline = llm.deadline()
+    reading, issues = _ask(work, llm, FIRST, build_messages(fmt, excerpt), printed, deadline)
     if reading is not None and issues:
-        second, _ = _ask(work, llm, REASK, build_messages(fmt, excerpt, issues), printed)
+        second, _ = _ask(work, llm, REASK, build_messages(fmt, excerpt, issues), printed, deadline)
         reading = second or reading
     work.llm_reading = reading
     return work
 
 
-def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: PrintedCells):
+def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: PrintedCells, deadline: float):
     """One answer (from the cache or the model) as a grounded reading, and the issues to quote."""
     fmt = work.parsed.format
     model = llm_response_model(fmt)
@@ -187,9 +183,14 @@ def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: Printe
         work.cache_hits += 1
         payload = (cached.get("result") or {}).get("parsed")
         parsed = model.model_validate(payload) if payload is not None else None
+    elif llm.off_reason is not None:
+        work.llm_unavailable = llm.off_reason
+        return None, []
     else:
-        answer = llm.client.ask(messages, model)
+        answer = llm.ask(messages, model, deadline)
         work.calls += 1
+        if getattr(answer, "failure", None):
+            work.llm_unavailable = llm.describe(answer.failure, answer.error or "")
         parsed = answer.parsed
         problem = None if parsed is not None or answer.response is None else answer.error
         work.attempts.append(dict(

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Optional, TextIO
 
 
 class Progress:
-    def __init__(self, total: int, stream: TextIO = sys.stderr, every_s: float = 10.0) -> None:
-        self.total, self.stream, self.every_s = total, stream, every_s
+    def __init__(self, total: int, stream: Optional[TextIO] = None, every_s: float = 10.0) -> None:
+        self.total, self.stream, self.every_s = total, stream or sys.stderr, every_s
         self.done = 0
         self.started = self._last = time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def step(self, label: str = "") -> None:
         self.done += 1
@@ -30,3 +30,13 @@ class Progress:
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+    def say(self, message: str) -> None:
+        """A message of its own line, above the redrawn bar on a terminal."""
+        self.stream.write(("\r" + " " * 110 + "\r" if self.tty else "") + message + "\n")
+        self.stream.flush()
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 document', '2 documents'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

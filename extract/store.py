@@ -291,7 +291,11 @@ class Store:
     # --- results ----------------------------------------------------------------------------
 
     def is_done(self, sha256: str) -> bool:
-        return self._run("SELECT 1 FROM results WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        """A result exists, and its LLM step did not fail (such a record is tried again)."""
+        return self._run(
+            """SELECT 1 FROM results r WHERE r.sha256 = ? AND NOT EXISTS
+               (SELECT 1 FROM issues i WHERE i.sha256 = r.sha256 AND i.code = 'llm_unavailable')""",
+            (sha256,)).fetchone() is not None
 
     def save_result(self, sha256: str, *, status: str, reason: Optional[str] = None, format: Optional[str] = None,
                     year: Optional[int] = None, agency: Optional[str] = None, chosen: Optional[str] = None,
