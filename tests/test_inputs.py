@@ -64,15 +64,16 @@ def _records(db):
 def test_a_folder_of_broken_inputs_gets_a_record_each(broken_folder, tmp_path, capsys):
     db = tmp_path / "t.db"
     missing = str(tmp_path / "does-not-exist.txt")
-    assert main(["extract", str(broken_folder), missing, "--db", str(db)]) == 0
+    assert main(["extract", str(broken_folder), missing, "--db", str(db)]) == 2  # the missing path is named
+    assert "no such file or folder: " + missing in capsys.readouterr().err
     rows, errors = _records(db)
     assert set(rows) | set(errors) == {"empty.txt", "binary.bin", "gbk.txt", "bom.txt", "truncated.txt",
                                        "news.txt", "big.txt", "does-not-exist.txt"}
     assert rows["empty.txt"]["status"] == "failed" and "empty" in rows["empty.txt"]["reason"]
     assert rows["binary.bin"]["status"] == "failed" and "binary" in rows["binary.bin"]["reason"]
-    assert rows["big.txt"]["status"] == "failed" and "too large" in rows["big.txt"]["reason"]
+    assert "too large" in errors["big.txt"]["error"]  # a setting decided it: no result, retried next run
     assert rows["news.txt"]["status"] == "failed" and "not an annual report" in rows["news.txt"]["reason"]
-    assert "cannot read" in errors["does-not-exist.txt"]["error"]
+    assert errors["does-not-exist.txt"]["error"] == "no such file or folder"
     # GBK and a BOM change nothing: the same (single, deduplicated) document, verified.
     assert rows["gbk.txt"]["sha256"] != rows["bom.txt"]["sha256"]
     assert rows["gbk.txt"]["status"] == rows["bom.txt"]["status"] == "verified"
@@ -90,3 +91,68 @@ def test_a_folder_of_broken_inputs_gets_a_record_each(broken_folder, tmp_path, c
         line = next(l for l in listed.splitlines() if name in l)
         assert len(line.split("\t")) == 3 and line.split("\t")[2], line
     assert "gbk.txt" not in listed and review is not None
+
+
+def test_special_entries_are_accounted_for_and_nothing_hangs(tmp_path, capsys):
+    """A FIFO, a socket, a broken link, a link loop, a duplicate file, a FIFO and a missing path
+    named on the command line: every path gets a record, nothing is opened that would block."""
+    import os
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SAMPLE_2021, encoding="utf-8")
+    (folder / "copy-of-a.txt").write_text(SAMPLE_2021, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock.txt"))
+    os.symlink(folder / "gone.txt", folder / "broken.txt")
+    os.symlink(folder / "loop2.txt", folder / "loop1.txt")
+    os.symlink(folder / "loop1.txt", folder / "loop2.txt")
+    os.symlink(folder, folder / "back-up")  # a folder link back up the tree: walked once
+    named_fifo = tmp_path / "named.fifo"
+    os.mkfifo(named_fifo)
+    missing = tmp_path / "missing.txt"
+    db = tmp_path / "s.db"
+    try:
+        code = main(["extract", str(folder), str(named_fifo), str(missing), "--db", str(db)])
+    finally:
+        sock.close()
+    assert code == 2
+    capsys.readouterr()
+    assert main(["export", "--db", str(db)]) == 0
+    import json
+
+    records = {json.loads(l)["path"].rsplit("/", 1)[-1]: json.loads(l) for l in capsys.readouterr().out.splitlines()}
+    assert set(records) == {"a.txt", "copy-of-a.txt", "pipe.txt", "sock.txt", "broken.txt", "loop1.txt",
+                            "loop2.txt", "named.fifo", "missing.txt"}
+    assert records["a.txt"]["status"] == records["copy-of-a.txt"]["status"] == "verified"
+    reasons = {name: r["reason"] for name, r in records.items() if r["status"] == "failed"}
+    assert reasons["pipe.txt"] == reasons["named.fifo"] == "not a regular file: a FIFO (named pipe)"
+    assert reasons["sock.txt"] == "not a regular file: a socket"
+    assert reasons["broken.txt"].startswith("broken symbolic link")
+    assert reasons["loop1.txt"] == "symbolic link loop"
+    assert reasons["missing.txt"] == "no such file or folder"
+    assert main(["review", "--db", str(db)]) == 0
+    assert "7 documents to check" in capsys.readouterr().err
+
+
+def test_a_failure_a_setting_decided_is_retried_when_the_setting_changes(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    report.write_text(SAMPLE_2021, encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert main(["extract", str(report), "--db", str(db), "--max-mb", "0.001"]) == 0
+    assert "failed 1" in capsys.readouterr().err
+    assert main(["extract", str(report), "--db", str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "verified 1" in err and "skipped" not in err.split("files in")[1].splitlines()[0]
+    assert "store " + str(db) + ": verified 1, source_inconsistent 0, needs_review 0, failed 0" in err
+
+
+def test_the_run_summary_and_the_store_agree(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["extract", str(folder), str(tmp_path / "nope.txt"), "--db", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert "failed 2" in err and "failed 2" in err.split("store ")[1]

@@ -158,6 +158,10 @@ _HOW = {
 }
 
 
+# A human should look at these; forced zeros are arithmetic, so they are only noted.
+_DOUBTFUL_METHODS = frozenset({POSITIONAL, SPLIT, INFERRED, BLANK_LINE})
+
+
 def check_provenance(fmt: Optional[str], cells: Cells) -> list[Issue]:
     by_method: dict[str, list[str]] = {}
     for key, cell in cells.items():
@@ -168,7 +172,8 @@ def check_provenance(fmt: Optional[str], cells: Cells) -> list[Issue]:
     for method, (code, how) in _HOW.items():
         keys = by_method.get(method)
         if keys:
-            out.append(Issue(code, tuple(keys), f"{len(keys)} values {how}: {_keys_phrase(fmt, keys)}", INFO, EXTRACTION))
+            severity = WARNING if method in _DOUBTFUL_METHODS else INFO
+            out.append(Issue(code, tuple(keys), f"{len(keys)} values {how}: {_keys_phrase(fmt, keys)}", severity, EXTRACTION))
     return out
 
 
