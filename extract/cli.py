@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -159,6 +162,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
         run_id = store.begin_run(sys.argv, {"max_bytes": settings.max_bytes, "force": settings.force,
                                             "llm": endpoint.describe() if endpoint else None})
+        settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
         progress = Progress(len(inputs))
         for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1)):
             counts[outcome.status] += 1

@@ -42,6 +42,7 @@ _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 class Settings:
     max_bytes: int = MAX_BYTES_DEFAULT
     force: bool = False
+    owner: str = ""   # this run's name in the store's claims ('host:pid:run'); '' claims nothing
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Prepared:
     path: str
     sha256: str
     text: str
+    owner: str = ""   # the claim this run holds on the document, released when its record is stored
 
 
 def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Prepared | Outcome:
@@ -84,9 +86,14 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
         store.record_file(name, sha, len(data))
         if store.is_done(sha) and not settings.force:
             return Outcome(name, "skipped", sha256=sha)
+        if settings.owner and not store.claim(sha, settings.owner):
+            # Another run sharing this store is extracting the same content right now.
+            return Outcome(name, "skipped", "being extracted by another run", sha)
         try:
             decoded = read_document(data, name, settings.max_bytes)
         except InputError as exc:
+            if settings.owner:
+                store.release(sha, settings.owner)
             if exc.setting:
                 # A failure a setting decided (--max-mb): no result, so a run with another setting retries it.
                 store.record_file(name, None, len(data), str(exc))
@@ -95,7 +102,7 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
             store.save_result(sha, status=FAILED, reason=str(exc), run_id=run_id)
             return Outcome(name, FAILED, str(exc), sha)
         store.add_document(sha, name, len(data), decoded.text, decoded.encoding)
-    return Prepared(name, sha, decoded.text)
+    return Prepared(name, sha, decoded.text, settings.owner)
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
@@ -180,6 +187,8 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
             year=chosen.year.value, agency=chosen.agency.value, chosen=chosen.method,
             values=record_values(chosen), provenance=provenance_of(chosen), confidence=found.confidence,
             issues=found.report.to_dicts() if found.report else [], run_id=run_id)
+        if prepared.owner:
+            store.release(prepared.sha256, prepared.owner)
     return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens,
                    bool(work.llm_unavailable))
 

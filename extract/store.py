@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
-import urllib.parse
 import time
+import urllib.parse
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
@@ -113,7 +114,16 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial,)
+def m002_claims(conn: sqlite3.Connection) -> None:
+    """Which run is working on which document, so that runs sharing a store share the work."""
+    conn.execute("""CREATE TABLE claims (
+        sha256 TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        claimed_at REAL NOT NULL)""")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims)
+CLAIM_STALE_S = 900.0  # a run holds a document for minutes at most (the LLM deadline); older claims are void
 
 
 def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:
@@ -325,6 +335,25 @@ class Store:
                (SELECT 1 FROM issues i WHERE i.sha256 = r.sha256 AND i.code = 'llm_unavailable')""",
             (sha256,)).fetchone() is not None
 
+    def claim(self, sha256: str, owner: str, now: Optional[float] = None) -> bool:
+        """Take the document for `owner` ('host:pid:…') unless another live run holds it.
+
+        A claim is void when it is old, or when its run was on this machine and has ended
+        (an interrupted run must not block the re-run that resumes it).
+        """
+        now = time.time() if now is None else now
+        row = self._run("SELECT owner, claimed_at FROM claims WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is not None and row["owner"] != owner and row["claimed_at"] >= now - CLAIM_STALE_S \
+                and _alive(row["owner"]):
+            return False
+        self._run("""INSERT INTO claims (sha256, owner, claimed_at) VALUES (?, ?, ?)
+                     ON CONFLICT(sha256) DO UPDATE SET owner = excluded.owner, claimed_at = excluded.claimed_at""",
+                  (sha256, owner, now))
+        return True
+
+    def release(self, sha256: str, owner: str) -> None:
+        self._run("DELETE FROM claims WHERE sha256 = ? AND owner = ?", (sha256, owner))
+
     def save_result(self, sha256: str, *, status: str, reason: Optional[str] = None, format: Optional[str] = None,
                     year: Optional[int] = None, agency: Optional[str] = None, chosen: Optional[str] = None,
                     values: Optional[dict[str, Any]] = None, provenance: Optional[dict[str, Any]] = None,
@@ -410,6 +439,21 @@ class Store:
         # Inputs that could not even be read have no result, and they failed all the same.
         counts["failed"] += self._run("SELECT COUNT(*) FROM files WHERE sha256 IS NULL").fetchone()[0]
         return counts
+
+
+def _alive(owner: str) -> bool:
+    """Whether the run named 'host:pid:…' may still be working (other machines: assume so)."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def read_issue(row: sqlite3.Row) -> dict[str, Any]:

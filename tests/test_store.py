@@ -298,3 +298,44 @@ def test_writes_inside_a_transaction_are_invisible_to_others_until_commit(store:
         add_doc(store, "d")
         assert raw_rows(db, "SELECT COUNT(*) FROM documents") == [(0,)]
     assert raw_rows(db, "SELECT COUNT(*) FROM documents") == [(1,)]
+
+
+def test_two_runs_on_one_store_share_the_work(tmp_path):
+    """Two `extract` processes at once: each document is extracted by one of them, once."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from conftest import REPORTS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(60):
+        source = REPORTS[i % len(REPORTS)]
+        (folder / f"r{i:03d}.txt").write_text(source.read_text(encoding="utf-8") + f"\n副本 {i}\n", encoding="utf-8")
+    db = tmp_path / "shared.db"
+    # The store must exist before both start, as it would for runs resumed on one store.
+    assert subprocess.run([sys.executable, "-m", "extract.cli", "extract", str(folder / "r000.txt"), "--db", str(db)],
+                          capture_output=True).returncode == 0
+    runs = [subprocess.Popen([sys.executable, "-m", "extract.cli", "extract", str(folder), "--db", str(db)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for run in runs:
+        assert run.wait(timeout=120) == 0, run.stderr.read().decode()
+    with sqlite3.connect(db) as conn:
+        results = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        extractions = conn.execute("SELECT COUNT(*) FROM attempts WHERE method = 'parsers'").fetchone()[0]
+        claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    assert results == 60
+    assert extractions == 60  # no document extracted twice
+    assert claims == 0        # every claim released with its record
+
+
+def test_a_claim_of_a_run_that_ended_does_not_block(tmp_path):
+    import socket
+
+    with Store(tmp_path / "s.db") as store:
+        gone = f"{socket.gethostname()}:999999999:1"   # no such process
+        assert store.claim("abc", gone)
+        assert store.claim("abc", f"{socket.gethostname()}:1:2")  # pid 1 is alive: now it holds it
+        assert not store.claim("abc", "elsewhere:5:3")             # a live claim holds
+        assert store.claim("abc", "elsewhere:5:3", now=10 ** 12)     # …until it is stale
