@@ -1,120 +1,140 @@
-"""Per-field choice between the parsers' reading and the LLM's, grounded in the source.
+"""Per-cell choice between the parsers' reading and the LLM's, each judged by where it is printed.
 
-A value counts only where it is printed: an LLM value is looked for among the printed cells
-of the same row (or, when the parsers found no such row, of the same table). A value the LLM
-invented is never chosen. Where both readings are printed but differ, the parsers' reading
-is kept and the cell is named for review; the two readings never get averaged or "fixed".
+Both readings are grounded the same way (`verify.grounding`: a row's values printed in order
+at the row's own label). Then, cell by cell:
+
+- both readers agree → `agree` (a cell the parsers cut out of a digit run, confirmed by the
+  other reader, no longer needs a human);
+- one reader only, grounded in order at its row → accepted (`llm_grounded`), unless the
+  parsers found several readings of that printed text (the model merely picked one: flagged)
+  or a relation it takes part in fails (flagged);
+- grounded elsewhere or printed nowhere → never chosen;
+- readers disagree → the parsers' reading stays; it is flagged only when the LLM's value is
+  also printed in order there and the relations cannot tell the two apart.
+
+The two readings are never averaged or "fixed"; a value the LLM invented is never chosen.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Optional, Sequence
+from typing import Optional
 
 from extract import fields
 from extract.parsers.cells import doubt
-from extract.record import GROUNDED_METHODS, LLM, MISSING, Cell, Extraction, MetaField
-from extract.tokens import BLANK, NUM, Token
+from extract.record import LLM, MISSING, SPLIT, Cell, Extraction, MetaField
+from verify.grounding import IN_ORDER, ground_reading
+from verify.rules import relations
 
-AGREE, PARSERS_ONLY, LLM_ONLY, DISAGREE = "agree", "parsers_only", "llm_only", "disagree"
-
-
-def row_of(key: str) -> str:
-    section = key.split(".")[0]
-    if section == "requests":
-        return key.rsplit(".", 1)[0]
-    if section == "active":
-        return ".".join(key.split(".")[:2])
-    return "appeals"  # the 15 appeal numbers share one printed row
-
-
-def section_of(key: str) -> str:
-    section = key.split(".")[0]
-    return "appeals" if section in ("review", "litigation") else section
-
-
-class PrintedCells:
-    """Where numbers are printed, indexed by line, to ground values that came without a span."""
-
-    def __init__(self, tokens: Sequence[Token], parser_cells: dict[str, Cell]) -> None:
-        self.by_line: dict[int, list[Token]] = defaultdict(list)
-        for tok in tokens:
-            if tok.kind in (NUM, BLANK):
-                self.by_line[tok.line].append(tok)
-        self.row_lines: dict[str, set[int]] = defaultdict(set)
-        self.section_lines: dict[str, set[int]] = defaultdict(set)
-        for key, cell in parser_cells.items():
-            if cell.line is not None:
-                self.row_lines[row_of(key)].add(cell.line)
-                self.section_lines[section_of(key)].add(cell.line)
-
-    def find(self, key: str, value: float) -> Optional[Token]:
-        """A printed cell holding `value` in the row of `key` (or its table, if the row is unknown)."""
-        lines = self.row_lines.get(row_of(key))
-        if not lines:
-            section = self.section_lines.get(section_of(key))
-            if not section:
-                return None
-            lines = set(range(min(section), max(section) + 1))
-        for line in sorted(lines):
-            for tok in self.by_line.get(line, ()):
-                if tok.value is not None and abs(tok.value - value) < 1e-9:
-                    return tok
-        return None
-
-
-def ground_llm(llm: Extraction, printed: PrintedCells) -> Extraction:
-    """Give each LLM value the span where it is printed in its row; values printed nowhere keep none."""
-    cells = {}
-    for key, cell in llm.cells.items():
-        if cell.value is None:
-            cells[key] = cell
-            continue
-        tok = printed.find(key, cell.value)
-        cells[key] = Cell(cell.value, LLM, tok.start, tok.end, tok.line) if tok else Cell(cell.value, LLM)
-    return Extraction(llm.method, llm.format, llm.year, llm.agency, cells, list(llm.doubts))
+AGREE, PARSERS_ONLY, LLM_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_only", "llm_grounded", "disagree"
+SPLIT_CONFIRMED = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
+# Parser doubts that mean "this printed text has several readings": a pick among them is not a reading.
+_AMBIGUOUS = frozenset({"ambiguous_row", "ambiguous_cells", "too_many_readings", "appeals_unreadable"})
 
 
 def choose(parsed: Extraction, llm: Extraction, norm: str) -> tuple[Extraction, dict[str, str]]:
-    """The merged reading and a confidence per field: agree / parsers_only / llm_only / disagree."""
+    """The merged reading and a confidence per field: agree / parsers_only / llm_grounded / disagree."""
     fmt = parsed.format
+    theirs_values = {k: c.value for k, c in llm.cells.items() if c.value is not None}
+    grounded = ground_reading(fmt, theirs_values, norm)
+    ambiguous = _keys_of(parsed, _AMBIGUOUS)
     merged: dict[str, Cell] = {}
     confidence: dict[str, str] = {}
-    disagree, llm_only = [], []
+    taken: list[str] = []
     for key in fields.numeric_keys(fmt):
         mine = parsed.cells.get(key, MISSING)
-        theirs = llm.cells.get(key, MISSING)
-        if theirs.value is None or (mine.value is not None and abs(mine.value - theirs.value) < 1e-9):
-            merged[key] = mine
+        theirs = theirs_values.get(key)
+        where = grounded.get(key)
+        if theirs is None or (mine.value is not None and _same(mine.value, theirs)):
+            merged[key] = _confirmed(mine) if theirs is not None else mine
             if mine.value is not None:
-                confidence[key] = AGREE if theirs.value is not None else PARSERS_ONLY
+                confidence[key] = AGREE if theirs is not None else PARSERS_ONLY
             continue
-        printed = theirs.start is not None  # grounded by `ground_llm`
+        in_order = where is not None and where.state == IN_ORDER
         if mine.value is None:
-            merged[key] = theirs if printed else MISSING
-            if printed:
-                confidence[key] = LLM_ONLY
-                llm_only.append(key)
+            if in_order:
+                merged[key] = Cell(theirs, LLM, where.start, where.end, where.line, "read by the LLM, printed here")
+                confidence[key] = LLM_GROUNDED
+                taken.append(key)
+            else:
+                merged[key] = mine
             continue
         merged[key] = mine
-        if printed or mine.method not in GROUNDED_METHODS:
-            confidence[key] = DISAGREE
-            disagree.append(key)
-        else:
-            confidence[key] = PARSERS_ONLY  # the LLM's number is printed nowhere in that row: invented
+        confidence[key] = DISAGREE if in_order else PARSERS_ONLY
+    disputed = [k for k, c in confidence.items() if c == DISAGREE and _both_fit(fmt, merged, k, theirs_values[k])]
+    for key in [k for k, c in confidence.items() if c == DISAGREE and k not in disputed]:
+        confidence[key] = PARSERS_ONLY  # the LLM's value would break a relation the parsers' reading keeps
     result = Extraction("merged", fmt, _meta(parsed.year, llm.year, norm), _meta(parsed.agency, llm.agency, norm),
-                        merged, list(parsed.doubts))
-    if disagree:
-        result.doubts.append(doubt("methods_disagree", disagree, f"parsers and LLM read {len(disagree)} cells "
-                                   f"differently (parsers' reading kept): {', '.join(disagree[:5])}"))
-    if llm_only:
-        result.doubts.append(doubt("llm_only", llm_only, f"{len(llm_only)} cells only the LLM read (printed in "
-                                   f"their rows, but unconfirmed): {', '.join(llm_only[:5])}"))
+                        merged, _settled(parsed, merged, set(taken)))
+    picked = [k for k in taken if k in ambiguous]
+    if picked:
+        result.doubts.append(doubt("llm_picked_a_reading", picked, f"{len(picked)} cells: the printed text has "
+                                   f"several readings and the LLM chose one: {', '.join(picked[:5])}"))
+    if disputed:
+        result.doubts.append(doubt("methods_disagree", disputed, f"parsers and LLM read {len(disputed)} cells "
+                                   f"differently, both printed there and both fitting the relations (parsers' "
+                                   f"reading kept): {', '.join(disputed[:5])}"))
     return result, confidence
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _confirmed(cell: Cell) -> Cell:
+    """A cell cut out of a digit run by the parsers and read the same by the LLM: two readers,
+    one value, printed there — no longer a doubt."""
+    if cell.method != SPLIT:
+        return cell
+    return Cell(cell.value, SPLIT_CONFIRMED, cell.start, cell.end, cell.line, "split; the LLM read the same value")
+
+
+def _both_fit(fmt: str, merged: dict[str, Cell], key: str, theirs: float) -> bool:
+    """Whether the LLM's value for `key` keeps every complete relation through `key` holding,
+    as the parsers' value does: then the sums cannot tell the two readings apart."""
+    touching = [r for r in relations(fmt) if key in r.keys]
+    if not touching:
+        return True  # section 二: no relation can decide
+    values = {k: c.value for k, c in merged.items()}
+    values[key] = theirs
+    for rel in touching:
+        parts = [values.get(k) for k in rel.keys]
+        if None in parts:
+            continue
+        if abs(sum(values[k] for k in rel.left) - sum(values[k] for k in rel.right)) > 1e-9:
+            return False
+    return True
+
+
+def _keys_of(extraction: Extraction, codes: frozenset[str]) -> set[str]:
+    """Canonical keys named by the extraction's doubts of these codes ('row.*' expanded)."""
+    out: set[str] = set()
+    all_keys = fields.numeric_keys(extraction.format) if extraction.format in fields.FORMATS else ()
+    for d in extraction.doubts:
+        if d.code not in codes:
+            continue
+        for key in d.keys:
+            if key.endswith(".*"):
+                prefix = key[:-1]
+                out.update(k for k in all_keys if k.startswith(prefix) and "." not in k[len(prefix):])
+            else:
+                out.add(key)
+    return out
+
+
+def _settled(parsed: Extraction, merged: dict[str, Cell], taken: set[str]) -> list:
+    """The parsers' doubts, less those about cells the accepted reading now fills in order."""
+    out = []
+    for d in parsed.doubts:
+        keys = _keys_of(Extraction(parsed.method, parsed.format, doubts=[d]), frozenset({d.code}))
+        if keys and keys <= taken and d.code not in _AMBIGUOUS:
+            continue
+        out.append(d)
+    return out
 
 
 def _meta(mine: MetaField, theirs: MetaField, norm: str) -> MetaField:
     if mine.value is not None or theirs.value is None:
         return mine
     if str(theirs.value) in norm:  # the LLM's year or agency, but only if the text prints it
-        return MetaField(theirs.value, LLM, norm.find(str(theirs.value)), None)
+        at = norm.find(str(theirs.value))
+        return MetaField(theirs.value, LLM, at, at + len(str(theirs.value)))
     return mine

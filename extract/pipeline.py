@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from extract import fields
-from extract.choose import PARSERS_ONLY, PrintedCells, choose, ground_llm
+from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
 from extract.parsers import parse_normalized, table_tokens
@@ -32,10 +32,12 @@ from extract.session import LLMSession
 from extract.store import Store
 from extract.text import MAX_BYTES_DEFAULT, normalize
 from verify import Issue, Report, verify_extraction
+from verify.grounding import IN_ORDER, ground_reading
 from verify.report import EXTRACTION, INFO
 
 VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
+_TEMPLATE_WORDS = ("第二十条", "本年新收", "主动公开政府信息情况", "行政复议", "年度报告")
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def start_extraction(prepared: Prepared, store: Store, llm: Optional[LLMSession]
     norm = normalize(prepared.text)
     parsed = parse_normalized(norm)
     work = Work(prepared, norm, parsed, time.perf_counter() - started)
-    if llm is not None and parsed.format is not None and not why_not_a_report(norm, parsed):
+    if llm is not None and parsed.format is not None and looks_like_report(norm):
         work.needs_llm = True
         for kind in (FIRST, REASK):
             work.cached[kind] = store.cached_attempt(llm.cache_key(prepared.sha256, parsed.format, kind))
@@ -196,23 +198,24 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
 # --- the LLM round (policy; runs in worker threads, never touches the store) -----------------
 FIRST, REASK = "first", "reask"
 MAX_QUOTED_ISSUES = 12
+# Not the model's to fix: it is not asked for the agency, and a cell left empty is listed apart.
+_NOT_QUOTED = frozenset({"ungrounded", "missing", "meta_missing"})
 
 
 def run_llm_round(work: Work, llm: LLMSession) -> Work:
     """LLM → pydantic → verifier → one re-ask quoting the verifier's issues if it fails."""
     fmt = work.parsed.format
-    excerpt = build_excerpt(work.norm)
-    printed = PrintedCells(table_tokens(work.norm), work.parsed.cells)
+    excerpt = build_excerpt(work.norm, fmt)
     deadline = llm.deadline()
-    reading, issues = _ask(work, llm, FIRST, build_messages(fmt, excerpt), printed, deadline)
+    reading, issues = _ask(work, llm, FIRST, build_messages(fmt, excerpt), deadline)
     if reading is not None and issues:
-        second, _ = _ask(work, llm, REASK, build_messages(fmt, excerpt, issues), printed, deadline)
+        second, _ = _ask(work, llm, REASK, build_messages(fmt, excerpt, issues), deadline)
         reading = second or reading
     work.llm_reading = reading
     return work
 
 
-def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: PrintedCells, deadline: float):
+def _ask(work: Work, llm: LLMSession, kind: str, messages: list, deadline: float):
     """One answer (from the cache or the model) as a grounded reading, and the issues to quote."""
     fmt = work.parsed.format
     model = llm_response_model(fmt)
@@ -240,13 +243,17 @@ def _ask(work: Work, llm: LLMSession, kind: str, messages: list, printed: Printe
             result={"parsed": parsed.model_dump() if parsed is not None else None, "problem": problem}))
     if parsed is None:
         return None, []
-    reading = ground_llm(llm_extraction(fmt, parsed), printed)
+    reading = llm_extraction(fmt, parsed)
+    where = ground_reading(fmt, reading.values(), work.norm)
+    reading.cells = {k: Cell(c.value, LLM, where[k].start, where[k].end, where[k].line)
+                     if k in where and where[k].state == IN_ORDER else c for k, c in reading.cells.items()}
     report = verify_extraction(reading, work.norm)
+    # Every doubt of substance goes back to the model, the narrative's included.
     issues = [f"{i.code}: {i.message}" for i in report.issues
-              if i.severity == "error" and i.code not in ("ungrounded",)][:MAX_QUOTED_ISSUES]
+              if i.severity in ("error", "warning") and i.code not in _NOT_QUOTED][:MAX_QUOTED_ISSUES]
     unprinted = [k for k, c in reading.cells.items() if c.value is not None and c.start is None]
     if unprinted:
-        issues.append(f"not printed in their rows: {', '.join(unprinted[:15])}"
+        issues.append(f"not printed in this order in their rows: {', '.join(unprinted[:15])}"
                       + (f" and {len(unprinted) - 15} more" if len(unprinted) > 15 else ""))
     return reading, issues
 
@@ -277,17 +284,23 @@ def assess_text(text: str) -> Assessment:
 
 
 def assess(norm: str, parsed: Extraction, llm_reading: Optional[Extraction]) -> Assessment:
-    not_report = why_not_a_report(norm, parsed)
-    if not_report:
-        return Assessment(parsed, None, FAILED, not_report)
     if llm_reading is not None:
         chosen, confidence = choose(parsed, llm_reading, norm)
     else:
         chosen = parsed
         confidence = {key: PARSERS_ONLY for key, cell in parsed.cells.items() if cell.value is not None}
+    not_report = why_not_a_report(norm, chosen)
+    if not_report:
+        return Assessment(chosen, None, FAILED, not_report)
     report = verify_extraction(chosen, norm)
     status, reason = decide_status(report)
     return Assessment(chosen, report, status, reason, confidence)
+
+
+def looks_like_report(norm: str) -> bool:
+    """Worth asking the LLM: it names open government information and has the template's headings
+    or table labels, whatever the parsers made of it."""
+    return any(word in norm for word in _REPORT_WORDS) and any(word in norm for word in _TEMPLATE_WORDS)
 
 
 def why_not_a_report(norm: str, extraction: Extraction) -> str:

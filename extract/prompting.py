@@ -54,14 +54,23 @@ def cache_key(doc_sha: str, fmt: str, model: str, mode: str, kind: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def build_excerpt(norm: str) -> str:
-    """Title + table sections + the narrative's sentences with numbers, whitespace squeezed."""
+def build_excerpt(norm: str, fmt: str | None = None) -> str:
+    """Title + the tables' region (found by their labels, as the parsers find it) + the prose's
+    sentences that state numbers; whitespace squeezed. Site chrome and narrative stay out."""
+    from extract.parsers import find_regions
+
     lines = norm.split("\n")
     title = next((l.strip() for l in lines if l.strip()), "")
-    start_match = re.search(r"^\s*(?:#+\s*)?二\s*[、.]\s*主动公开", norm, re.M) or _TABLES_START.search(norm)
-    start = norm.rfind("\n", 0, start_match.start()) + 1 if start_match else 0
-    end_match = _TABLES_END.search(norm, start)
-    end = end_match.start() if end_match else len(norm)
+    start, end = None, None
+    if fmt is not None:
+        regions = find_regions(norm, fmt)
+        if regions.start < regions.end and any(x is not None for x in (regions.active, regions.requests)):
+            start, end = regions.start, regions.end
+    if start is None:
+        start_match = re.search(r"^\s*(?:#+\s*)?二\s*[、.]\s*主动公开", norm, re.M) or _TABLES_START.search(norm)
+        start = norm.rfind("\n", 0, start_match.start()) + 1 if start_match else 0
+        end_match = _TABLES_END.search(norm, start)
+        end = end_match.start() if end_match else len(norm)
     prose = norm[:start] + "\n" + norm[end:]
     sentences = [m.group().strip() for m in _NUMBER_SENTENCE.finditer(prose)]
     table = "\n".join(_squeeze(l) for l in norm[start:end].split("\n") if _holds_data(l))

@@ -42,7 +42,7 @@ def parse_report(text: str) -> Extraction:
 
 
 def find_regions(norm: str, fmt: str, view: Optional[LabelView] = None) -> Regions:
-    view = view or LabelView.of(norm, _tables_from(norm))
+    view = view or LabelView.of(norm, tables_from(norm))
     active_at = _find_active(view, fmt)
     opening = requests.find_start(view if active_at is None else view.window(active_at), fmt)
     requests_at = view.offset(opening) if opening is not None else None
@@ -56,7 +56,7 @@ def find_regions(norm: str, fmt: str, view: Optional[LabelView] = None) -> Regio
 _TABLE_WORDS = ("二十条", "本年新", "新收")
 
 
-def _tables_from(norm: str) -> int:
+def tables_from(norm: str) -> int:
     """Where the tables can begin at the earliest: the label view need not cover the prose before."""
     found = [i for i in (norm.find(w) for w in _TABLE_WORDS) if i >= 0]
     return max(min(found) - 40, 0) if found else 0
@@ -95,7 +95,7 @@ def parse_normalized(norm: str) -> Extraction:
         return result
     if "by year" in why:
         result.doubts.append(doubt("format_guessed", [], why))
-    labels = LabelView.of(norm, _tables_from(norm))
+    labels = LabelView.of(norm, tables_from(norm))
     regions = find_regions(norm, fmt, labels)
     tokens = tokenize(norm, regions.start, regions.end)
     active_end = next((x for x in (regions.requests, regions.appeals) if x is not None), regions.end)

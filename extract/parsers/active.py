@@ -23,7 +23,7 @@ def parse_active(labels: LabelView, tokens: Sequence[Token], fmt: str, start: in
     rows = template.active_rows(fmt)
     norm = labels.text
     cells: dict[str, Cell] = {k: MISSING for k in fields.active_keys(fmt)}
-    anchors = find_anchors(labels.window(start, end), rows) if end > start else []
+    anchors = find_rows(labels, fmt, start, end)
     if not anchors:
         return cells, [doubt("section_missing", [], "二、active-disclosure table (第二十条) not found in the text")]
     doubts: list[Doubt] = []
@@ -59,6 +59,11 @@ def parse_active(labels: LabelView, tokens: Sequence[Token], fmt: str, start: in
         for key, cell in agreed.items():
             cells[key] = _as_unit(key, cell, norm, anchor.start)
     return cells, doubts
+
+
+def find_rows(labels: LabelView, fmt: str, start: int, end: int) -> list:
+    """The 第二十条 items' labels found between `start` and `end`."""
+    return find_anchors(labels.window(start, end), template.active_rows(fmt)) if end > start else []
 
 
 def _confirmed(keys: Sequence[str], reading: list[Cell], said: dict[str, set[int]]) -> bool:

@@ -12,6 +12,14 @@ from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 GROUPS = [5, 5, 5]
 
 
+def appeal_values(norm: str, tokens: Sequence[Token], start: int, end: int) -> list[Token]:
+    """The numbers and blanks of the appeals row, between the section heading and `end`."""
+    values = drop_header_blanks([t for t in tokens if start <= t.start < end and (
+        t.kind == TEXT or not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))])
+    printed = next((t for t in values if t.text != EMPTY_LINE), None)
+    return keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[start:printed.start])
+
+
 def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> tuple[dict[str, Cell], list[Doubt]]:
     """Read the numbers printed between the section's heading (at `start`) and `end`.
 
@@ -19,17 +27,16 @@ def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> t
     last word (…尚未审结总计000000000000000, a table run together with its header).
     """
     row = template.appeals_row()
-    values = drop_header_blanks([t for t in tokens if start <= t.start < end and (
-        t.kind == TEXT or not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))])
-    printed = next((t for t in values if t.text != EMPTY_LINE), None)
-    fit = fit_row(keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[start:printed.start]), GROUPS)
+    values = appeal_values(norm, tokens, start, end)
+    fit = fit_row(values, GROUPS)
     doubts: list[Doubt] = []
     if not fit.candidates:
         reason = "too many readings" if "too_many_readings" in fit.doubts else f"{sum(t.kind == NUM for t in values)} printed cells for 15 columns"
         doubts.append(doubt("appeals_unreadable", ["review.*", "litigation.*"], f"四、appeals table: {reason}"))
         return {k: MISSING for k in row.keys}, doubts
     if "extra_cells" in fit.doubts:
-        doubts.append(doubt("extra_cells", ["review.*", "litigation.*"], "四、more than 15 numbers; took the first 15"))
+        doubts.append(doubt("extra_cells", ["review.*", "litigation.*"],
+                            "四、more than 15 numbers; the group sums picked which of them are the cells"))
     if fit.unique is not None:
         return dict(zip(row.keys, fit.unique)), doubts
     solved = solve_table({row.key: row.keys}, {row.key: fit.candidates}, ())

@@ -46,19 +46,26 @@ def find_start(view: LabelView, fmt: str) -> Optional[int]:
         pos = match.end()
 
 
+def find_rows(labels: LabelView, fmt: str, start: int, end: int) -> Optional[list[Anchor]]:
+    """The table's row labels found between `start` and `end`; None if the table is not there."""
+    view = labels.window(start, end)
+    opening = find_start(view, fmt)
+    if opening is None:
+        return None
+    return find_anchors(labels.window(view.offset(opening), end), template.request_search_rows(fmt))
+
+
 def parse_requests(labels: LabelView, tokens: Sequence[Token], fmt: str, start: int, end: int) -> RequestTable:
     """Read the table from the text between offsets `start` and `end` (its region)."""
     table = RequestTable()
     rows = template.request_rows(fmt)
     norm = labels.text
-    view = labels.window(start, end)
-    opening = find_start(view, fmt)
-    if opening is None:
+    anchors = find_rows(labels, fmt, start, end)
+    if not anchors:
         table.cells = {key: MISSING for row in rows for key in row.keys}
         table.doubts.append(doubt("section_missing", [], "三、request table not found in the text"))
         return table
     searched = template.request_search_rows(fmt)
-    anchors = find_anchors(labels.window(view.offset(opening), end), searched)
     table.start, table.end = anchors[0].start, end
     index = {row.key: i for i, row in enumerate(searched)}
     own = {row.key for row in rows}  # the searched rows that are this template's

@@ -1,0 +1,74 @@
+"""An OpenAI-compatible server for tests, on 127.0.0.1, that answers from gold files.
+
+It recognises the report in each request by its title line and answers with the gold values
+in the LLM's answer shape (built by `extract.schema.llm_answer`, the public helper), as JSON
+content (the `json` LLM mode). A `corrupt` function may damage each answer first: that is a
+noisy model. Requests are counted.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Optional
+
+from extract.schema import llm_answer
+
+
+class Oracle:
+    def __init__(self, golds: dict[str, dict], corrupt: Optional[Callable[[str, dict], dict]] = None) -> None:
+        """`golds`: {a line that identifies the report (its title): gold record}."""
+        self.golds = golds
+        self.corrupt = corrupt
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+                outer.requests += 1
+                prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+                self._send(200, outer.answer(prompt))
+
+            def _send(self, status, payload):
+                data = json.dumps(payload, ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def answer(self, prompt: str) -> dict:
+        name = next((n for n in self.golds if n in prompt), None)
+        if name is None:
+            content = json.dumps({"year": None, "tables": {}})
+        else:
+            gold = self.golds[name]
+            values = dict(gold["values"])
+            if self.corrupt is not None:
+                values = self.corrupt(name, values)
+            content = json.dumps(llm_answer(gold["meta"]["format"], values, gold["meta"]["year"]), ensure_ascii=False)
+        return {"id": "oracle", "object": "chat.completion", "created": 0, "model": "oracle",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": content}}],
+                "usage": {"prompt_tokens": len(prompt), "completion_tokens": len(content),
+                          "total_tokens": len(prompt) + len(content)}}
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> "Oracle":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,125 @@
+"""Where a reading's values are printed: each row checked at its own label, in order.
+
+Every reader's proposal (the parsers', the LLM's) is judged the same way. A row's span is found
+with the reader's own front end (label anchors in the character stream); the values proposed
+for the row must be printed there in order: as separate cells, or, where digits ran together,
+as an exact concatenation (`[217, 1, 0, 0, 0, 0, 218]` ↔ `21710000218`). A blank counts only
+where a blank is printed. Numbers found elsewhere prove that they exist, not which row they
+belong to: permuting rows keeps every sum, so position is what grounding checks.
+
+    grounding = ground_reading(fmt, values, normalised_text)
+    grounding[key].state  → 'in_order' | 'somewhere' | 'not_found'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional, Sequence, Union
+
+IN_ORDER, SOMEWHERE, NOT_FOUND = "in_order", "somewhere", "not_found"
+Number = Union[int, float]
+
+
+@dataclass(frozen=True)
+class Grounded:
+    state: str
+    start: Optional[int] = None   # where the value is printed (in order) in the text
+    end: Optional[int] = None
+    line: Optional[int] = None
+
+
+def ground_reading(fmt: str, values: Mapping[str, Optional[Number]], norm: str) -> dict[str, Grounded]:
+    """The grounding of every non-null value of a reading, row by row."""
+    from extract.parsers.rows import printed_rows  # the parsers' front end, loaded when needed
+
+    rows = printed_rows(norm, fmt)
+    printed_anywhere = {round(float(t.value), 6) for _, tokens in rows.values() for t in tokens
+                        if t.value is not None}
+    out: dict[str, Grounded] = {}
+    for keys, tokens in rows.values():
+        wanted = [values.get(k) for k in keys]
+        spans = match_in_order(tokens, wanted) if all(v is not None for v in wanted) else None
+        for i, key in enumerate(keys):
+            value = wanted[i]
+            if value is None:
+                continue
+            if spans is not None:
+                start, end, line = spans[i]
+                out[key] = Grounded(IN_ORDER, start, end, line)
+            elif round(float(value), 6) in printed_anywhere:
+                out[key] = Grounded(SOMEWHERE)
+            else:
+                out[key] = Grounded(NOT_FOUND)
+    for key, value in values.items():
+        if value is not None and key not in out:
+            out[key] = Grounded(SOMEWHERE if round(float(value), 6) in printed_anywhere else NOT_FOUND)
+    return out
+
+
+def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[tuple[int, int, Optional[int]]]]:
+    """Spans of `values` printed in order by `tokens` (numbers and blanks of one row), or None.
+
+    Each printed piece holds one value, or — a digit run — the exact concatenation of several
+    consecutive values. Blanks at the row's edges may be layout; inside, a blank is a 0.
+    """
+    from extract.parsers.splits import join_stray_spaces, piece_of
+
+    pieces = join_stray_spaces([piece_of(t) for t in tokens])
+    n = len(values)
+
+    def walk(i: int, j: int) -> Optional[list]:
+        if j == n:
+            return [] if all(not p.digits and p.token.value == 0 and p.token.kind == "blank"
+                             for p in pieces[i:]) else None
+        if i == len(pieces):
+            return None
+        piece = pieces[i]
+        tok = piece.token
+        if tok.kind == "blank":
+            if values[j] == 0:
+                rest = walk(i + 1, j + 1)
+                if rest is not None:
+                    return [(tok.start, tok.end, tok.line)] + rest
+            return walk(i + 1, j) if j == 0 else None  # a leading blank: layout
+        if tok.value is not None and _same(tok.value, values[j]):
+            rest = walk(i + 1, j + 1)
+            if rest is not None:
+                return [(tok.start, tok.end, tok.line)] + rest
+        if not piece.digits or len(piece.digits) < 2:
+            return None
+        return _run(piece, i, j)
+
+    def _run(piece, i: int, j: int) -> Optional[list]:
+        """Values j.. as one digit run: their digits concatenated must be the piece's digits."""
+        digits, at = "", []
+        for k in range(j, n):
+            value = values[k]
+            if k == j and piece.sign == "-":
+                if value >= 0:
+                    return None
+                value = -value
+            if value < 0 or abs(value - round(value)) > 1e-9:
+                return None
+            text = str(int(round(value)))
+            at.append((len(digits), len(digits) + len(text)))
+            digits += text
+            if not piece.digits.startswith(digits):
+                return None
+            if digits == piece.digits and k > j:
+                rest = walk(i + 1, k + 1)
+                if rest is not None:
+                    offsets = _offsets(piece)
+                    return [(offsets[a], offsets[b - 1] + 1, piece.token.line) for a, b in at] + rest
+        return None
+
+    return walk(0, 0)
+
+
+def _offsets(piece) -> tuple[int, ...]:
+    if piece.offsets:
+        return piece.offsets
+    base = piece.token.start + piece.at
+    return tuple(range(base, base + len(piece.digits)))
+
+
+def _same(a: Number, b: Number) -> bool:
+    return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(a)))
