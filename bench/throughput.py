@@ -1,63 +1,89 @@
-"""Reports per second for read + parse + verify + store, one process, beside the floor.
+"""End-to-end throughput of `govreport extract` beside the floor, in one run.
 
-    python bench/throughput.py [--docs 1000] [--samples DIR ...]
+    python bench/throughput.py [--docs 1000] [--workers N] [--samples DIR ...]
 
 The material is the bundled samples and, when ../shared sits beside the checkout, the text
-and markdown reports of its corpus (one-line pages, markdown from PDFs): every layout class.
-Each copy gets a unique trailing line so its content hash differs and nothing is skipped.
-The floor is a bare read + decode + `re.findall(r"\\d+")` over the same files, timed in the
-same run; the ratio of the two is the figure to watch.
+and markdown reports of its corpus (one-line pages, markdown from PDFs): every layout class,
+each copy made distinct (a unique trailing line) so that nothing is skipped. Printed:
+
+- the floor: read + decode + `re.findall(r"\\d+")` over the same files, in this process;
+- the CLI end to end (a fresh process each: start-up, imports, reading, parsing, verifying,
+  storing) with --workers 1 and with --workers N, reports/s and the ratio to the floor;
+- the peak RSS of each CLI run, and the store's bytes per document beyond the documents' text.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
-from extract.pipeline import Settings, process_file  # noqa: E402
-from extract.store import Store  # noqa: E402
+
+def floor_seconds(paths: list[Path]) -> float:
+    started = time.perf_counter()
+    for path in paths:
+        re.findall(r"\d+", path.read_bytes().decode("utf-8"))
+    return time.perf_counter() - started
+
+
+def run_cli(folder: Path, db: Path, workers: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one `govreport extract` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "extract.cli", "extract", str(folder), "--db", str(db),
+                           "--workers", str(workers), "--no-llm"], capture_output=True, text=True, cwd=REPO)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
+
+
+def store_bytes_per_doc(db: Path) -> float:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        docs, text = conn.execute("SELECT COUNT(*), SUM(LENGTH(CAST(text AS BLOB))) FROM documents").fetchone()
+    return (db.stat().st_size - (text or 0)) / max(docs, 1)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--samples", type=Path, nargs="+", default=[REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--samples", type=Path, nargs="+",
+                        default=[REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"])
     args = parser.parse_args()
     sources = sorted(p for folder in args.samples for kind in ("*.txt", "*.md") for p in folder.glob(kind))
     texts = [p.read_text(encoding="utf-8") for p in sources]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp) / "in"
+        folder.mkdir()
         paths = []
         for i in range(args.docs):
             path = folder / f"doc{i:05d}.txt"
             path.write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
             paths.append(path)
-        started = time.perf_counter()
-        for path in paths:
-            re.findall(r"\d+", path.read_bytes().decode("utf-8"))
-        floor = time.perf_counter() - started
-
-        statuses: dict[str, int] = {}
-        with Store(folder / "bench.db") as store:
-            run_id = store.begin_run(["bench"], {})
-            started = time.perf_counter()
-            for path in paths:
-                outcome = process_file(path, store, run_id, Settings())
-                statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
-            elapsed = time.perf_counter() - started
-    rate = args.docs / elapsed
-    print(f"documents: {args.docs} ({len(texts)} reports repeated), statuses: {statuses}")
-    print(f"read + parse + verify + store: {elapsed:.2f} s, {rate:.0f} reports/s")
-    print(f"floor, read + decode + re.findall(r'\\d+'): {floor * 1000:.1f} ms, {args.docs / floor:.0f} reports/s")
-    print(f"ratio: the full pipeline takes {elapsed / floor:.0f}x the floor")
-    print(f"peak memory (RSS) of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        floor = min(floor_seconds(paths) for _ in range(3))
+        print(f"machine: {os.cpu_count()} cores; {args.docs} documents ({len(texts)} reports repeated)")
+        print(f"floor, read + decode + re.findall(r'\\d+'): {args.docs / floor:.0f} reports/s")
+        rates = {}
+        for workers in sorted({1, args.workers}):
+            db = Path(tmp) / f"w{workers}.db"
+            seconds, rss = run_cli(folder, db, workers)
+            rates[workers] = args.docs / seconds
+            print(f"govreport extract --workers {workers}: {seconds:.2f} s, {rates[workers]:.0f} reports/s, "
+                  f"{seconds / floor:.0f}x the floor; peak RSS {rss:.0f} MB; "
+                  f"store {store_bytes_per_doc(db) / 1024:.1f} KB per document beyond its text")
+        if len(rates) > 1:
+            print(f"--workers {args.workers} over --workers 1: {rates[args.workers] / rates[1]:.2f}x")
     return 0
 
 

@@ -16,15 +16,13 @@ The two readings are never averaged or "fixed"; a value the LLM invented is neve
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from extract import fields
 from extract.parsers.cells import doubt
 from extract.record import LLM, MISSING, SPLIT, Cell, Extraction, MetaField
 from verify.grounding import IN_ORDER, ground_reading
 from verify.rules import relations
 
-AGREE, PARSERS_ONLY, LLM_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_only", "llm_grounded", "disagree"
+AGREE, PARSERS_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_grounded", "disagree"
 SPLIT_CONFIRMED = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
 # Parser doubts that mean "this printed text has several readings": a pick among them is not a reading.
 _AMBIGUOUS = frozenset({"ambiguous_row", "ambiguous_cells", "too_many_readings", "appeals_unreadable"})

@@ -17,7 +17,8 @@ from extract.endpoint import MODES, resolve_endpoint
 from extract.errors import GovReportError, StoreError
 from extract.export import export_records, write_csv, write_jsonl, write_long
 from extract.inputs import expand_inputs
-from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, finish_extraction, prepare_file, process_file,
+from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, extract_offline, finish_extraction, load_file,
+                              prepare_file, process_file, store_extracted,
                               run_llm_round, start_extraction)
 from extract.progress import Progress, plural
 from extract.session import DOCUMENT_DEADLINE_S
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked recursively) or globs")
     _add_db(p)
     p.add_argument("--force", action="store_true", help="re-extract documents already in the store")
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+                   help="processes that read, parse and verify (default: the machine's cores); the store has "
+                        "one writer; with the LLM on, parsing stays in one process and --jobs sets the LLM calls")
     p.add_argument("--max-mb", type=positive_float, default=2.0, help="reject text and HTML files larger than this (default 2 MB); PDF and Word files may be 10 times larger")
     llm = p.add_argument_group(
         "LLM (optional; any OpenAI-compatible server)",
@@ -164,7 +168,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                                             "llm": endpoint.describe() if endpoint else None})
         settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
         progress = Progress(len(inputs))
-        for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1)):
+        for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1), args.workers):
             counts[outcome.status] += 1
             totals["calls"] += outcome.llm_calls
             totals["cache_hits"] += outcome.cache_hits
@@ -194,8 +198,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_USAGE if given.missing else EXIT_OK
 
 
-def run_documents(inputs, store, run_id, settings, llm, jobs):
-    """Yield one Outcome per input. LLM rounds run on a bounded pool; the store stays on this thread."""
+def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
+    """Yield one Outcome per input. Parsing runs in `workers` processes when the LLM is off; LLM
+    rounds run on a bounded thread pool; the store stays on this thread."""
+    if llm is None and workers > 1 and len(inputs) >= 2 * workers:
+        yield from _run_in_processes(inputs, store, run_id, settings, workers)
+        return
     if llm is None or jobs == 1:
         for path in inputs:
             yield process_file(path, store, run_id, settings, llm)
@@ -216,6 +224,30 @@ def run_documents(inputs, store, run_id, settings, llm, jobs):
                 yield from _finish_some(pending, store, run_id, FIRST_COMPLETED)
         while pending:
             yield from _finish_some(pending, store, run_id, FIRST_COMPLETED)
+
+
+def _run_in_processes(inputs, store, run_id, settings, workers):
+    """Workers decode, parse and verify; this process reads, claims and writes (one SQLite writer)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: dict = {}
+        for path in inputs:
+            loaded = load_file(path, store, run_id, settings)
+            if isinstance(loaded, Outcome):
+                yield loaded
+                continue
+            pending[pool.submit(extract_offline, loaded.path, loaded.data, settings.max_bytes)] = loaded
+            while len(pending) >= 4 * workers:  # bounded: the workers stay busy, memory stays small
+                yield from _store_some(pending, store, run_id)
+        while pending:
+            yield from _store_some(pending, store, run_id)
+
+
+def _store_some(pending, store, run_id):
+    done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+    for future in done:
+        yield store_extracted(pending.pop(future), future.result(), store, run_id)
 
 
 def _finish_some(pending, store, run_id, when):

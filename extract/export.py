@@ -46,30 +46,6 @@ def write_jsonl(records: Iterable[ExportRecord], out: TextIO) -> int:
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
 
 
-def template_order() -> tuple[str, ...]:
-    """Both versions' keys in the order the template prints them: 二, then 三 row by row, then 四."""
-    def merged(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
-        """a's order, with b's own keys after the key b puts before them (and after what only a
-        has there: the 2021 sub-rows of 三(六) follow the 2019 row they replace)."""
-        out = list(a)
-        for i, key in enumerate(b):
-            if key in out:
-                continue
-            before = next((k for k in reversed(b[:i]) if k in out), None)
-            at = out.index(before) + 1 if before else len(out)
-            while at < len(out) and out[at] not in b:
-                at += 1
-            out.insert(at, key)
-        return out
-
-    active = merged(fields.active_keys("2019"), fields.active_keys("2021"))
-    items = list(dict.fromkeys(k.split(".")[1] for k in active))
-    active.sort(key=lambda k: items.index(k.split(".")[1]))  # each item's cells together, 2019's first
-    rows = merged(fields.request_rows("2019"), fields.request_rows("2021"))
-    requests = [f"{r}.{c}" for r in rows for c in fields.columns()]
-    return tuple(active + requests + list(fields.appeal_keys()))
-
-
 def chinese_labels() -> dict[str, str]:
     """Each column's Chinese label, with its unit ('本年收费金额（万元）', counts in 件/项)."""
     out = {}
@@ -82,7 +58,7 @@ def chinese_labels() -> dict[str, str]:
 
 def write_csv(records: Iterable[ExportRecord], out: TextIO, labels: str = "keys") -> int:
     """One row per document; the canonical keys of both versions as columns, in template order."""
-    keys = template_order()
+    keys = fields.template_order()
     writer = csv.writer(out, lineterminator="\n")
     out.write(BOM)
     names = chinese_labels() if labels == "zh" else {}
@@ -102,7 +78,7 @@ def write_long(records: Iterable[ExportRecord], out: TextIO) -> int:
     """One row per document and cell of either template: `state` says whether the cell is
     'printed' (a value), 'not_printed' (the template has it, the source gives no value) or
     'not_in_template' (the document follows the other version)."""
-    keys = template_order()
+    keys = fields.template_order()
     names = chinese_labels()
     writer = csv.writer(out, lineterminator="\n")
     out.write(BOM)

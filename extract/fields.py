@@ -74,3 +74,28 @@ def signed_keys() -> frozenset[str]:
 def money_keys() -> frozenset[str]:
     """Keys in 万元, which may carry decimals."""
     return frozenset(k for k in all_numeric_keys() if k.endswith(".amount"))
+
+
+@lru_cache(maxsize=None)
+def template_order() -> tuple[str, ...]:
+    """Both versions' keys in the order the template prints them: 二, then 三 row by row, then 四."""
+    def merged(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+        """a's order, with b's own keys after the key b puts before them (and after what only a
+        has there: the 2021 sub-rows of 三(六) follow the 2019 row they replace)."""
+        out = list(a)
+        for i, key in enumerate(b):
+            if key in out:
+                continue
+            before = next((k for k in reversed(b[:i]) if k in out), None)
+            at = out.index(before) + 1 if before else len(out)
+            while at < len(out) and out[at] not in b:
+                at += 1
+            out.insert(at, key)
+        return out
+
+    active = merged(active_keys("2019"), active_keys("2021"))
+    items = list(dict.fromkeys(k.split(".")[1] for k in active))
+    active.sort(key=lambda k: items.index(k.split(".")[1]))  # each item's cells together, 2019's first
+    rows = merged(request_rows("2019"), request_rows("2021"))
+    requests = [f"{r}.{c}" for r in rows for c in columns()]
+    return tuple(active + requests + list(appeal_keys()))

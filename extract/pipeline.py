@@ -24,7 +24,7 @@ from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
-from extract.parsers import parse_normalized, table_tokens
+from extract.parsers import parse_normalized
 from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.schema import llm_response_model, llm_values
@@ -69,9 +69,19 @@ class Prepared:
     owner: str = ""   # the claim this run holds on the document, released when its record is stored
 
 
-def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Prepared | Outcome:
-    """Read, hash and decode one input; store it. An Outcome means it is finished already
-    (unreadable, undecodable, or done in an earlier run)."""
+@dataclass
+class Loaded:
+    """An input's bytes, read, hashed and claimed; not yet decoded."""
+
+    path: str
+    sha256: str
+    data: bytes
+    owner: str = ""
+
+
+def load_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Loaded | Outcome:
+    """Read and hash one input, record its path, skip it if done, claim it; main process only.
+    An Outcome means it is finished already (unreadable, or done in an earlier run)."""
     name = str(path)
     reason = why_unreadable(path)
     data = b""
@@ -91,20 +101,71 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
         if settings.owner and not store.claim(sha, settings.owner):
             # Another run sharing this store is extracting the same content right now.
             return Outcome(name, "skipped", "being extracted by another run", sha)
-        try:
-            decoded = read_document(data, name, settings.max_bytes)
-        except InputError as exc:
-            if settings.owner:
-                store.release(sha, settings.owner)
-            if exc.setting:
-                # A failure a setting decided (--max-mb): no result, so a run with another setting retries it.
-                store.record_file(name, None, len(data), str(exc))
-                return Outcome(name, FAILED, str(exc), sha)
-            store.add_document(sha, name, len(data), None, None)
-            store.save_result(sha, status=FAILED, reason=str(exc), run_id=run_id)
-            return Outcome(name, FAILED, str(exc), sha)
-        store.add_document(sha, name, len(data), decoded.text, decoded.encoding)
-    return Prepared(name, sha, decoded.text, settings.owner)
+    return Loaded(name, sha, data, settings.owner)
+
+
+def store_unreadable(loaded: Loaded, exc: InputError, store: Store, run_id: int) -> Outcome:
+    """An input that is not a readable report: its failure stored, its claim released."""
+    with store.transaction():
+        if loaded.owner:
+            store.release(loaded.sha256, loaded.owner)
+        if exc.setting:
+            # A failure a setting decided (--max-mb): no result, so a run with another setting retries it.
+            store.record_file(loaded.path, None, len(loaded.data), str(exc))
+            return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
+        store.add_document(loaded.sha256, loaded.path, len(loaded.data), None, None)
+        store.save_result(loaded.sha256, status=FAILED, reason=str(exc), run_id=run_id)
+    return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
+
+
+def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Prepared | Outcome:
+    """Read, hash and decode one input; store it. An Outcome means it is finished already
+    (unreadable, undecodable, or done in an earlier run)."""
+    loaded = load_file(path, store, run_id, settings)
+    if isinstance(loaded, Outcome):
+        return loaded
+    try:
+        decoded = read_document(loaded.data, loaded.path, settings.max_bytes)
+    except InputError as exc:
+        return store_unreadable(loaded, exc, store, run_id)
+    store.add_document(loaded.sha256, loaded.path, len(loaded.data), decoded.text, decoded.encoding)
+    return Prepared(loaded.path, loaded.sha256, decoded.text, loaded.owner)
+
+
+@dataclass
+class Extracted:
+    """What a worker process hands back for one input: its text and judged reading, or why not."""
+
+    text: str = ""
+    encoding: str = ""
+    parsed: Optional[Extraction] = None
+    parse_s: float = 0.0
+    assessment: Optional["Assessment"] = None
+    error: Optional[InputError] = None
+
+
+def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
+    """Decode, parse, verify and decide one input without the store or the LLM: the work a
+    worker process does (`extract --workers N`)."""
+    try:
+        decoded = read_document(data, name, max_bytes)
+    except InputError as exc:
+        return Extracted(error=exc)
+    started = time.perf_counter()
+    norm = normalize(decoded.text)
+    parsed = parse_normalized(norm)
+    parse_s = time.perf_counter() - started
+    return Extracted(decoded.text, decoded.encoding, parsed, parse_s, assess(norm, parsed, None))
+
+
+def store_extracted(loaded: Loaded, extracted: Extracted, store: Store, run_id: int) -> Outcome:
+    """A worker's result stored like a document processed here; main process only."""
+    if extracted.error is not None:
+        return store_unreadable(loaded, extracted.error, store, run_id)
+    store.add_document(loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding)
+    prepared = Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner)
+    work = Work(prepared, "", extracted.parsed, extracted.parse_s, assessment=extracted.assessment)
+    return finish_extraction(prepared, work, store, run_id)
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
@@ -150,6 +211,7 @@ class Work:
     attempts: list[dict] = field(default_factory=list)   # new LLM attempts, to store
     llm_reading: Optional[Extraction] = None
     llm_unavailable: Optional[str] = None   # why the LLM could not be asked (endpoint failure, breaker)
+    assessment: Optional["Assessment"] = None  # already judged (in a worker process)
     calls: int = 0
     cache_hits: int = 0
 
@@ -178,7 +240,7 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
             store.add_attempt(prepared.sha256, run_id, **attempt)
             for name, count in (attempt.get("usage") or {}).items():
                 tokens[name] = tokens.get(name, 0) + count
-        found = assess(work.norm, work.parsed, work.llm_reading)
+        found = work.assessment or assess(work.norm, work.parsed, work.llm_reading)
         if work.llm_unavailable and found.report is not None:
             # Noted, not a doubt: the record is what the parsers read; the next run asks again.
             note = Issue("llm_unavailable", (), f"the LLM was not asked: {work.llm_unavailable}", INFO, EXTRACTION)
@@ -259,7 +321,7 @@ def _ask(work: Work, llm: LLMSession, kind: str, messages: list, deadline: float
 
 
 def llm_extraction(fmt: str, parsed: Any) -> Extraction:
-    """The model's answer as an Extraction (values only; `ground_llm` adds where they are printed)."""
+    """The model's answer as an Extraction (values only; `verify.grounding` finds where they are printed)."""
     values = llm_values(parsed.tables)
     return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(None, "missing"),
                       {key: Cell(value, LLM) for key, value in values.items()})

@@ -29,12 +29,13 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
+from extract.packing import (pack_attempt_result, pack_confidence, pack_keys, pack_provenance, pack_values,
+                             unpack_confidence, unpack_keys, unpack_provenance, unpack_values)
 
 DEFAULT_PATH = "govreport.db"
 STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "needs_review", "failed")
 
 _ATTEMPT_JSON = ("request", "response", "usage", "result")
-_RESULT_JSON = ("provenance", "confidence")
 
 
 # --- migrations: append new functions, never edit a shipped one -------------------------------
@@ -122,7 +123,23 @@ def m002_claims(conn: sqlite3.Connection) -> None:
         claimed_at REAL NOT NULL)""")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims)
+def m003_packed_records(conn: sqlite3.Connection) -> None:
+    """Results and parser attempts written as dicts keyed by canonical keys → packed (see
+    extract.packing): the same content in a tenth of the space."""
+    rows = conn.execute("SELECT sha256, format, cell_values, provenance, confidence FROM results").fetchall()
+    for sha, fmt, values, provenance, confidence in rows:
+        conn.execute("UPDATE results SET cell_values = ?, provenance = ?, confidence = ? WHERE sha256 = ?",
+                     (pack_values(fmt, unpack_values(fmt, values)), pack_provenance(fmt, unpack_provenance(fmt, provenance)),
+                      pack_confidence(fmt, unpack_confidence(fmt, confidence)), sha))
+    for issue_id, keys in conn.execute("SELECT id, keys FROM issues").fetchall():
+        conn.execute("UPDATE issues SET keys = ? WHERE id = ?", (dump_json(pack_keys(unpack_keys(json.loads(keys)))), issue_id))
+    for attempt_id, result in conn.execute("SELECT id, result FROM attempts WHERE method = 'parsers'").fetchall():
+        if result:
+            conn.execute("UPDATE attempts SET result = ? WHERE id = ?",
+                         (dump_json(pack_attempt_result(json.loads(result))), attempt_id))
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records)
 CLAIM_STALE_S = 900.0  # a run holds a document for minutes at most (the LLM deadline); older claims are void
 
 
@@ -311,7 +328,8 @@ class Store:
                                      latency_s, error, result, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (sha256, run_id, method, model, cache_key, dump_json(request), dump_json(response),
-             dump_json(usage), latency_s, error, dump_json(result), time.time()))
+             dump_json(usage), latency_s, error,
+             dump_json(pack_attempt_result(result) if method == "parsers" else result), time.time()))
         return int(cursor.lastrowid)
 
     def cached_attempt(self, cache_key: str) -> Optional[dict[str, Any]]:
@@ -362,7 +380,7 @@ class Store:
         """Replace the document's result and all its issues, atomically."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-        issue_rows = [(sha256, i["code"], dump_json(list(i.get("keys", ()))), i.get("message", ""),
+        issue_rows = [(sha256, i["code"], dump_json(pack_keys(list(i.get("keys", ())))), i.get("message", ""),
                        i.get("severity", "error"), i.get("origin"), i.get("expected"), i.get("found"))
                       for i in issues]
         with self.transaction():
@@ -376,8 +394,8 @@ class Store:
                        chosen = excluded.chosen, cell_values = excluded.cell_values,
                        provenance = excluded.provenance, confidence = excluded.confidence,
                        run_id = excluded.run_id, updated_at = excluded.updated_at""",
-                (sha256, status, reason, format, year, agency, chosen, dump_json(values),
-                 dump_json(provenance), dump_json(confidence), run_id, time.time()))
+                (sha256, status, reason, format, year, agency, chosen, pack_values(format, values),
+                 pack_provenance(format, provenance), pack_confidence(format, confidence), run_id, time.time()))
             if issue_rows:
                 try:
                     self._conn.executemany(
@@ -415,9 +433,10 @@ class Store:
             pending = issues.fetchone()
             for row in results:
                 record = dict(row)
-                record["values"] = load_json(record.pop("cell_values")) or {}
-                for column in _RESULT_JSON:
-                    record[column] = load_json(record[column])
+                fmt = record.get("format")
+                record["values"] = unpack_values(fmt, record.pop("cell_values"))
+                record["provenance"] = unpack_provenance(fmt, record["provenance"])
+                record["confidence"] = unpack_confidence(fmt, record["confidence"])
                 record["issues"] = []
                 while pending is not None and pending["file_path"] == record["path"]:
                     record["issues"].append(read_issue(pending))
@@ -457,6 +476,6 @@ def _alive(owner: str) -> bool:
 
 
 def read_issue(row: sqlite3.Row) -> dict[str, Any]:
-    return {"code": row["code"], "keys": load_json(row["keys"]), "message": row["message"],
+    return {"code": row["code"], "keys": unpack_keys(load_json(row["keys"])), "message": row["message"],
             "severity": row["severity"], "origin": row["origin"], "expected": row["expected"],
             "found": row["found"]}

@@ -16,6 +16,32 @@ REPORTS = sorted((SHARED / "samples" / "reports").glob("*.txt"))
 GOLD = SHARED / "samples" / "gold"
 
 
+def corpus_files(*kinds: str) -> list[Path]:
+    return sorted(p for kind in kinds for p in (CORPUS / "raw").glob(kind))
+
+
+def gold_path(report: Path) -> Path:
+    """The gold file of a corpus report or a sample."""
+    folder = CORPUS / "gold" if report.parent.parent == CORPUS else GOLD
+    return folder / f"{report.stem}.json"
+
+
+def extract_with_gold(work: Path, reports: list[Path]) -> tuple[Path, Path]:
+    """Copy reports to work/in and their gold to work/gold, run `extract` on them; (store, gold folder)."""
+    import shutil
+
+    from extract.cli import main
+
+    (work / "in").mkdir()
+    (work / "gold").mkdir()
+    for path in reports:
+        shutil.copy(path, work / "in" / path.name)
+        shutil.copy(gold_path(path), work / "gold")
+    db = work / "store.db"
+    assert main(["extract", str(work / "in"), "--db", str(db)]) == 0
+    return db, work / "gold"
+
+
 def gold_for(report: Path) -> dict:
     return json.loads((GOLD / f"{report.stem}.json").read_text(encoding="utf-8"))
 

@@ -15,6 +15,16 @@ from typing import Callable, Optional
 from extract.schema import llm_answer
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
+    """Answer a request of a test server with JSON."""
+    data = json.dumps(payload, ensure_ascii=False).encode()
+    handler.send_response(status)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class Oracle:
     def __init__(self, golds: dict[str, dict], corrupt: Optional[Callable[[str, dict], dict]] = None) -> None:
         """`golds`: {a line that identifies the report (its title): gold record}."""
@@ -28,15 +38,7 @@ class Oracle:
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
                 outer.requests += 1
                 prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
-                self._send(200, outer.answer(prompt))
-
-            def _send(self, status, payload):
-                data = json.dumps(payload, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, 200, outer.answer(prompt))
 
             def log_message(self, *args):
                 pass

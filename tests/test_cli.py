@@ -228,3 +228,22 @@ def test_verify_with_a_missing_text_file(db, capsys, tmp_path):
     record.write_text(json.dumps({"meta": {"format": "2021"}, "values": {}}), encoding="utf-8")
     assert main(["verify", str(record), "--text", str(tmp_path / "nope.txt")]) == 2
     assert "cannot read --text" in capsys.readouterr().err
+
+
+def test_workers_give_the_same_records_as_one_process(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sources = REPORTS + sorted((SHARED / "corpus" / "raw").glob("*.txt"))
+    for i in range(24):
+        source = sources[i % len(sources)]
+        (folder / f"r{i:02d}.txt").write_text(source.read_text(encoding="utf-8") + f"\n{i}\n", encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"")
+    exports = []
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.db"
+        assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
+        capsys.readouterr()
+        assert main(["export", "--db", str(db)]) == 0
+        exports.append([{k: v for k, v in json.loads(l).items()} for l in capsys.readouterr().out.splitlines()])
+    assert len(exports[0]) == 25
+    assert exports[0] == exports[1]

@@ -9,7 +9,7 @@ import json
 import shutil
 
 import pytest
-from conftest import CORPUS, GOLD, REPORTS
+from conftest import REPORTS, corpus_files, extract_with_gold, gold_path
 
 from extract.cli import main
 
@@ -17,21 +17,13 @@ TEXT_KINDS = ("*.txt", "*.md")
 
 
 def _corpus_files():
-    return sorted(p for kind in TEXT_KINDS for p in (CORPUS / "raw").glob(kind))
+    return corpus_files(*TEXT_KINDS)
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     work = tmp_path_factory.mktemp("corpus")
-    inputs, gold = work / "in", work / "gold"
-    inputs.mkdir()
-    gold.mkdir()
-    for path in _corpus_files() + REPORTS:
-        shutil.copy(path, inputs / path.name)
-        source = (CORPUS / "gold" if path.parent.parent == CORPUS else GOLD) / f"{path.stem}.json"
-        shutil.copy(source, gold / source.name)
-    db = work / "store.db"
-    assert main(["extract", str(inputs), "--db", str(db)]) == 0
+    db, gold = extract_with_gold(work, _corpus_files() + REPORTS)
     return work, db, gold
 
 
@@ -123,8 +115,7 @@ def test_damaged_real_reports_never_yield_a_wrong_value():
 
     trials, wrong = 0, []
     for path in _corpus_files() + REPORTS:
-        gold_dir = CORPUS / "gold" if path.parent.parent == CORPUS else GOLD
-        gold = json.loads((gold_dir / f"{path.stem}.json").read_text(encoding="utf-8"))["values"]
+        gold = json.loads(gold_path(path).read_text(encoding="utf-8"))["values"]
         text = decode_bytes(path.read_bytes()).text
         for damaged in _damaged(text, path.stem, 40):
             trials += 1

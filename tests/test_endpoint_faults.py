@@ -2,7 +2,6 @@
 and retried by the next run. Every server here is a small one the test starts on 127.0.0.1."""
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
@@ -10,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from conftest import REPORTS
+from oracle import send_json
 
 from extract.cli import main
 from extract.store import Store
@@ -35,12 +35,7 @@ class _Server:
                 if status is None:
                     time.sleep(30)  # accepts, and never answers in time
                     return
-                body = json.dumps({"error": {"message": f"status {status}", "type": "x"}}).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, status, {"error": {"message": f"status {status}", "type": "x"}})
 
             def log_message(self, *args):
                 pass

@@ -7,10 +7,9 @@ to exactly those values, and the same report in every format to the same values.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, corpus_files, extract_with_gold
 from render import random_values, render
 from render_formats import render_docx, render_html, render_pdf
 
@@ -23,24 +22,19 @@ BINARY_KINDS = ("*.html", "*.pdf")
 
 
 def _files():
-    return sorted(p for kind in BINARY_KINDS for p in (CORPUS / "raw").glob(kind))
+    return corpus_files(*BINARY_KINDS)
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     work = tmp_path_factory.mktemp("formats")
-    (work / "in").mkdir()
-    (work / "gold").mkdir()
-    for path in _files():
-        shutil.copy(path, work / "in" / path.name)
-        shutil.copy(CORPUS / "gold" / f"{path.stem}.json", work / "gold")
-    assert main(["extract", str(work / "in"), "--db", str(work / "s.db")]) == 0
+    extract_with_gold(work, _files())
     return work
 
 
 def test_corpus_pages_and_pdfs_meet_the_bars(scored, capsys):
     capsys.readouterr()
-    assert main(["eval", str(scored / "gold"), "--db", str(scored / "s.db"), "--json"]) == 0
+    assert main(["eval", str(scored / "gold"), "--db", str(scored / "store.db"), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["matched"] == result["documents"] == len(_files()) >= 4
     assert result["wrong_values"] == 0
@@ -54,7 +48,7 @@ def test_a_source_that_prints_wrong_totals_is_reported_not_fixed(scored, capsys)
     # The 2023 Hongze PDF prints 总计 0 under 10+1+0+0 (行政复议) and 5+0+0+0: kept as printed.
     gold = json.loads((CORPUS / "gold" / "d07_hongze_district_2023.json").read_text(encoding="utf-8"))
     capsys.readouterr()
-    main(["export", "--db", str(scored / "s.db")])
+    main(["export", "--db", str(scored / "store.db")])
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     record = next(r for r in records if r["path"].endswith("d07_hongze_district_2023.pdf"))
     assert record["status"] == "source_inconsistent"

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import random
 
-import pytest
-from conftest import CORPUS, GOLD, REPORTS
+from conftest import REPORTS, corpus_files, gold_path
 from oracle import Oracle
 
 from extract import fields
@@ -23,12 +22,11 @@ from extract.pipeline import LLMSession, Settings, process_file
 from extract.store import Store
 from extract.text import normalize
 
-TEXT_REPORTS = sorted(p for kind in ("*.txt", "*.md") for p in (CORPUS / "raw").glob(kind)) + REPORTS
+TEXT_REPORTS = corpus_files("*.txt", "*.md") + REPORTS
 
 
 def _gold(path):
-    folder = CORPUS / "gold" if path.parent.parent == CORPUS else GOLD
-    return json.loads((folder / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return json.loads(gold_path(path).read_text(encoding="utf-8"))
 
 
 def _title(path) -> str:

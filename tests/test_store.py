@@ -3,6 +3,7 @@ write/read contract. Raw-table assertions go through a second sqlite3 connection
 check what is really on disk (committed), not what the Store's own connection sees."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -339,3 +340,55 @@ def test_a_claim_of_a_run_that_ended_does_not_block(tmp_path):
         assert store.claim("abc", f"{socket.gethostname()}:1:2")  # pid 1 is alive: now it holds it
         assert not store.claim("abc", "elsewhere:5:3")             # a live claim holds
         assert store.claim("abc", "elsewhere:5:3", now=10 ** 12)     # …until it is stale
+
+
+def test_records_are_packed_and_read_back_the_same(tmp_path):
+    from extract import fields
+    from extract.packing import (pack_confidence, pack_keys, pack_provenance, pack_values, unpack_confidence,
+                                 unpack_keys, unpack_provenance, unpack_values)
+
+    keys = fields.numeric_keys("2021")
+    values = {k: (i % 7 if i % 5 else None) for i, k in enumerate(keys)}
+    provenance = {k: ({"method": "split", "start": i, "end": i + 2, "line": 3, "note": "split from a run of digits"}
+                      if i % 3 else {"method": "inferred"}) for i, k in enumerate(keys) if values[k] is not None}
+    provenance["meta.year"] = {"method": "table", "start": 0, "end": 4}
+    confidence = {k: ("agree" if i % 2 else "parsers_only") for i, k in enumerate(keys) if values[k] is not None}
+    assert unpack_values("2021", pack_values("2021", values)) == values
+    assert unpack_provenance("2021", pack_provenance("2021", provenance)) == provenance
+    assert unpack_confidence("2021", pack_confidence("2021", confidence)) == confidence
+    long_list = [k for k in fields.template_order() if k in keys][:150]
+    assert unpack_keys(pack_keys(long_list)) == long_list and len(str(pack_keys(long_list))) < 200
+    assert unpack_keys(pack_keys(["requests.new.*", "review.total"])) == ["requests.new.*", "review.total"]
+    assert len(pack_values("2021", values)) < len(json.dumps(values)) / 5
+
+
+def test_a_store_of_dict_records_is_migrated_to_packed_ones(tmp_path):
+    """A store written before packing (m001 and m002 only) opens, migrates, and reads the same."""
+    import sqlite3
+
+    from extract import fields
+    from extract.store import m001_initial, m002_claims
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    for m in (m001_initial, m002_claims):
+        m(conn)
+        conn.execute("INSERT INTO _migrations VALUES (?, 0)", (m.__name__,))
+    values = {k: 1 for k in fields.numeric_keys("2019")}
+    provenance = {k: {"method": "table", "start": 5, "end": 6, "line": 2} for k in values}
+    conn.execute("INSERT INTO documents VALUES ('h', 'a.txt', 10, 'utf-8', '正文', 0)")
+    conn.execute("INSERT INTO files VALUES ('a.txt', 'h', 10, NULL, 0)")
+    conn.execute("INSERT INTO results (sha256, status, format, cell_values, provenance, confidence, updated_at) "
+                 "VALUES ('h', 'verified', '2019', ?, ?, ?, 0)",
+                 (json.dumps(values), json.dumps(provenance), json.dumps({k: "agree" for k in values})))
+    keys = list(values)[:40]
+    conn.execute("INSERT INTO issues (sha256, code, keys, message, severity) VALUES ('h', 'x', ?, 'm', 'info')",
+                 (json.dumps(keys),))
+    conn.close()
+    with Store(db) as store:
+        record = next(store.iter_results())
+    assert record["values"] == values and record["provenance"] == provenance
+    assert record["issues"][0]["keys"] == keys
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT cell_values FROM results").fetchone()[0].startswith("[1,")

@@ -11,7 +11,7 @@ import math
 from typing import Iterable, Optional
 
 from extract import fields
-from extract.record import BLANK, BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Cell, Doubt, Extraction
+from extract.record import BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Cell, Doubt, Extraction
 
 from verify import narrative, numbers, rules
 from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING, Issue

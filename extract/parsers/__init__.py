@@ -16,7 +16,7 @@ from extract.parsers.anchors import LabelView
 from extract.parsers.cells import doubt
 from extract.record import Extraction
 from extract.text import normalize
-from extract.tokens import Token, tokenize
+from extract.tokens import tokenize
 
 # How far (in label characters) the first 第二十条 item may follow the article's mention.
 _ACTIVE_REACH = 300
@@ -73,15 +73,6 @@ def _find_active(view: LabelView, fmt: str) -> Optional[int]:
         if view.search(first_item, match.end(), match.end() + _ACTIVE_REACH) is not None:
             return view.offset(match.start())
         pos = match.end()
-
-
-def table_tokens(norm: str, fmt: Optional[str] = None) -> list[Token]:
-    """The printed cells of the tables' regions (everything, if no template is recognised)."""
-    fmt = fmt or meta.detect_format(norm, None)[0]
-    if fmt is None:
-        return tokenize(norm)
-    regions = find_regions(norm, fmt)
-    return tokenize(norm, regions.start, regions.end)
 
 
 def parse_normalized(norm: str) -> Extraction:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
-from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
+from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 

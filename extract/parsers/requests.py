@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from extract import fields, template
+from extract import template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
 from extract.parsers.cells import RowFit, cell_of, doubt, drop_header_blanks, fit_row, keep_blank_lines_as_cells
 from extract.parsers.solve import solve_table

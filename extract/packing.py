@@ -1,0 +1,150 @@
+"""A record's cells, provenance and confidence packed for the store, and unpacked again.
+
+Stored as dicts keyed by 200 long canonical keys, a record took ~40 KB; packed, a few KB:
+values and confidence are arrays in the template's key order (the format says which keys),
+each cell's provenance a short array [method code, start, end, line, note index] with each
+distinct note written once. Unpacking gives back exactly the dicts the rest of the package
+uses, and reads the old dict form too (stores written before packing).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from extract import fields
+
+PACKED = 1  # format marker of a packed record (a dict has no such first element)
+METHODS = ("table", "blank", "positional", "split", "inferred", "llm", "missing", "edge_blank", "blank_line",
+           "forced", "split_confirmed", "claimed")
+CONFIDENCE = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l"}
+_CONFIDENCE_BACK = {v: k for k, v in CONFIDENCE.items()}
+
+
+def _keys(fmt: Optional[str]) -> tuple[str, ...]:
+    return fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
+    if values is None:
+        return None
+    keys = _keys(fmt)
+    if not keys or set(values) - set(keys):
+        return _dump(values)  # an unknown format or key: kept as it is
+    return _dump([PACKED, [values.get(k) for k in keys]])
+
+
+def unpack_values(fmt: Optional[str], text: Optional[str]) -> dict:
+    data = json.loads(text) if text else {}
+    if isinstance(data, list) and data and data[0] == PACKED:
+        return dict(zip(_keys(fmt), data[1]))
+    return data or {}
+
+
+def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[str]:
+    if provenance is None:
+        return None
+    keys = _keys(fmt)
+    cells = {k: v for k, v in provenance.items() if not k.startswith("meta.")}
+    if not keys or set(cells) - set(keys) or any(v.get("method") not in METHODS for v in cells.values()):
+        return _dump(provenance)
+    notes: list[str] = []
+    packed = []
+    for key in keys:
+        entry = cells.get(key)
+        if entry is None:
+            packed.append(0)
+            continue
+        note = entry.get("note")
+        if note and note not in notes:
+            notes.append(note)
+        packed.append([METHODS.index(entry["method"]), entry.get("start"), entry.get("end"), entry.get("line"),
+                       notes.index(note) if note else -1])
+    meta = {k: v for k, v in provenance.items() if k.startswith("meta.")}
+    return _dump([PACKED, packed, notes, meta])
+
+
+def unpack_provenance(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
+    if text is None:
+        return None
+    data = json.loads(text) if text else {}
+    if not (isinstance(data, list) and data and data[0] == PACKED):
+        return data or {}
+    _, packed, notes, meta = data
+    out: dict[str, Any] = {}
+    for key, cell in zip(_keys(fmt), packed):
+        if not cell:
+            continue
+        method, start, end, line, note = cell
+        entry: dict[str, Any] = {"method": METHODS[method]}
+        if start is not None:
+            entry.update(start=start, end=end, line=line)
+        if note >= 0:
+            entry["note"] = notes[note]
+        out[key] = entry
+    out.update(meta)
+    return out
+
+
+def pack_confidence(fmt: Optional[str], confidence: Optional[dict]) -> Optional[str]:
+    if confidence is None:
+        return None
+    keys = _keys(fmt)
+    if not keys or set(confidence) - set(keys) or set(confidence.values()) - set(CONFIDENCE):
+        return _dump(confidence)
+    return _dump([PACKED, "".join(CONFIDENCE.get(confidence.get(k), "-") for k in keys)])
+
+
+def unpack_confidence(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
+    if text is None:
+        return None
+    data = json.loads(text) if text else {}
+    if isinstance(data, list) and data and data[0] == PACKED:
+        return {k: _CONFIDENCE_BACK[c] for k, c in zip(_keys(fmt), data[1]) if c != "-"}
+    return data or {}
+
+
+def pack_attempt_result(result: Optional[dict]) -> Optional[dict]:
+    """A parsers' attempt keeps its values as an array in key order too."""
+    if not result or not isinstance(result.get("values"), dict):
+        return result
+    keys = _keys(result.get("format"))
+    if not keys or set(result["values"]) - set(keys):
+        return result
+    return {**result, "values": [PACKED, [result["values"].get(k) for k in keys]]}
+
+
+def pack_keys(keys: list[str]) -> Any:
+    """An issue's keys: as ranges of positions in the template's key order when they follow it
+    (the long lists do: 181 cut cells, 150 missing ones), else as they are."""
+    order = _positions()
+    at = [order.get(k) for k in keys]
+    if len(keys) < 8 or None in at or any(b <= a for a, b in zip(at, at[1:])):
+        return keys
+    ranges: list[list[int]] = []
+    for i in at:
+        if ranges and ranges[-1][1] == i - 1:
+            ranges[-1][1] = i
+        else:
+            ranges.append([i, i])
+    return [PACKED, ranges]
+
+
+def unpack_keys(data: Any) -> list[str]:
+    if isinstance(data, list) and data and data[0] == PACKED:
+        every = fields.template_order()
+        return [every[i] for a, b in data[1] for i in range(a, b + 1)]
+    return list(data or [])
+
+
+def _positions() -> dict[str, int]:
+    global _POSITIONS
+    if _POSITIONS is None:
+        _POSITIONS = {k: i for i, k in enumerate(fields.template_order())}
+    return _POSITIONS
+
+
+_POSITIONS: Optional[dict[str, int]] = None
