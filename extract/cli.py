@@ -221,14 +221,17 @@ def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
                 continue
             pending[pool.submit(run_llm_round, work, llm)] = prepared
             while len(pending) >= 2 * jobs:  # bounded: never more than this many documents in memory
-                yield from _finish_some(pending, store, run_id, FIRST_COMPLETED)
+                yield from _drain(pending, lambda prep, done: finish_extraction(prep, done, store, run_id))
         while pending:
-            yield from _finish_some(pending, store, run_id, FIRST_COMPLETED)
+            yield from _drain(pending, lambda prep, done: finish_extraction(prep, done, store, run_id))
 
 
 def _run_in_processes(inputs, store, run_id, settings, workers):
     """Workers decode, parse and verify; this process reads, claims and writes (one SQLite writer)."""
     from concurrent.futures import ProcessPoolExecutor
+
+    def store_one(loaded, extracted):
+        return store_extracted(loaded, extracted, store, run_id)
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: dict = {}
@@ -239,22 +242,16 @@ def _run_in_processes(inputs, store, run_id, settings, workers):
                 continue
             pending[pool.submit(extract_offline, loaded.path, loaded.data, settings.max_bytes)] = loaded
             while len(pending) >= 4 * workers:  # bounded: the workers stay busy, memory stays small
-                yield from _store_some(pending, store, run_id)
+                yield from _drain(pending, store_one)
         while pending:
-            yield from _store_some(pending, store, run_id)
+            yield from _drain(pending, store_one)
 
 
-def _store_some(pending, store, run_id):
+def _drain(pending: dict, finish):
+    """Outcomes of the futures done so far; `finish(what was submitted for, its result)` stores each."""
     done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
     for future in done:
-        yield store_extracted(pending.pop(future), future.result(), store, run_id)
-
-
-def _finish_some(pending, store, run_id, when):
-    done, _ = wait(list(pending), return_when=when)
-    for future in done:
-        prepared = pending.pop(future)
-        yield finish_extraction(prepared, future.result(), store, run_id)
+        yield finish(pending.pop(future), future.result())
 
 
 def cmd_serve_local(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from extract import fields
 PACKED = 1  # format marker of a packed record (a dict has no such first element)
 METHODS = ("table", "blank", "positional", "split", "inferred", "llm", "missing", "edge_blank", "blank_line",
            "forced", "split_confirmed", "claimed")
+_METHOD_CODE = {m: i for i, m in enumerate(METHODS)}
 CONFIDENCE = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l"}
 _CONFIDENCE_BACK = {v: k for k, v in CONFIDENCE.items()}
 
@@ -51,7 +52,7 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
     cells = {k: v for k, v in provenance.items() if not k.startswith("meta.")}
     if not keys or set(cells) - set(keys) or any(v.get("method") not in METHODS for v in cells.values()):
         return _dump(provenance)
-    notes: list[str] = []
+    notes: dict[str, int] = {}
     packed = []
     for key in keys:
         entry = cells.get(key)
@@ -59,12 +60,10 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
             packed.append(0)
             continue
         note = entry.get("note")
-        if note and note not in notes:
-            notes.append(note)
-        packed.append([METHODS.index(entry["method"]), entry.get("start"), entry.get("end"), entry.get("line"),
-                       notes.index(note) if note else -1])
+        packed.append([_METHOD_CODE[entry["method"]], entry.get("start"), entry.get("end"), entry.get("line"),
+                       notes.setdefault(note, len(notes)) if note else -1])
     meta = {k: v for k, v in provenance.items() if k.startswith("meta.")}
-    return _dump([PACKED, packed, notes, meta])
+    return _dump([PACKED, packed, list(notes), meta])
 
 
 def unpack_provenance(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
