@@ -260,7 +260,7 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
 # --- the LLM round (policy; runs in worker threads, never touches the store) -----------------
 FIRST, REASK = "first", "reask"
 MAX_QUOTED_ISSUES = 12
-# Not the model's to fix: it is not asked for the agency, and a cell left empty is listed apart.
+# Not the model's to fix: the meta it cannot know, a cell left empty (listed apart).
 _NOT_QUOTED = frozenset({"ungrounded", "missing", "meta_missing"})
 
 
@@ -323,7 +323,7 @@ def _ask(work: Work, llm: LLMSession, kind: str, messages: list, deadline: float
 def llm_extraction(fmt: str, parsed: Any) -> Extraction:
     """The model's answer as an Extraction (values only; `verify.grounding` finds where they are printed)."""
     values = llm_values(parsed.tables)
-    return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(None, "missing"),
+    return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(getattr(parsed, "agency", None), LLM),
                       {key: Cell(value, LLM) for key, value in values.items()})
 
 

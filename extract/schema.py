@@ -283,9 +283,10 @@ def llm_response_model(fmt: str) -> type[BaseModel]:
         tables = _required_copy(TABLES[fmt], _LLM_MODELS)
         _LLM_MODELS[key] = create_model(
             f"AnnualReport{fmt}", __config__=ConfigDict(extra="forbid"),
-            # No agency: the parsers read it from the title or signature, and a free string is
-            # where small models emit raw control characters that make the whole answer invalid JSON.
             year=(Optional[int], Field(..., description="报告所属年度 (the year reported on)")),
+            # Kept short: a free string is where small models emit stray characters. The choice
+            # takes it only where the text prints it exactly.
+            agency=(Optional[str], Field(..., max_length=40, description="发布机关, exactly as printed (title or signature)")),
             tables=(tables, Field(..., description="表格数据, copied exactly as printed")),
         )
     return _LLM_MODELS[key]
@@ -304,7 +305,8 @@ def llm_values(tables: BaseModel) -> dict[str, int | float | None]:
     return out
 
 
-def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[int]) -> dict:
+def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[int],
+               agency: Optional[str] = None) -> dict:
     """{canonical key: value} → the LLM's answer shape (for hand-made, "synthetic" answers)."""
     nested = nest_values(fmt, values).model_dump()
 
@@ -315,4 +317,4 @@ def llm_answer(fmt: str, values: dict[str, int | float | None], year: Optional[i
             return {k: listify(v) for k, v in node.items()}
         return node
 
-    return {"year": year, "tables": listify(nested)}
+    return {"year": year, "agency": agency, "tables": listify(nested)}

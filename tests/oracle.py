@@ -58,7 +58,9 @@ class Oracle:
             values = dict(gold["values"])
             if self.corrupt is not None:
                 values = self.corrupt(name, values)
-            content = json.dumps(llm_answer(gold["meta"]["format"], values, gold["meta"]["year"]), ensure_ascii=False)
+            meta = gold["meta"]
+            content = json.dumps(llm_answer(meta["format"], values, meta["year"], meta.get("agency")),
+                                 ensure_ascii=False)
         return {"id": "oracle", "object": "chat.completion", "created": 0, "model": "oracle",
                 "choices": [{"index": 0, "finish_reason": "stop",
                              "message": {"role": "assistant", "content": content}}],

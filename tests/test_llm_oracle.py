@@ -152,3 +152,26 @@ def test_noisy_answers_never_reach_a_trusted_record(tmp_path):
     assert wrong_trusted == []
     assert changed_clean == []
     assert unflagged == []
+
+
+def test_the_llm_supplies_an_agency_the_parsers_could_not_place(tmp_path):
+    """A title without the agency: the LLM's agency counts where the text prints it, and only there."""
+    from render import random_values, render
+
+    values = random_values("2021", 5, busy=0.5)
+    text = render("2021", values, "tabs").replace("2022年青山县交通运输局政府信息公开工作年度报告",
+                                                   "2022年度政府信息公开工作年度报告\n发布机关：青山县交通运输局")
+    text = "\n".join(line for line in text.split("\n") if line.strip() != "青山县交通运输局")
+    report = tmp_path / "r.txt"
+    report.write_text(text, encoding="utf-8")
+    gold = {"meta": {"format": "2021", "year": 2022, "agency": "青山县交通运输局"}, "values": values}
+    assert parse_normalized(normalize(text)).agency.value is None  # the parsers cannot place it
+    with Oracle({"2022年度政府信息公开工作年度报告": gold}) as oracle:
+        record = _run([report], oracle, tmp_path)[str(report)]
+    assert record["agency"] == "青山县交通运输局" and record["status"] == "verified"
+    invented = {"meta": {**gold["meta"], "agency": "白水县民政局"}, "values": values}
+    fresh = tmp_path / "fresh"  # a new store: the first answer is cached in the old one
+    fresh.mkdir()
+    with Oracle({"2022年度政府信息公开工作年度报告": invented}) as oracle:
+        record = _run([report], oracle, fresh)[str(report)]
+    assert record["agency"] is None and record["status"] == "needs_review"  # printed nowhere: not taken
