@@ -9,6 +9,7 @@ uses, and reads the old dict form too (stores written before packing).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from extract import fields
@@ -147,3 +148,18 @@ def _positions() -> dict[str, int]:
 
 
 _POSITIONS: Optional[dict[str, int]] = None
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A record's packed columns, made where the record is made (a worker process), so that
+    the store's single writer only inserts them."""
+
+    values: Optional[str]
+    provenance: Optional[str]
+    confidence: Optional[str]
+
+
+def pack_record(fmt: Optional[str], values: Optional[dict], provenance: Optional[dict],
+                confidence: Optional[dict]) -> Packed:
+    return Packed(pack_values(fmt, values), pack_provenance(fmt, provenance), pack_confidence(fmt, confidence))

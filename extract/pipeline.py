@@ -24,6 +24,7 @@ from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
+from extract.packing import pack_record
 from extract.parsers import parse_normalized
 from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
@@ -142,6 +143,7 @@ class Extracted:
     parse_s: float = 0.0
     assessment: Optional["Assessment"] = None
     error: Optional[InputError] = None
+    result: Optional[dict] = None   # the store's columns, packed in the worker
 
 
 def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
@@ -155,7 +157,8 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
     norm = normalize(decoded.text)
     parsed = parse_normalized(norm)
     parse_s = time.perf_counter() - started
-    return Extracted(decoded.text, decoded.encoding, parsed, parse_s, assess(norm, parsed, None))
+    found = assess(norm, parsed, None)
+    return Extracted(decoded.text, decoded.encoding, parsed, parse_s, found, result=result_fields(found))
 
 
 def store_extracted(loaded: Loaded, extracted: Extracted, store: Store, run_id: int) -> Outcome:
@@ -164,7 +167,8 @@ def store_extracted(loaded: Loaded, extracted: Extracted, store: Store, run_id: 
         return store_unreadable(loaded, extracted.error, store, run_id)
     store.add_document(loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding)
     prepared = Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner)
-    work = Work(prepared, "", extracted.parsed, extracted.parse_s, assessment=extracted.assessment)
+    work = Work(prepared, "", extracted.parsed, extracted.parse_s, assessment=extracted.assessment,
+                result=extracted.result)
     return finish_extraction(prepared, work, store, run_id)
 
 
@@ -212,6 +216,7 @@ class Work:
     llm_reading: Optional[Extraction] = None
     llm_unavailable: Optional[str] = None   # why the LLM could not be asked (endpoint failure, breaker)
     assessment: Optional["Assessment"] = None  # already judged (in a worker process)
+    result: Optional[dict] = None               # …and packed for the store there
     calls: int = 0
     cache_hits: int = 0
 
@@ -245,12 +250,7 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
             # Noted, not a doubt: the record is what the parsers read; the next run asks again.
             note = Issue("llm_unavailable", (), f"the LLM was not asked: {work.llm_unavailable}", INFO, EXTRACTION)
             found.report = Report.of([*found.report.issues, note])
-        chosen = found.extraction
-        store.save_result(
-            prepared.sha256, status=found.status, reason=found.reason, format=chosen.format,
-            year=chosen.year.value, agency=chosen.agency.value, chosen=chosen.method,
-            values=record_values(chosen), provenance=provenance_of(chosen), confidence=found.confidence,
-            issues=found.report.to_dicts() if found.report else [], run_id=run_id)
+        store.save_result(prepared.sha256, run_id=run_id, **(work.result or result_fields(found)))
         if prepared.owner:
             store.release(prepared.sha256, prepared.owner)
     return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens,
@@ -392,6 +392,15 @@ def summarize(issues: list, limit: int = 3) -> str:
     parts = [i.message if i.message.startswith(i.code) else f"{i.code}: {i.message}" for i in issues[:limit]]
     more = f" (+{len(issues) - limit} more)" if len(issues) > limit else ""
     return "; ".join(parts) + more
+
+
+def result_fields(found: "Assessment") -> dict[str, Any]:
+    """What the store keeps of an assessed document, its cells packed."""
+    chosen = found.extraction
+    return dict(status=found.status, reason=found.reason, format=chosen.format, year=chosen.year.value,
+                agency=chosen.agency.value, chosen=chosen.method,
+                packed=pack_record(chosen.format, record_values(chosen), provenance_of(chosen), found.confidence),
+                issues=found.report.to_dicts() if found.report else [])
 
 
 def record_values(extraction: Extraction) -> dict[str, Any]:

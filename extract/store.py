@@ -29,8 +29,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
-from extract.packing import (pack_attempt_result, pack_confidence, pack_keys, pack_provenance, pack_values,
-                             unpack_confidence, unpack_keys, unpack_provenance, unpack_values)
+from extract.packing import (Packed, pack_attempt_result, pack_confidence, pack_keys, pack_provenance, pack_record,
+                             pack_values, unpack_confidence, unpack_keys, unpack_provenance, unpack_values)
 
 DEFAULT_PATH = "govreport.db"
 STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "needs_review", "failed")
@@ -376,13 +376,15 @@ class Store:
                     year: Optional[int] = None, agency: Optional[str] = None, chosen: Optional[str] = None,
                     values: Optional[dict[str, Any]] = None, provenance: Optional[dict[str, Any]] = None,
                     confidence: Optional[dict[str, Any]] = None, issues: Iterable[dict[str, Any]] = (),
-                    run_id: Optional[int] = None) -> None:
-        """Replace the document's result and all its issues, atomically."""
+                    run_id: Optional[int] = None, packed: Optional[Packed] = None) -> None:
+        """Replace the document's result and all its issues, atomically. `packed` (values,
+        provenance and confidence already packed) takes the place of the three dicts."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
         issue_rows = [(sha256, i["code"], dump_json(pack_keys(list(i.get("keys", ())))), i.get("message", ""),
                        i.get("severity", "error"), i.get("origin"), i.get("expected"), i.get("found"))
                       for i in issues]
+        packed = packed or pack_record(format, values, provenance, confidence)
         with self.transaction():
             self._run("DELETE FROM issues WHERE sha256 = ?", (sha256,))
             self._run(
@@ -394,8 +396,8 @@ class Store:
                        chosen = excluded.chosen, cell_values = excluded.cell_values,
                        provenance = excluded.provenance, confidence = excluded.confidence,
                        run_id = excluded.run_id, updated_at = excluded.updated_at""",
-                (sha256, status, reason, format, year, agency, chosen, pack_values(format, values),
-                 pack_provenance(format, provenance), pack_confidence(format, confidence), run_id, time.time()))
+                (sha256, status, reason, format, year, agency, chosen, packed.values,
+                 packed.provenance, packed.confidence, run_id, time.time()))
             if issue_rows:
                 try:
                     self._conn.executemany(
