@@ -16,6 +16,8 @@ The two readings are never averaged or "fixed"; a value the LLM invented is neve
 """
 from __future__ import annotations
 
+from typing import Optional
+
 from extract import fields
 from extract.parsers.cells import doubt
 from extract.record import LLM, MISSING, SPLIT, Cell, Extraction, MetaField
@@ -33,7 +35,7 @@ def choose(parsed: Extraction, llm: Extraction, norm: str) -> tuple[Extraction, 
     fmt = parsed.format
     theirs_values = {k: c.value for k, c in llm.cells.items() if c.value is not None}
     grounded = ground_reading(fmt, theirs_values, norm)
-    ambiguous = _keys_of(parsed, _AMBIGUOUS)
+    ambiguous = _keys_of(fmt, parsed.doubts, _AMBIGUOUS)
     merged: dict[str, Cell] = {}
     confidence: dict[str, str] = {}
     taken: list[str] = []
@@ -102,12 +104,12 @@ def _both_fit(fmt: str, merged: dict[str, Cell], key: str, theirs: float) -> boo
     return True
 
 
-def _keys_of(extraction: Extraction, codes: frozenset[str]) -> set[str]:
-    """Canonical keys named by the extraction's doubts of these codes ('row.*' expanded)."""
+def _keys_of(fmt: Optional[str], doubts: list, codes: Optional[frozenset[str]] = None) -> set[str]:
+    """Canonical keys named by these doubts (of these codes, if given), 'row.*' expanded."""
     out: set[str] = set()
-    all_keys = fields.numeric_keys(extraction.format) if extraction.format in fields.FORMATS else ()
-    for d in extraction.doubts:
-        if d.code not in codes:
+    all_keys = fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
+    for d in doubts:
+        if codes is not None and d.code not in codes:
             continue
         for key in d.keys:
             if key.endswith(".*"):
@@ -122,7 +124,7 @@ def _settled(parsed: Extraction, merged: dict[str, Cell], taken: set[str]) -> li
     """The parsers' doubts, less those about cells the accepted reading now fills in order."""
     out = []
     for d in parsed.doubts:
-        keys = _keys_of(Extraction(parsed.method, parsed.format, doubts=[d]), frozenset({d.code}))
+        keys = _keys_of(parsed.format, [d])
         if keys and keys <= taken and d.code not in _AMBIGUOUS:
             continue
         out.append(d)

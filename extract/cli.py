@@ -208,43 +208,53 @@ def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
         for path in inputs:
             yield process_file(path, store, run_id, settings, llm)
         return
+
+    def begin(path):
+        prepared = prepare_file(path, store, run_id, settings)
+        if isinstance(prepared, Outcome):
+            return prepared
+        work = start_extraction(prepared, store, llm)
+        if not work.needs_llm:
+            return finish_extraction(prepared, work, store, run_id)
+        return prepared, run_llm_round, (work, llm)
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending: dict = {}
-        for path in inputs:
-            prepared = prepare_file(path, store, run_id, settings)
-            if isinstance(prepared, Outcome):
-                yield prepared
-                continue
-            work = start_extraction(prepared, store, llm)
-            if not work.needs_llm:
-                yield finish_extraction(prepared, work, store, run_id)
-                continue
-            pending[pool.submit(run_llm_round, work, llm)] = prepared
-            while len(pending) >= 2 * jobs:  # bounded: never more than this many documents in memory
-                yield from _drain(pending, lambda prep, done: finish_extraction(prep, done, store, run_id))
-        while pending:
-            yield from _drain(pending, lambda prep, done: finish_extraction(prep, done, store, run_id))
+        # bounded: never more than 2 × jobs documents in memory
+        yield from _pooled(pool, inputs, begin, 2 * jobs,
+                           lambda prepared, work: finish_extraction(prepared, work, store, run_id))
 
 
 def _run_in_processes(inputs, store, run_id, settings, workers):
     """Workers decode, parse and verify; this process reads, claims and writes (one SQLite writer)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    def store_one(loaded, extracted):
-        return store_extracted(loaded, extracted, store, run_id)
+    def begin(path):
+        loaded = load_file(path, store, run_id, settings)
+        if isinstance(loaded, Outcome):
+            return loaded
+        return loaded, extract_offline, (loaded.path, loaded.data, settings.max_bytes)
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: dict = {}
-        for path in inputs:
-            loaded = load_file(path, store, run_id, settings)
-            if isinstance(loaded, Outcome):
-                yield loaded
-                continue
-            pending[pool.submit(extract_offline, loaded.path, loaded.data, settings.max_bytes)] = loaded
-            while len(pending) >= 4 * workers:  # bounded: the workers stay busy, memory stays small
-                yield from _drain(pending, store_one)
-        while pending:
-            yield from _drain(pending, store_one)
+        # bounded: the workers stay busy, memory stays small
+        yield from _pooled(pool, inputs, begin, 4 * workers,
+                           lambda loaded, extracted: store_extracted(loaded, extracted, store, run_id))
+
+
+def _pooled(pool, inputs, begin, bound: int, finish):
+    """Outcomes of `inputs` through a pool. `begin(path)` gives an Outcome (done already) or
+    (item, function, arguments) to run in the pool; `finish(item, result)` stores each result."""
+    pending: dict = {}
+    for path in inputs:
+        started = begin(path)
+        if isinstance(started, Outcome):
+            yield started
+            continue
+        item, function, arguments = started
+        pending[pool.submit(function, *arguments)] = item
+        while len(pending) >= bound:
+            yield from _drain(pending, finish)
+    while pending:
+        yield from _drain(pending, finish)
 
 
 def _drain(pending: dict, finish):

@@ -146,6 +146,14 @@ class Extracted:
     result: Optional[dict] = None   # the store's columns, packed in the worker
 
 
+def parse_text(text: str) -> tuple[str, Extraction, float]:
+    """The normalised text, the parsers' reading of it, and the seconds it took."""
+    started = time.perf_counter()
+    norm = normalize(text)
+    parsed = parse_normalized(norm)
+    return norm, parsed, time.perf_counter() - started
+
+
 def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
     """Decode, parse, verify and decide one input without the store or the LLM: the work a
     worker process does (`extract --workers N`)."""
@@ -153,10 +161,7 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
         decoded = read_document(data, name, max_bytes)
     except InputError as exc:
         return Extracted(error=exc)
-    started = time.perf_counter()
-    norm = normalize(decoded.text)
-    parsed = parse_normalized(norm)
-    parse_s = time.perf_counter() - started
+    norm, parsed, parse_s = parse_text(decoded.text)
     found = assess(norm, parsed, None)
     return Extracted(decoded.text, decoded.encoding, parsed, parse_s, found, result=result_fields(found))
 
@@ -223,10 +228,8 @@ class Work:
 
 def start_extraction(prepared: Prepared, store: Store, llm: Optional[LLMSession]) -> Work:
     """Parse (cheap, always) and look up cached LLM answers; main thread, store access."""
-    started = time.perf_counter()
-    norm = normalize(prepared.text)
-    parsed = parse_normalized(norm)
-    work = Work(prepared, norm, parsed, time.perf_counter() - started)
+    norm, parsed, parse_s = parse_text(prepared.text)
+    work = Work(prepared, norm, parsed, parse_s)
     if llm is not None and parsed.format is not None and looks_like_report(norm):
         work.needs_llm = True
         for kind in (FIRST, REASK):

@@ -65,10 +65,7 @@ class LLMSession:
 
     def ask(self, messages: list, model: type, deadline: float) -> Any:
         """One call through the client, counted for the breaker."""
-        try:
-            answer = self.client.ask(messages, model, deadline=deadline)
-        except TypeError:  # a client without deadlines (an injected test double)
-            answer = self.client.ask(messages, model)
+        answer = self.client.ask(messages, model, deadline=deadline)
         self.record(getattr(answer, "failure", None), getattr(answer, "error", None) or "")
         return answer
 

@@ -14,9 +14,9 @@ from extract import template
 from extract.parsers import active, appeals, meta, requests
 from extract.parsers.anchors import LabelView
 from extract.parsers.cells import doubt
-from extract.record import Extraction
+from extract.record import MISSING, Extraction
 from extract.text import normalize
-from extract.tokens import tokenize
+from extract.tokens import Token, tokenize
 
 # How far (in label characters) the first 第二十条 item may follow the article's mention.
 _ACTIVE_REACH = 300
@@ -34,6 +34,21 @@ class Regions:
     @property
     def start(self) -> int:
         return min(x for x in (self.active, self.requests, self.appeals, self.end) if x is not None)
+
+    @property
+    def active_end(self) -> int:
+        return next((x for x in (self.requests, self.appeals) if x is not None), self.end)
+
+    @property
+    def requests_end(self) -> int:
+        return self.appeals if self.appeals is not None else self.end
+
+
+def front_end(norm: str, fmt: str) -> tuple[LabelView, Regions, list[Token]]:
+    """What every table reader starts from: the label view, the tables' regions, their tokens."""
+    labels = LabelView.of(norm, tables_from(norm))
+    regions = find_regions(norm, fmt, labels)
+    return labels, regions, tokenize(norm, regions.start, regions.end)
 
 
 def parse_report(text: str) -> Extraction:
@@ -86,19 +101,15 @@ def parse_normalized(norm: str) -> Extraction:
         return result
     if "by year" in why:
         result.doubts.append(doubt("format_guessed", [], why))
-    labels = LabelView.of(norm, tables_from(norm))
-    regions = find_regions(norm, fmt, labels)
-    tokens = tokenize(norm, regions.start, regions.end)
-    active_end = next((x for x in (regions.requests, regions.appeals) if x is not None), regions.end)
-    active_at = regions.active if regions.active is not None else active_end
-    active_cells, active_doubts = active.parse_active(labels, tokens, fmt, active_at, active_end)
-    request_end = regions.appeals if regions.appeals is not None else regions.end
-    table = requests.parse_requests(labels, tokens, fmt, regions.requests if regions.requests is not None else request_end,
-                                    request_end)
+    labels, regions, tokens = front_end(norm, fmt)
+    active_at = regions.active if regions.active is not None else regions.active_end
+    active_cells, active_doubts = active.parse_active(labels, tokens, fmt, active_at, regions.active_end)
+    request_at = regions.requests if regions.requests is not None else regions.requests_end
+    table = requests.parse_requests(labels, tokens, fmt, request_at, regions.requests_end)
     if regions.appeals is not None:
         appeal_cells, appeal_doubts = appeals.parse_appeals(norm, tokens, regions.appeals, regions.end)
     else:
-        appeal_cells, appeal_doubts = appeals.parse_appeals(norm, [], 0, 0)
+        appeal_cells = {k: MISSING for k in template.appeals_row().keys}
         appeal_doubts = [doubt("section_missing", [], "四、appeals table not found in the text")]
     result.cells = {**active_cells, **table.cells, **appeal_cells}
     result.doubts += active_doubts + table.doubts + appeal_doubts

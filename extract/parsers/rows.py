@@ -6,27 +6,26 @@ section". Rows whose labels are not found have no span here.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extract import template
-from extract.parsers import Regions, find_regions, tables_from
-from extract.parsers import active, appeals, requests
-from extract.parsers.anchors import LabelView
-from extract.tokens import Token, tokenize
+from extract.parsers import active, appeals, front_end, requests
+from extract.tokens import Token
 
 
+@lru_cache(maxsize=8)  # one document's LLM round grounds up to three readings against the same text
 def printed_rows(norm: str, fmt: str) -> dict[str, tuple[tuple[str, ...], list[Token]]]:
-    """{row key: (its cells' keys, the numbers and blanks printed in its span)}."""
-    labels = LabelView.of(norm, tables_from(norm))
-    regions: Regions = find_regions(norm, fmt, labels)
-    tokens = tokenize(norm, regions.start, regions.end)
+    """{row key: (its cells' keys, the numbers and blanks printed in its span)}; read-only."""
+    labels, regions, tokens = front_end(norm, fmt)
     out: dict[str, tuple[tuple[str, ...], list[Token]]] = {}
-    active_end = next((x for x in (regions.requests, regions.appeals) if x is not None), regions.end)
+    active_end = regions.active_end
     if regions.active is not None:
         anchors = active.find_rows(labels, fmt, regions.active, active_end)
         for k, anchor in enumerate(anchors):
             end = anchors[k + 1].start if k + 1 < len(anchors) else active_end
             out[anchor.row.key] = (anchor.row.keys,
                                    requests.span_values(norm, tokens, anchor, end, last=k + 1 == len(anchors)))
-    request_end = regions.appeals if regions.appeals is not None else regions.end
+    request_end = regions.requests_end
     if regions.requests is not None:
         own = {r.key for r in template.request_rows(fmt)}
         anchors = requests.find_rows(labels, fmt, regions.requests, request_end) or []
