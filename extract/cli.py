@@ -15,7 +15,6 @@ from typing import Optional, Sequence
 from extract import fields
 from extract.endpoint import MODES, resolve_endpoint
 from extract.errors import GovReportError, StoreError
-from extract.export import export_records, write_csv, write_jsonl, write_long
 from extract.inputs import expand_inputs
 from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, extract_offline, finish_extraction, load_file,
                               prepare_file, process_file, store_extracted,
@@ -280,6 +279,8 @@ def _open_for_reading(args: argparse.Namespace, command: str) -> Optional[Store]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from extract.export import export_records, write_csv, write_jsonl, write_long  # pydantic: export only
+
     store = _open_for_reading(args, "export")
     if store is None:
         return EXIT_USAGE

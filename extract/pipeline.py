@@ -28,7 +28,6 @@ from extract.packing import pack_record
 from extract.parsers import parse_normalized
 from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
-from extract.schema import llm_response_model, llm_values
 from extract.session import LLMSession
 from extract.store import Store
 from extract.text import MAX_BYTES_DEFAULT, normalize
@@ -282,6 +281,8 @@ def run_llm_round(work: Work, llm: LLMSession) -> Work:
 
 def _ask(work: Work, llm: LLMSession, kind: str, messages: list, deadline: float):
     """One answer (from the cache or the model) as a grounded reading, and the issues to quote."""
+    from extract.schema import llm_response_model  # pydantic models: built only when the LLM is on
+
     fmt = work.parsed.format
     model = llm_response_model(fmt)
     cached = work.cached.get(kind)
@@ -325,6 +326,8 @@ def _ask(work: Work, llm: LLMSession, kind: str, messages: list, deadline: float
 
 def llm_extraction(fmt: str, parsed: Any) -> Extraction:
     """The model's answer as an Extraction (values only; `verify.grounding` finds where they are printed)."""
+    from extract.schema import llm_values
+
     values = llm_values(parsed.tables)
     return Extraction("llm", fmt, MetaField(parsed.year, LLM), MetaField(getattr(parsed, "agency", None), LLM),
                       {key: Cell(value, LLM) for key, value in values.items()})

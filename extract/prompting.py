@@ -16,7 +16,6 @@ from string import Template
 
 from extract import template
 from extract.template import strip_ordinal
-from extract.schema import llm_response_model
 
 PROMPT_DIR = Path(os.environ.get("GOVREPORT_PROMPTS", Path(__file__).resolve().parents[1] / "prompts"))
 _TABLES_START = re.compile(r"第二十条|^\s*(?:#+\s*)?二\s*[、.]\s*主动公开", re.M)
@@ -44,6 +43,8 @@ def prompt_hash() -> str:
 
 @lru_cache(maxsize=None)
 def schema_hash(fmt: str) -> str:
+    from extract.schema import llm_response_model  # pydantic models: built only when the LLM is on
+
     schema = json.dumps(llm_response_model(fmt).model_json_schema(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(schema.encode()).hexdigest()[:16]
 

@@ -14,8 +14,10 @@ TEXT, NUM, BLANK = "text", "num", "blank"
 EMPTY_LINE = "\n"  # the text of a BLANK token that is a whole empty line
 
 _SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
+_SEPARATED = re.compile(r"([ ]*[\t|][ ]*|\s{2,})")  # the same, kept by re.split
 BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
 # A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
+_FOOTER_FIRST = frozenset("-第共")  # a footer's first printed character: most lines skip the regex
 _FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
 # A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
 NUMBER = re.compile(
@@ -25,7 +27,7 @@ NUMBER = re.compile(
 _NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
 _HAS_DIGIT = re.compile(r"\d")
 _COUNTED_CELL = re.compile(r"^((?:增加?|减少?|[+\-])\s*)?(\d+)\s*[件条个项]$")
-_NOT_A_CELL_BEFORE = re.compile(r"(?:第|共|附件|表)\s*$")
+_NOT_A_CELL_BEFORE = ("第", "共", "附件", "表")  # just before a number (spaces between): an ordinal or a reference
 
 
 class Token(NamedTuple):
@@ -63,47 +65,50 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     offset = start
     line_no = text.count("\n", 0, start) + 1
-    while offset < end:
-        stop = text.find("\n", offset, end)
-        stop = end if stop < 0 else stop
-        line = text[offset:stop]
-        if not line.strip():
+    lines = text[start:end].split("\n")
+    if not lines[-1]:
+        lines.pop()  # the region ends with a line's end (or is empty): no line after it
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
             # An empty line: in one-cell-per-line tables, a blank cell (0); elsewhere structure,
             # which the row readers drop from a row's edges.
-            tokens.append(Token(BLANK, EMPTY_LINE, offset, stop, line_no, 0))
-        elif not _FOOTER.match(line):
-            _tokenize_line(line, offset, line_no, tokens)
-        offset = stop + 1
+            tokens.append(Token(BLANK, EMPTY_LINE, offset, offset + len(line), line_no, 0))
+        elif stripped[0] not in _FOOTER_FIRST or not _FOOTER.match(line):
+            _tokenize_line(line, stripped, offset, line_no, tokens)
+        offset += len(line) + 1
         line_no += 1
     return tokens
 
 
-def _tokenize_line(line: str, base: int, line_no: int, out: list[Token]) -> None:
-    stripped = line.strip()
+def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[Token]) -> None:
     if not _SEPARATORS.search(stripped):
         # One cell on the line (the one-cell-per-line layout, headings): no splitting needed.
         _split_piece(stripped, base + line.index(stripped[0]), line_no, out)
         return
-    pos = 0
+    # Split keeps the separators (odd items), so each piece's offset is the running length.
+    parts = _SEPARATED.split(line)
+    if len(parts) > 1 and not parts[-1].strip():
+        del parts[-2:]  # "a | b |" or "a\tb\t": the last separator ends the row; it opens no cell
     seen_content = False
-    pieces = []
-    for sep in _SEPARATORS.finditer(line):
-        pieces.append((pos, sep.start()))
-        pos = sep.end()
-    pieces.append((pos, len(line)))
-    if len(pieces) > 1 and not line[pieces[-1][0]:].strip():
-        pieces.pop()  # "a | b |" or "a\tb\t": the last separator ends the row; it opens no cell
-    for start, end in pieces:
-        raw = line[start:end]
-        stripped = raw.strip()
-        if not stripped:
+    pos = 0
+    for i in range(0, len(parts), 2):
+        raw = parts[i]
+        if i:
+            pos += len(parts[i - 1])
+        piece = raw.strip()
+        if not piece:
             # An empty cell counts only between cells of a row; leading ones are indentation.
             if seen_content:
-                out.append(Token(BLANK, "", base + start, base + end, line_no, 0))
-            continue
-        seen_content = True
-        lead = len(raw) - len(raw.lstrip())
-        _split_piece(stripped, base + start + lead, line_no, out)
+                out.append(Token(BLANK, "", base + pos, base + pos + len(raw), line_no, 0))
+        else:
+            seen_content = True
+            at = base + pos + (len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0)
+            if piece.isdigit() and piece.isascii():  # the common cell, inline: no call per cell
+                out.append(Token(NUM, piece, at, at + len(piece), line_no, int(piece), piece, whole=True))
+            else:
+                _split_piece(piece, at, line_no, out)
+        pos += len(raw)
 
 
 def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
@@ -146,18 +151,25 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
 
 
 def _is_cell(piece: str, match: re.Match) -> bool:
-    if _NOT_A_CELL_BEFORE.search(piece, 0, match.start()):
+    # Both looks stay near the number: slicing or searching the whole piece per number made a
+    # one-line page quadratic in its length.
+    before = match.start()
+    while before and piece[before - 1].isspace():
+        before -= 1
+    if piece.endswith(_NOT_A_CELL_BEFORE, 0, before):
         return False
-    rest = piece[match.end():]
-    if _NOT_A_CELL_AFTER.match(rest) and not match.group("unit"):
+    if _NOT_A_CELL_AFTER.match(piece, match.end()) and not match.group("unit"):
         return _is_glued_ordinal(piece, match)
     return True
 
 
+_ORDINAL_AFTER = re.compile(r"[.、]\s*\D")
+
+
 def _is_glued_ordinal(piece: str, match: re.Match) -> bool:
     """'00000002.其他' — a digit run whose last digit numbers the next row: split it off later."""
-    rest = piece[match.end():]
-    return bool(re.match(r"[.、]\s*\D", rest)) and len(match.group("num")) > 1 and match.group("num").isdigit() and not match.group("sign")
+    num = match.group("num")
+    return bool(_ORDINAL_AFTER.match(piece, match.end())) and len(num) > 1 and num.isdigit() and not match.group("sign")
 
 
 def _add_text(chunk: str, start: int, line_no: int, out: list[Token]) -> None:
