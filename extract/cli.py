@@ -7,7 +7,7 @@ import os
 import socket
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
@@ -16,9 +16,8 @@ from extract import fields
 from extract.endpoint import MODES, resolve_endpoint
 from extract.errors import GovReportError, StoreError
 from extract.inputs import expand_inputs
-from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, extract_offline, finish_extraction, load_file,
-                              prepare_file, process_file, store_extracted,
-                              run_llm_round, start_extraction)
+from extract.pipeline import (FAILED, LLMSession, Outcome, Settings, extract_many, finish_extraction, load_file,
+                              prepare_file, process_file, run_llm_round, start_extraction, store_extracted)
 from extract.progress import Progress, plural
 from extract.session import DOCUMENT_DEADLINE_S
 from extract.store import DEFAULT_PATH, STATUSES, Store
@@ -167,16 +166,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
                                             "llm": endpoint.describe() if endpoint else None})
         settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
         progress = Progress(len(inputs))
-        for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1), args.workers):
-            counts[outcome.status] += 1
-            totals["calls"] += outcome.llm_calls
-            totals["cache_hits"] += outcome.cache_hits
-            for name in ("prompt_tokens", "completion_tokens"):
-                totals[name] += outcome.tokens.get(name, 0)
-            totals["llm_unavailable"] += outcome.llm_unavailable
-            for notice in llm.notices() if llm else ():
-                progress.say(notice)
-            progress.step(Path(outcome.path).name)
+        try:
+            for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1), args.workers):
+                counts[outcome.status] += 1
+                totals["calls"] += outcome.llm_calls
+                totals["cache_hits"] += outcome.cache_hits
+                for name in ("prompt_tokens", "completion_tokens"):
+                    totals[name] += outcome.tokens.get(name, 0)
+                totals["llm_unavailable"] += outcome.llm_unavailable
+                for notice in llm.notices() if llm else ():
+                    progress.say(notice)
+                progress.step(Path(outcome.path).name)
+        except BaseException:
+            # Interrupted: the batch in hand was rolled back; its claims go too, so that another
+            # run on this store need not wait for this process to end.
+            try:
+                store.release_all(settings.owner)
+            except StoreError:
+                pass  # the store's own failure is what to report; the claims lapse with this process
+            raise
         elapsed = time.monotonic() - started
         store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
         in_store = store.count_by_status()
@@ -198,12 +206,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
-    """Yield one Outcome per input. Parsing runs in `workers` processes when the LLM is off; LLM
-    rounds run on a bounded thread pool; the store stays on this thread."""
-    if llm is None and workers > 1 and len(inputs) >= 2 * workers:
-        yield from _run_in_processes(inputs, store, run_id, settings, workers)
+    """Yield one Outcome per input. With the LLM off, documents go in batches through `workers`
+    processes; LLM rounds run on a bounded thread pool; the store stays on this thread."""
+    if llm is None:
+        yield from _run_offline(inputs, store, run_id, settings, workers)
         return
-    if llm is None or jobs == 1:
+    if jobs == 1:
         for path in inputs:
             yield process_file(path, store, run_id, settings, llm)
         return
@@ -223,20 +231,77 @@ def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
                            lambda prepared, work: finish_extraction(prepared, work, store, run_id))
 
 
-def _run_in_processes(inputs, store, run_id, settings, workers):
-    """Workers decode, parse and verify; this process reads, claims and writes (one SQLite writer)."""
+BATCH_DOCS = 64              # documents claimed together and stored together (one transaction each)
+BATCH_BYTES = 32 * 1024 * 1024   # …fewer when they are large: a batch is held in memory
+
+
+def _run_offline(inputs, store, run_id, settings, workers):
+    """The parsers alone. This process reads, claims and writes (SQLite has one writer); workers
+    decode, parse and verify. A batch is claimed in one transaction (other runs see the claims at
+    once) and stored in one (an interrupted run loses at most that batch, and its re-run redoes
+    it); the next batch is in the workers while this one is written. Records come in input order."""
     from concurrent.futures import ProcessPoolExecutor
 
-    def begin(path):
-        loaded = load_file(path, store, run_id, settings)
-        if isinstance(loaded, Outcome):
-            return loaded
-        return loaded, extract_offline, (loaded.path, loaded.data, settings.max_bytes)
+    use_processes = workers > 1 and len(inputs) >= 2 * workers
+    pool = ProcessPoolExecutor(max_workers=workers) if use_processes else _InlinePool()
+    in_flight: list = []
+    with pool:
+        for batch in _batches(inputs):
+            with store.transaction():
+                loaded = [load_file(path, store, run_id, settings) for path in batch]
+            in_flight.append(_submit(pool, loaded, settings.max_bytes, workers))
+            if len(in_flight) > 1:
+                yield from _store_batch(in_flight.pop(0), store, run_id)
+        while in_flight:
+            yield from _store_batch(in_flight.pop(0), store, run_id)
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # bounded: the workers stay busy, memory stays small
-        yield from _pooled(pool, inputs, begin, 4 * workers,
-                           lambda loaded, extracted: store_extracted(loaded, extracted, store, run_id))
+
+def _batches(inputs):
+    batch, size = [], 0
+    for path in inputs:
+        batch.append(path)
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass  # load_file says why it cannot be read
+        if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _submit(pool, loaded: list, max_bytes: int, workers: int) -> list:
+    """The batch's documents in a few calls (a round trip each), one list of results per call."""
+    todo = [item for item in loaded if not isinstance(item, Outcome)]
+    per_call = max(1, -(-len(todo) // (2 * workers)))
+    calls = [pool.submit(extract_many, [(item.path, item.data) for item in todo[i:i + per_call]], max_bytes)
+             for i in range(0, len(todo), per_call)]
+    return [loaded, calls]
+
+
+def _store_batch(submitted: list, store, run_id):
+    loaded, calls = submitted
+    results = iter([extracted for call in calls for extracted in call.result()])
+    with store.transaction():
+        outcomes = [item if isinstance(item, Outcome) else store_extracted(item, next(results), store, run_id)
+                    for item in loaded]
+    yield from outcomes
+
+
+class _InlinePool:
+    """The executor interface, run right here: one worker needs no second process."""
+
+    def submit(self, function, *arguments) -> Future:
+        future: Future = Future()
+        future.set_result(function(*arguments))
+        return future
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
 
 
 def _pooled(pool, inputs, begin, bound: int, finish):

@@ -24,12 +24,12 @@ from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
-from extract.packing import pack_record
+from extract.packing import pack_attempt_result, pack_record
 from extract.parsers import parse_normalized
 from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.session import LLMSession
-from extract.store import Store
+from extract.store import JSONText, Store, dump_json
 from extract.text import MAX_BYTES_DEFAULT, normalize
 from verify import Issue, Report, verify_extraction
 from verify.grounding import IN_ORDER, ground_reading
@@ -132,17 +132,37 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
     return Prepared(loaded.path, loaded.sha256, decoded.text, loaded.owner)
 
 
+@dataclass(frozen=True)
+class Record:
+    """What the store keeps of one document's extraction, packed where it was made (a worker
+    process sends this, not the objects behind it: the single writer only inserts)."""
+
+    parse_s: float
+    parser_attempt: JSONText   # the parsers' reading, packed
+    result: dict[str, Any]     # the results row: status, reason, meta, packed cells, issues
+
+    @property
+    def status(self) -> str:
+        return self.result["status"]
+
+    @property
+    def reason(self) -> str:
+        return self.result["reason"]
+
+
+def record_of(parsed: Extraction, parse_s: float, found: "Assessment") -> Record:
+    attempt = JSONText(dump_json(pack_attempt_result(extraction_to_dict(parsed))))
+    return Record(parse_s, attempt, result_fields(found))
+
+
 @dataclass
 class Extracted:
-    """What a worker process hands back for one input: its text and judged reading, or why not."""
+    """What a worker process hands back for one input: its text and record, or why not."""
 
     text: str = ""
     encoding: str = ""
-    parsed: Optional[Extraction] = None
-    parse_s: float = 0.0
-    assessment: Optional["Assessment"] = None
+    record: Optional[Record] = None
     error: Optional[InputError] = None
-    result: Optional[dict] = None   # the store's columns, packed in the worker
 
 
 def parse_text(text: str) -> tuple[str, Extraction, float]:
@@ -161,8 +181,12 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
     except InputError as exc:
         return Extracted(error=exc)
     norm, parsed, parse_s = parse_text(decoded.text)
-    found = assess(norm, parsed, None)
-    return Extracted(decoded.text, decoded.encoding, parsed, parse_s, found, result=result_fields(found))
+    return Extracted(decoded.text, decoded.encoding, record_of(parsed, parse_s, assess(norm, parsed, None)))
+
+
+def extract_many(items: list[tuple[str, bytes]], max_bytes: int) -> list[Extracted]:
+    """extract_offline over several inputs: one call (one round trip to a worker) for them all."""
+    return [extract_offline(name, data, max_bytes) for name, data in items]
 
 
 def store_extracted(loaded: Loaded, extracted: Extracted, store: Store, run_id: int) -> Outcome:
@@ -171,9 +195,8 @@ def store_extracted(loaded: Loaded, extracted: Extracted, store: Store, run_id: 
         return store_unreadable(loaded, extracted.error, store, run_id)
     store.add_document(loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding)
     prepared = Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner)
-    work = Work(prepared, "", extracted.parsed, extracted.parse_s, assessment=extracted.assessment,
-                result=extracted.result)
-    return finish_extraction(prepared, work, store, run_id)
+    write_record(prepared, extracted.record, store, run_id)
+    return Outcome(prepared.path, extracted.record.status, extracted.record.reason, prepared.sha256)
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
@@ -219,8 +242,6 @@ class Work:
     attempts: list[dict] = field(default_factory=list)   # new LLM attempts, to store
     llm_reading: Optional[Extraction] = None
     llm_unavailable: Optional[str] = None   # why the LLM could not be asked (endpoint failure, breaker)
-    assessment: Optional["Assessment"] = None  # already judged (in a worker process)
-    result: Optional[dict] = None               # …and packed for the store there
     calls: int = 0
     cache_hits: int = 0
 
@@ -237,26 +258,30 @@ def start_extraction(prepared: Prepared, store: Store, llm: Optional[LLMSession]
 
 
 def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int) -> Outcome:
-    """Store every attempt, choose, verify, decide, store the record; main thread."""
-    extraction = work.parsed
+    """Choose, verify, decide; store every attempt and the record; main thread."""
+    found = assess(work.norm, work.parsed, work.llm_reading)
+    if work.llm_unavailable and found.report is not None:
+        # Noted, not a doubt: the record is what the parsers read; the next run asks again.
+        note = Issue("llm_unavailable", (), f"the LLM was not asked: {work.llm_unavailable}", INFO, EXTRACTION)
+        found.report = Report.of([*found.report.issues, note])
     tokens: dict[str, int] = {}
-    with store.transaction():
-        store.add_attempt(prepared.sha256, run_id, "parsers", latency_s=work.parse_s,
-                          result=extraction_to_dict(extraction))
-        for attempt in work.attempts:
-            store.add_attempt(prepared.sha256, run_id, **attempt)
-            for name, count in (attempt.get("usage") or {}).items():
-                tokens[name] = tokens.get(name, 0) + count
-        found = work.assessment or assess(work.norm, work.parsed, work.llm_reading)
-        if work.llm_unavailable and found.report is not None:
-            # Noted, not a doubt: the record is what the parsers read; the next run asks again.
-            note = Issue("llm_unavailable", (), f"the LLM was not asked: {work.llm_unavailable}", INFO, EXTRACTION)
-            found.report = Report.of([*found.report.issues, note])
-        store.save_result(prepared.sha256, run_id=run_id, **(work.result or result_fields(found)))
-        if prepared.owner:
-            store.release(prepared.sha256, prepared.owner)
+    for attempt in work.attempts:
+        for name, count in (attempt.get("usage") or {}).items():
+            tokens[name] = tokens.get(name, 0) + count
+    write_record(prepared, record_of(work.parsed, work.parse_s, found), store, run_id, work.attempts)
     return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens,
                    bool(work.llm_unavailable))
+
+
+def write_record(prepared: Prepared, record: Record, store: Store, run_id: int, attempts: list[dict] = ()) -> None:
+    """The parsers' attempt, the LLM's attempts and the record, together; the claim released."""
+    with store.transaction():
+        store.add_attempt(prepared.sha256, run_id, "parsers", latency_s=record.parse_s, result=record.parser_attempt)
+        for attempt in attempts:
+            store.add_attempt(prepared.sha256, run_id, **attempt)
+        store.save_result(prepared.sha256, run_id=run_id, **record.result)
+        if prepared.owner:
+            store.release(prepared.sha256, prepared.owner)
 
 
 # --- the LLM round (policy; runs in worker threads, never touches the store) -----------------

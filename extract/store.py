@@ -180,10 +180,14 @@ def read_applied(conn: sqlite3.Connection) -> set[str]:
 
 # --- JSON helpers ---------------------------------------------------------------------------
 
+class JSONText(str):
+    """JSON encoded already (in a worker process): stored as it is."""
+
+
 def dump_json(value: Any) -> Optional[str]:
     """None stays SQL NULL; anything else (dict, list, str, number) is stored as JSON text."""
-    if value is None:
-        return None
+    if value is None or type(value) is JSONText:
+        return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -329,7 +333,7 @@ class Store:
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (sha256, run_id, method, model, cache_key, dump_json(request), dump_json(response),
              dump_json(usage), latency_s, error,
-             dump_json(pack_attempt_result(result) if method == "parsers" else result), time.time()))
+             dump_json(result), time.time()))
         return int(cursor.lastrowid)
 
     def cached_attempt(self, cache_key: str) -> Optional[dict[str, Any]]:
@@ -371,6 +375,9 @@ class Store:
 
     def release(self, sha256: str, owner: str) -> None:
         self._run("DELETE FROM claims WHERE sha256 = ? AND owner = ?", (sha256, owner))
+
+    def release_all(self, owner: str) -> None:
+        self._run("DELETE FROM claims WHERE owner = ?", (owner,))
 
     def save_result(self, sha256: str, *, status: str, reason: Optional[str] = None, format: Optional[str] = None,
                     year: Optional[int] = None, agency: Optional[str] = None, chosen: Optional[str] = None,

@@ -247,3 +247,42 @@ def test_workers_give_the_same_records_as_one_process(tmp_path, capsys):
         exports.append([{k: v for k, v in json.loads(l).items()} for l in capsys.readouterr().out.splitlines()])
     assert len(exports[0]) == 25
     assert exports[0] == exports[1]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_path, capsys, monkeypatch, workers):
+    import sqlite3
+
+    from extract import cli, pipeline
+
+    monkeypatch.setattr(cli, "BATCH_DOCS", 4)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(10):
+        (folder / f"r{i:02d}.txt").write_text(REPORTS[i % len(REPORTS)].read_text(encoding="utf-8") + f"\n{i}\n",
+                                               encoding="utf-8")
+    db = tmp_path / "s.db"
+    stored = []
+    real = pipeline.write_record
+
+    def crash_on_the_sixth(prepared, *args, **kwargs):
+        if len(stored) == 5:
+            raise KeyboardInterrupt  # in the middle of the second batch
+        stored.append(prepared.path)
+        return real(prepared, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_record", crash_on_the_sixth)
+    assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 130  # Ctrl-C
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    assert kept == 4  # the first batch, committed; the second rolled back as a whole
+    assert claims == 0  # …and its claims released, so no run waits for this one
+
+    monkeypatch.setattr(pipeline, "write_record", real)
+    capsys.readouterr()
+    assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
+    assert "skipped 4" in capsys.readouterr().err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 10
+        assert conn.execute("SELECT COUNT(*) FROM attempts WHERE method = 'parsers'").fetchone()[0] == 10
