@@ -67,6 +67,43 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
     return _dump([PACKED, packed, list(notes), meta])
 
 
+def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optional[str]:
+    """pack_provenance(fmt, {**provenance of `cells`, **meta}) made straight from the cells (objects
+    with value, method, start, end, line, note), without the dicts in between: the same text."""
+    keys = _keys(fmt)
+    known = _key_set(fmt)
+    printed = {k: c for k, c in cells.items() if c.value is not None}
+    if not keys or any(k not in known or c.method not in _METHOD_CODE for k, c in printed.items()):
+        return None  # not packable: the caller stores the dict form
+    notes: dict[str, int] = {}
+    parts = []
+    for key in keys:
+        cell = printed.get(key)
+        if cell is None:
+            parts.append("0")
+            continue
+        if cell.start is None:
+            where = "null,null,null"
+        else:
+            where = f"{cell.start},{_int(cell.end)},{_int(cell.line)}"
+        note = notes.setdefault(cell.note, len(notes)) if cell.note else -1
+        parts.append(f"[{_METHOD_CODE[cell.method]},{where},{note}]")
+    return f"[{PACKED},[{','.join(parts)}],{_dump(list(notes))},{_dump(meta)}]"
+
+
+def _int(value: Optional[int]) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def _key_set(fmt: Optional[str]) -> frozenset[str]:
+    if fmt not in _KEY_SETS:
+        _KEY_SETS[fmt] = frozenset(_keys(fmt))
+    return _KEY_SETS[fmt]
+
+
+_KEY_SETS: dict[Optional[str], frozenset[str]] = {}
+
+
 def unpack_provenance(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
     if text is None:
         return None

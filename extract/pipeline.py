@@ -24,7 +24,8 @@ from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
-from extract.packing import pack_attempt_result, pack_record
+from extract.packing import (Packed, pack_attempt_result, pack_cell_provenance, pack_confidence, pack_provenance,
+                             pack_values)
 from extract.parsers import parse_normalized
 from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
@@ -428,9 +429,12 @@ def summarize(issues: list, limit: int = 3) -> str:
 def result_fields(found: "Assessment") -> dict[str, Any]:
     """What the store keeps of an assessed document, its cells packed."""
     chosen = found.extraction
-    return dict(status=found.status, reason=found.reason, format=chosen.format, year=chosen.year.value,
-                agency=chosen.agency.value, chosen=chosen.method,
-                packed=pack_record(chosen.format, record_values(chosen), provenance_of(chosen), found.confidence),
+    fmt = chosen.format
+    provenance = pack_cell_provenance(fmt, chosen.cells, meta_provenance(chosen)) \
+        or pack_provenance(fmt, provenance_of(chosen))
+    packed = Packed(pack_values(fmt, record_values(chosen)), provenance, pack_confidence(fmt, found.confidence))
+    return dict(status=found.status, reason=found.reason, format=fmt, year=chosen.year.value,
+                agency=chosen.agency.value, chosen=chosen.method, packed=packed,
                 issues=found.report.to_dicts() if found.report else [])
 
 
@@ -453,10 +457,13 @@ def provenance_of(extraction: Extraction) -> dict[str, Any]:
         if cell.note:
             entry["note"] = cell.note
         out[key] = entry
-    for name in ("year", "agency"):
-        meta = getattr(extraction, name)
-        out[f"meta.{name}"] = {"method": meta.method, "start": meta.start, "end": meta.end}
+    out.update(meta_provenance(extraction))
     return out
+
+
+def meta_provenance(extraction: Extraction) -> dict[str, Any]:
+    return {f"meta.{name}": {"method": meta.method, "start": meta.start, "end": meta.end}
+            for name, meta in (("year", extraction.year), ("agency", extraction.agency))}
 
 
 def extraction_to_dict(extraction: Extraction) -> dict[str, Any]:

@@ -392,3 +392,23 @@ def test_a_store_of_dict_records_is_migrated_to_packed_ones(tmp_path):
     assert record["issues"][0]["keys"] == keys
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT cell_values FROM results").fetchone()[0].startswith("[1,")
+
+
+def test_provenance_packed_from_the_cells_is_the_dict_form_packed():
+    from conftest import SHARED
+
+    from extract.packing import pack_cell_provenance, pack_provenance, unpack_provenance
+    from extract.pipeline import assess_text, meta_provenance, provenance_of
+    from extract.record import Cell
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "samples" / "reports").glob("*"))
+             + sorted((SHARED / "corpus" / "raw").glob("*.txt"))]
+    assert len(texts) >= 5
+    for text in texts:
+        chosen = assess_text(text).extraction
+        direct = pack_cell_provenance(chosen.format, chosen.cells, meta_provenance(chosen))
+        assert direct == pack_provenance(chosen.format, provenance_of(chosen))
+        assert unpack_provenance(chosen.format, direct) == provenance_of(chosen)
+    # Cells the packed form cannot hold are left to the dict form.
+    assert pack_cell_provenance("2021", {"no.such.key": Cell(1)}, {}) is None
+    assert pack_cell_provenance(None, {}, {}) is None

@@ -47,17 +47,18 @@ def _run_cell_checks(fmt: Optional[str], cells: Mapping[str, object], text: Opti
     # Odd input (a bare number where a Cell belongs) is read as a printed cell, not an error.
     cells = {str(k): c if isinstance(c, Cell) else Cell(c, READ) for k, c in cells.items()}
     text = text if isinstance(text, str) else None
+    values = checks.numeric_values(cells)
     # A fixed order; the report is sorted afterwards anyway.
     return [
-        *checks.check_numbers(cells),
+        *checks.check_numbers(cells, values),
         *checks.check_unknown_keys(fmt, cells),
         *checks.check_completeness(fmt, cells),
-        *checks.check_signs(fmt, cells),
-        *checks.check_integers(fmt, cells),
-        *checks.check_relations(fmt, cells),
-        *checks.check_bounds(fmt, cells),
-        *checks.check_provenance(fmt, cells),
-        *checks.check_grounding(fmt, cells, text),
-        *checks.ground_llm_cells(fmt, cells, text),
-        *checks.check_narrative(fmt, cells, text),
+        *checks.check_signs(fmt, cells, values),
+        *checks.check_integers(fmt, values),
+        *checks.check_relations(fmt, cells, values),
+        *checks.check_bounds(fmt, values),
+        *checks.check_provenance(fmt, cells, values),
+        *checks.check_grounding(fmt, cells, values, text),
+        *checks.ground_llm_cells(fmt, cells, values),
+        *checks.check_narrative(fmt, cells, values, text),
     ]

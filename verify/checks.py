@@ -1,9 +1,10 @@
 """One small function per kind of check; each returns a list of Issues and never raises.
 
-Checks take the template version `fmt`, the cells {canonical key: Cell} and, where they read
-the source, the normalised text. A cell whose value is None (or absent) is not checked,
-except by `check_completeness`; a value that is not a number is reported once, by
-`check_numbers`, and skipped everywhere else.
+Checks take the template version `fmt`, the cells {canonical key: Cell}, their `values`
+(`numeric_values(cells)`, computed once for all checks) and, where they read the source, the
+normalised text. A cell whose value is None (or absent) is not checked, except by
+`check_completeness`; a value that is not a number is reported once, by `check_numbers`, and
+skipped everywhere else.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from verify import narrative, numbers, rules
 from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING, Issue
 
 Cells = dict[str, Cell]
+Values = dict[str, Optional[float]]   # each cell's value as a finite number, or None
 
 NEW_REQUESTS = "requests.new.total"
 CARRIED_OVER = "requests.carried_over.total"
@@ -33,6 +35,10 @@ def value_of(cell: object) -> Optional[float]:
     if kind is float:
         return value if math.isfinite(value) else None
     return None
+
+
+def numeric_values(cells: Cells) -> Values:
+    return {key: value_of(cell) for key, cell in cells.items()}
 
 
 def origin_of(cells: Iterable[object]) -> str:
@@ -61,9 +67,9 @@ def _keys_phrase(fmt: Optional[str], keys: list[str], limit: int = 3) -> str:
 
 
 # --- values ---------------------------------------------------------------------------
-def check_numbers(cells: Cells) -> list[Issue]:
+def check_numbers(cells: Cells, values: Values) -> list[Issue]:
     """A value that is neither None nor a finite number cannot enter any sum."""
-    bad = [k for k, c in cells.items() if getattr(c, "value", None) is not None and value_of(c) is None]
+    bad = [k for k, v in values.items() if v is None and getattr(cells[k], "value", None) is not None]
     return [
         Issue("not_a_number", (k,), f"{k}: value {getattr(cells[k], 'value', None)!r} is not a number", ERROR, EXTRACTION)
         for k in bad
@@ -92,32 +98,29 @@ def check_unknown_keys(fmt: Optional[str], cells: Cells) -> list[Issue]:
                   f"{', '.join(unknown[:5])}", WARNING, EXTRACTION)]
 
 
-def check_signs(fmt: Optional[str], cells: Cells) -> list[Issue]:
+def check_signs(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     signed = fields.signed_keys()
     out = []
-    for key, cell in cells.items():
-        value = value_of(cell)
+    for key, value in values.items():
         if value is not None and value < 0 and key not in signed:
             out.append(Issue("negative", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts cannot be negative",
-                             ERROR, origin_of([cell]), found=value))
+                             ERROR, origin_of([cells[key]]), found=value))
     return out
 
 
-def check_integers(fmt: Optional[str], cells: Cells) -> list[Issue]:
+def check_integers(fmt: Optional[str], values: Values) -> list[Issue]:
     money = fields.money_keys()
     out = []
-    for key, cell in cells.items():
-        value = value_of(cell)
-        if value is not None and key not in money and not float(value).is_integer():
+    for key, value in values.items():
+        if value is not None and type(value) is not int and key not in money and not value.is_integer():
             out.append(Issue("not_integer", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts are whole numbers",
                              ERROR, EXTRACTION, found=value))
     return out
 
 
 # --- relations and plausibility -------------------------------------------------------
-def check_relations(fmt: Optional[str], cells: Cells) -> list[Issue]:
+def check_relations(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     out = []
-    values = {key: value_of(cell) for key, cell in cells.items()}  # once, not once per relation
     for rel in rules.relations(fmt):
         involved = [values.get(k) for k in rel.keys]
         if None in involved:
@@ -136,10 +139,10 @@ def check_relations(fmt: Optional[str], cells: Cells) -> list[Issue]:
     return out
 
 
-def check_bounds(fmt: Optional[str], cells: Cells) -> list[Issue]:
+def check_bounds(fmt: Optional[str], values: Values) -> list[Issue]:
     out = []
     for bound in rules.bounds(fmt):
-        value, floor = value_of(cells.get(bound.key)), value_of(cells.get(bound.floor))
+        value, floor = values.get(bound.key), values.get(bound.floor)
         if value is not None and floor is not None and value < floor:
             out.append(Issue(bound.code, (bound.floor, bound.key),
                              f"unusual: {bound.description} fails ({show(value)} < {show(floor)})",
@@ -162,11 +165,11 @@ _HOW = {
 _DOUBTFUL_METHODS = frozenset({POSITIONAL, SPLIT, INFERRED, BLANK_LINE})
 
 
-def check_provenance(fmt: Optional[str], cells: Cells) -> list[Issue]:
+def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     by_method: dict[str, list[str]] = {}
     for key, cell in cells.items():
         method = getattr(cell, "method", None)
-        if method in _HOW and value_of(cell) is not None:
+        if method in _HOW and values[key] is not None:
             by_method.setdefault(method, []).append(key)
     out = []
     for method, (code, how) in _HOW.items():
@@ -177,29 +180,22 @@ def check_provenance(fmt: Optional[str], cells: Cells) -> list[Issue]:
     return out
 
 
-def _span(cell: object, text: str) -> Optional[tuple[int, int]]:
-    start, end = getattr(cell, "start", None), getattr(cell, "end", None)
-    if start is None or end is None:
-        return None
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
-        return (-1, -1)
-    return (start, end)
-
-
-def check_grounding(fmt: Optional[str], cells: Cells, text: Optional[str]) -> list[Issue]:
+def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Optional[str]) -> list[Issue]:
     """Every value that claims a span must be printed there."""
     if text is None:
         return []
     out = []
+    size = len(text)
     for key, cell in cells.items():
-        value, span = value_of(cell), _span(cell, text)
-        if value is None or span is None:
+        value = values[key]
+        start, end = cell.start, cell.end
+        if value is None or start is None or end is None:
             continue
-        if span == (-1, -1):
-            out.append(Issue("ungrounded", (key,), f"{key}: span [{cell.start}, {cell.end}) lies outside the text "
-                             f"({len(text)} chars)", ERROR, EXTRACTION, found=value))
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= size):
+            out.append(Issue("ungrounded", (key,), f"{key}: span [{start}, {end}) lies outside the text "
+                             f"({size} chars)", ERROR, EXTRACTION, found=value))
             continue
-        snippet = text[span[0]:span[1]]
+        snippet = text[start:end]
         if snippet.isdigit() and snippet.isascii() and int(snippet) == value:
             continue  # the common case, without the regex
         printed = numbers.numbers_in(snippet)
@@ -209,19 +205,19 @@ def check_grounding(fmt: Optional[str], cells: Cells, text: Optional[str]) -> li
             continue
         quoted = snippet if len(snippet) <= _SNIPPET_MAX else snippet[:_SNIPPET_MAX] + "…"
         out.append(Issue("ungrounded", (key,), f"{key} ({label(fmt, key)}): value {show(value)} is not what "
-                         f"[{span[0]}, {span[1]}) prints: {quoted!r}", ERROR, EXTRACTION,
+                         f"[{start}, {end}) prints: {quoted!r}", ERROR, EXTRACTION,
                          expected=printed[0] if printed else None, found=value))
     return out
 
 
-def ground_llm_cells(fmt: Optional[str], cells: Cells, text: Optional[str]) -> list[Issue]:
+def ground_llm_cells(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     """HOOK: ground the model's values that came without a span.
 
     Until the lead adds a search of the text near each label, these values are listed as
     ungrounded (a warning), so they are never silently trusted.
     """
     keys = [k for k, c in cells.items()
-            if getattr(c, "method", None) == LLM and value_of(c) is not None
+            if getattr(c, "method", None) == LLM and values[k] is not None
             and (getattr(c, "start", None) is None or getattr(c, "end", None) is None)]
     if not keys:
         return []
@@ -230,17 +226,17 @@ def ground_llm_cells(fmt: Optional[str], cells: Cells, text: Optional[str]) -> l
 
 
 # --- narrative ------------------------------------------------------------------------
-def check_narrative(fmt: Optional[str], cells: Cells, text: Optional[str]) -> list[Issue]:
+def check_narrative(fmt: Optional[str], cells: Cells, values: Values, text: Optional[str]) -> list[Issue]:
     """The prose's "共收到政府信息公开申请N件" must agree with 一、本年新收 / 总计."""
     cell = cells.get(NEW_REQUESTS)
-    table = value_of(cell)
+    table = values.get(NEW_REQUESTS)
     if text is None or table is None:
         return []
     statements = narrative.find_requests_received(text)
     said = sorted({s.value for s in statements})
     out = []
     # Many reports count the requests carried over from last year as received too (75 = 74 + 1).
-    carried = value_of(cells.get(CARRIED_OVER))
+    carried = values.get(CARRIED_OVER)
     for value in said:
         if numbers.same(value, table) or (carried is not None and numbers.same(value, table + carried)):
             continue
