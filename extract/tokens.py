@@ -74,6 +74,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             # An empty line: in one-cell-per-line tables, a blank cell (0); elsewhere structure,
             # which the row readers drop from a row's edges.
             tokens.append(Token(BLANK, EMPTY_LINE, offset, offset + len(line), line_no, 0))
+        elif stripped.isdigit() and stripped.isascii():  # a number alone on its line: the commonest line
+            at = offset + line.index(stripped[0])
+            tokens.append(Token(NUM, stripped, at, at + len(stripped), line_no, int(stripped), stripped, whole=True))
         elif stripped[0] not in _FOOTER_FIRST or not _FOOTER.match(line):
             _tokenize_line(line, stripped, offset, line_no, tokens)
         offset += len(line) + 1
