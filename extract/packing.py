@@ -82,17 +82,16 @@ def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optiona
         if cell is None:
             parts.append("0")
             continue
-        if cell.start is None:
+        start, end, line = cell.start, cell.end, cell.line
+        if start is None:
             where = "null,null,null"
+        elif end is not None and line is not None:
+            where = f"{start},{end},{line}"
         else:
-            where = f"{cell.start},{_int(cell.end)},{_int(cell.line)}"
+            where = ",".join(_dump(v) for v in (start, end, line))
         note = notes.setdefault(cell.note, len(notes)) if cell.note else -1
         parts.append(f"[{_METHOD_CODE[cell.method]},{where},{note}]")
     return f"[{PACKED},[{','.join(parts)}],{_dump(list(notes))},{_dump(meta)}]"
-
-
-def _int(value: Optional[int]) -> str:
-    return "null" if value is None else str(int(value))
 
 
 def _key_set(fmt: Optional[str]) -> frozenset[str]:
