@@ -34,6 +34,17 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked (reading the package metadata costs every run 30 ms)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"govreport {_version()}")
+        parser.exit()
+
+
 def positive_float(text: str) -> float:
     value = float(text)
     if not value > 0:
@@ -53,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="govreport",
         description="Extract every table cell of 政府信息公开工作年度报告 into a verified dataset.",
     )
-    parser.add_argument("--version", action="version", version=f"govreport {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("extract", help="extract reports into the store (resumable)",

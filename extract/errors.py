@@ -17,13 +17,13 @@ class GovReportError(Exception):
 class InputError(GovReportError):
     """An input file is empty, binary, not a report, or otherwise unreadable.
 
-    `setting` marks a failure that a setting decided (a size limit): a run with another
-    setting must try the file again.
+    `retry` marks a failure that is not the file's for good: a setting decided it (a size
+    limit), or the reader itself failed on it. No result is stored, so the next run tries again.
     """
 
-    def __init__(self, message: str, setting: bool = False) -> None:
+    def __init__(self, message: str, retry: bool = False) -> None:
         super().__init__(message)
-        self.setting = setting
+        self.retry = retry
 
 
 class StoreError(GovReportError):

@@ -110,8 +110,8 @@ def store_unreadable(loaded: Loaded, exc: InputError, store: Store, run_id: int)
     with store.transaction():
         if loaded.owner:
             store.release(loaded.sha256, loaded.owner)
-        if exc.setting:
-            # A failure a setting decided (--max-mb): no result, so a run with another setting retries it.
+        if exc.retry:
+            # A failure a setting decided (--max-mb), or the reader's own: no result, so the next run retries it.
             store.record_file(loaded.path, None, len(loaded.data), str(exc))
             return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
         store.add_document(loaded.sha256, loaded.path, len(loaded.data), None, None)
@@ -179,10 +179,13 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
     worker process does (`extract --workers N`)."""
     try:
         decoded = read_document(data, name, max_bytes)
+        norm, parsed, parse_s = parse_text(decoded.text)
+        return Extracted(decoded.text, decoded.encoding, record_of(parsed, parse_s, assess(norm, parsed, None)))
     except InputError as exc:
         return Extracted(error=exc)
-    norm, parsed, parse_s = parse_text(decoded.text)
-    return Extracted(decoded.text, decoded.encoding, record_of(parsed, parse_s, assess(norm, parsed, None)))
+    except Exception as exc:  # a bug of the reader's must not end a run of thousands: this input is noted
+        return Extracted(error=InputError(f"internal error reading this file ({type(exc).__name__}: {exc}); "
+                                          "please report it; the next run tries it again", retry=True))
 
 
 def extract_many(items: list[tuple[str, bytes]], max_bytes: int) -> list[Extracted]:

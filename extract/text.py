@@ -31,7 +31,7 @@ class Decoded:
 def decode_bytes(data: bytes, max_bytes: int = MAX_BYTES_DEFAULT) -> Decoded:
     """Decode a scraped report, or raise InputError with a one-line reason."""
     if len(data) > max_bytes:
-        raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {max_bytes / 1e6:.1f} MB; see --max-mb); not a single report", setting=True)
+        raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {max_bytes / 1e6:.1f} MB; see --max-mb); not a single report", retry=True)
     if not data.strip():
         raise InputError("empty file" if not data else "file holds only whitespace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -286,3 +286,35 @@ def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 10
         assert conn.execute("SELECT COUNT(*) FROM attempts WHERE method = 'parsers'").fetchone()[0] == 10
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_reader_bug_on_one_file_is_noted_and_the_run_goes_on(tmp_path, capsys, monkeypatch, workers):
+    from extract import pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"r{i}.txt").write_text(REPORTS[i % len(REPORTS)].read_text(encoding="utf-8") + f"\n{i}\n",
+                                          encoding="utf-8")
+    (folder / "r2.txt").write_text("触发缺陷\n" + REPORTS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    real = pipeline.parse_text
+
+    def buggy(text):
+        if "触发缺陷" in text:
+            raise IndexError("list index out of range")
+        return real(text)
+
+    monkeypatch.setattr(pipeline, "parse_text", buggy)
+    db = tmp_path / "s.db"
+    assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
+    assert main(["review", "--db", str(db)]) == 0
+    review = capsys.readouterr().out
+    assert "r2.txt\tinternal error reading this file (IndexError: list index out of range)" in review
+    monkeypatch.setattr(pipeline, "parse_text", real)  # the bug fixed: the next run reads it
+    assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
+    summary = next(line for line in capsys.readouterr().err.splitlines() if line.startswith("6 files in"))
+    assert "skipped 5" in summary and "failed" not in summary
+    assert main(["export", "--db", str(db)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 6 and all(r["status"] != "failed" for r in records)

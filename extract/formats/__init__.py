@@ -21,7 +21,7 @@ def read_document(data: bytes, name: str = "", max_bytes: int = MAX_BYTES_DEFAUL
     lower = name.lower()
     if data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) and len(data) > max_bytes * DOCUMENT_SIZE_FACTOR:
         limit = max_bytes * DOCUMENT_SIZE_FACTOR
-        raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {limit / 1e6:.1f} MB; see --max-mb); not a single report", setting=True)
+        raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {limit / 1e6:.1f} MB; see --max-mb); not a single report", retry=True)
     if data.startswith(b"%PDF"):
         from extract.formats.pdf import pdf_to_text
         return Decoded(pdf_to_text(data), "pdf")
