@@ -38,7 +38,13 @@ def value_of(cell: object) -> Optional[float]:
 
 
 def numeric_values(cells: Cells) -> Values:
-    return {key: value_of(cell) for key, cell in cells.items()}
+    """value_of each cell (the checks' Cells), inlined: two hundred calls per document saved."""
+    out: Values = {}
+    for key, cell in cells.items():
+        value = cell.value
+        kind = type(value)
+        out[key] = value if kind is int or (kind is float and math.isfinite(value)) else None
+    return out
 
 
 def origin_of(cells: Iterable[object]) -> str:

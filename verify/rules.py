@@ -7,7 +7,7 @@ AtLeast reads value(key) >= value(floor). An unknown format has no rules (never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from extract import fields
 
@@ -19,8 +19,8 @@ class Relation:
     right: tuple[str, ...]
     description: str
 
-    @property
-    def keys(self) -> tuple[str, ...]:
+    @cached_property
+    def keys(self) -> tuple[str, ...]:  # asked thousands of times per document: made once
         return tuple(dict.fromkeys(self.left + self.right))
 
 
