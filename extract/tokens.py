@@ -87,7 +87,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[Token]) -> None:
     if not _SEPARATORS.search(stripped):
         # One cell on the line (the one-cell-per-line layout, headings): no splitting needed.
-        _split_piece(stripped, base + line.index(stripped[0]), line_no, out)
+        at = base + line.index(stripped[0])
+        if stripped not in BLANK_MARKS and not _HAS_DIGIT.search(stripped):  # a label or heading
+            out.append(Token(TEXT, stripped, at, at + len(stripped), line_no))
+        else:
+            _split_piece(stripped, at, line_no, out)
         return
     # Split keeps the separators (odd items), so each piece's offset is the running length.
     parts = _SEPARATED.split(line)
@@ -107,8 +111,10 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
         else:
             seen_content = True
             at = base + pos + (len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0)
-            if piece.isdigit() and piece.isascii():  # the common cell, inline: no call per cell
+            if piece.isdigit() and piece.isascii():  # the common cells, inline: no call per cell
                 out.append(Token(NUM, piece, at, at + len(piece), line_no, int(piece), piece, whole=True))
+            elif piece not in BLANK_MARKS and not _HAS_DIGIT.search(piece):
+                out.append(Token(TEXT, piece, at, at + len(piece), line_no))
             else:
                 _split_piece(piece, at, line_no, out)
         pos += len(raw)

@@ -144,12 +144,12 @@ def _windows(values: list[Token], n: int) -> list[list[Cell]]:
     """Drop leading/trailing blanks (structure, not cells) until n cells remain."""
     lead_max = _count_blanks(values)
     trail_max = _count_blanks(values[::-1])
+    cells = [cell_of(t) for t in values]  # once: the windows share them
     readings = []
     for trail in range(0, trail_max + 1):
         for lead in range(0, lead_max + 1):
-            window = values[lead:len(values) - trail]
-            if len(window) == n:
-                readings.append([cell_of(t) for t in window])
+            if len(values) - trail - lead == n:
+                readings.append(cells[lead:len(values) - trail])
     # Prefer readings that treat fewer blanks as printed zeros.
     readings.sort(key=lambda r: sum(c.method == BLANK for c in r))
     return readings

@@ -8,6 +8,7 @@ table's relations at once (`solve`), and only where one reading survives.
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -130,7 +131,7 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     The `last` row of a table ends with its numbers: text after them is no longer the table.
     """
     span = []
-    for i in range(bisect_left(tokens, anchor.end, key=_start), len(tokens)):
+    for i in range(bisect_left(tokens, anchor.end, key=_START), len(tokens)):
         tok = tokens[i]
         if tok.start >= end or (last and tok.kind == TEXT and any(t.kind != TEXT for t in span)):
             break
@@ -142,8 +143,7 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     return keep_blank_lines_as_cells(out, label_alone)
 
 
-def _start(token: Token) -> int:
-    return token.start
+_START = attrgetter("start")
 
 
 def _split_off_label_line(values: list[Token]) -> tuple[list[Token], list[Token]]:

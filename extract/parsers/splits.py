@@ -164,8 +164,13 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
 
     if not lay(0, 0, 0):
         return None
-    return [[_whole(pieces[i]) if not length else _part(pieces[i], off, length) for i, off, length, _ in reading]
-            for reading in out]
+    # Readings share most of their cells: each distinct cut is made into a Cell once.
+    made: dict[tuple[int, int, int], Cell] = {}
+    for reading in out:
+        for i, off, length, _ in reading:
+            if (i, off, length) not in made:
+                made[i, off, length] = _part(pieces[i], off, length) if length else _whole(pieces[i])
+    return [[made[i, off, length] for i, off, length, _ in reading] for reading in out]
 
 
 def _digits_of(value: float) -> Optional[str]:
