@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -37,16 +36,18 @@ def floor_seconds(paths: list[Path]) -> float:
 
 
 def run_cli(folder: Path, db: Path, workers: int) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one `govreport extract` process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "extract.cli", "extract", str(folder), "--db", str(db),
-                           "--workers", str(workers), "--no-llm"], capture_output=True, text=True, cwd=REPO)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(done.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    """Seconds and peak RSS (MB, the process or any of its workers) of one `govreport extract`."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "extract.cli", "extract", str(folder), "--db", str(db),
+                                  "--workers", str(workers), "--no-llm"], stdout=subprocess.DEVNULL, stderr=err, cwd=REPO)
+        _, status, usage = os.wait4(child.pid, 0)  # this run's own rusage, its workers included
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            err.seek(0)
+            raise SystemExit(err.read().decode())
+    return elapsed, usage.ru_maxrss / 1024
 
 
 # A site's page around the report: navigation, notices, footer (no table words, no digits).
@@ -74,7 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each setting; the best counts")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of runs; the best of each setting counts")
     parser.add_argument("--big-kb", type=int, default=500, help="size of the padded pages (0: skip them)")
     parser.add_argument("--big-pages", type=int, default=16)
     parser.add_argument("--samples", type=Path, nargs="+",
@@ -90,18 +91,26 @@ def main() -> int:
             path = folder / f"doc{i:05d}.txt"
             path.write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
             paths.append(path)
-        floor = min(floor_seconds(paths) for _ in range(5))
-        print(f"machine: {os.cpu_count()} cores; {args.docs} documents ({len(texts)} reports repeated)")
+        settings = sorted({1, args.workers})
+        # Rounds, each the floor and every setting in turn, and the best of each over the rounds:
+        # a shared machine only ever slows a run down, and it drifts, so the runs are interleaved.
+        floors, runs = [], {w: [] for w in settings}
+        for r in range(args.repeat):
+            floors.append(min(floor_seconds(paths) for _ in range(3)))
+            for workers in settings:
+                runs[workers].append(run_cli(folder, Path(tmp) / f"w{workers}-{r}.db", workers))
+        floor = min(floors)
+        print(f"machine: {os.cpu_count()} cores; {args.docs} documents ({len(texts)} reports repeated); "
+              f"best of {args.repeat} interleaved rounds")
         print(f"floor, read + decode + re.findall(r'\\d+'): {args.docs / floor:.0f} reports/s")
         rates, seconds_w1 = {}, 0.0
-        for workers in sorted({1, args.workers}):
-            # The best of --repeat runs: a shared machine only ever slows a run down.
-            runs = [run_cli(folder, Path(tmp) / f"w{workers}-{r}.db", workers) for r in range(args.repeat)]
-            seconds, rss = min(runs)
+        for workers in settings:
+            seconds = min(s for s, _ in runs[workers])
+            rss = max(m for _, m in runs[workers])
             db = Path(tmp) / f"w{workers}-0.db"
             rates[workers] = args.docs / seconds
             seconds_w1 = seconds_w1 or seconds
-            print(f"govreport extract --workers {workers}: {seconds:.2f} s (best of {args.repeat}), "
+            print(f"govreport extract --workers {workers}: {seconds:.2f} s, "
                   f"{rates[workers]:.0f} reports/s, {seconds / floor:.0f}x the floor; peak RSS {rss:.0f} MB; "
                   f"store {store_bytes_per_doc(db) / 1024:.1f} KB per document beyond its text")
         if len(rates) > 1:

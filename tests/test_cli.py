@@ -253,9 +253,9 @@ def test_workers_give_the_same_records_as_one_process(tmp_path, capsys):
 def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_path, capsys, monkeypatch, workers):
     import sqlite3
 
-    from extract import cli, pipeline
+    from extract import pipeline, runner
 
-    monkeypatch.setattr(cli, "BATCH_DOCS", 4)
+    monkeypatch.setattr(runner, "BATCH_DOCS", 4)
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(10):

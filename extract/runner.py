@@ -1,0 +1,134 @@
+"""Running documents through the pipeline: which process and thread does what, in what batches.
+
+The store has one writer, this process's main thread. With the LLM off, documents go in
+batches through worker processes (`--workers`); with it on, LLM rounds run on a bounded thread
+pool (`--jobs`). Either way one Outcome per input comes back: in input order with the LLM off,
+as they finish with it on.
+"""
+from __future__ import annotations
+
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+
+from extract.pipeline import (Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
+                              run_llm_round, start_extraction, store_extracted)
+
+
+def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
+    """Yield one Outcome per input. With the LLM off, documents go in batches through `workers`
+    processes; LLM rounds run on a bounded thread pool; the store stays on this thread."""
+    if llm is None:
+        yield from _run_offline(inputs, store, run_id, settings, workers)
+        return
+    if jobs == 1:
+        for path in inputs:
+            yield process_file(path, store, run_id, settings, llm)
+        return
+
+    def begin(path):
+        prepared = prepare_file(path, store, run_id, settings)
+        if isinstance(prepared, Outcome):
+            return prepared
+        work = start_extraction(prepared, store, llm)
+        if not work.needs_llm:
+            return finish_extraction(prepared, work, store, run_id)
+        return prepared, run_llm_round, (work, llm)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        # bounded: never more than 2 × jobs documents in memory
+        yield from _pooled(pool, inputs, begin, 2 * jobs,
+                           lambda prepared, work: finish_extraction(prepared, work, store, run_id))
+
+
+BATCH_DOCS = 64              # documents claimed together and stored together (one transaction each)
+BATCH_BYTES = 32 * 1024 * 1024   # …fewer when they are large: a batch is held in memory
+
+
+def _run_offline(inputs, store, run_id, settings, workers):
+    """The parsers alone. This process reads, claims and writes (SQLite has one writer); workers
+    decode, parse and verify. A batch is claimed in one transaction (other runs see the claims at
+    once) and stored in one (an interrupted run loses at most that batch, and its re-run redoes
+    it); the next batch is in the workers while this one is written. Records come in input order."""
+    use_processes = workers > 1 and len(inputs) >= 2 * workers
+    pool = ProcessPoolExecutor(max_workers=workers) if use_processes else _InlinePool()
+    in_flight: list = []
+    with pool:
+        for batch in _batches(inputs):
+            with store.transaction():
+                loaded = [load_file(path, store, run_id, settings) for path in batch]
+            in_flight.append(_submit(pool, loaded, settings.max_bytes, workers))
+            if len(in_flight) > 1:
+                yield from _store_batch(in_flight.pop(0), store, run_id)
+        while in_flight:
+            yield from _store_batch(in_flight.pop(0), store, run_id)
+
+
+def _batches(inputs):
+    batch, size = [], 0
+    for path in inputs:
+        batch.append(path)
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass  # load_file says why it cannot be read
+        if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _submit(pool, loaded: list, max_bytes: int, workers: int) -> list:
+    """The batch's documents in a few calls (a round trip each), one list of results per call."""
+    todo = [item for item in loaded if not isinstance(item, Outcome)]
+    per_call = max(1, -(-len(todo) // (2 * workers)))
+    calls = [pool.submit(extract_many, [(item.path, item.data) for item in todo[i:i + per_call]], max_bytes)
+             for i in range(0, len(todo), per_call)]
+    return [loaded, calls]
+
+
+def _store_batch(submitted: list, store, run_id):
+    loaded, calls = submitted
+    results = iter([extracted for call in calls for extracted in call.result()])
+    with store.transaction():
+        outcomes = [item if isinstance(item, Outcome) else store_extracted(item, next(results), store, run_id)
+                    for item in loaded]
+    yield from outcomes
+
+
+class _InlinePool:
+    """The executor interface, run right here: one worker needs no second process."""
+
+    def submit(self, function, *arguments) -> Future:
+        future: Future = Future()
+        future.set_result(function(*arguments))
+        return future
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+
+def _pooled(pool, inputs, begin, bound: int, finish):
+    """Outcomes of `inputs` through a pool. `begin(path)` gives an Outcome (done already) or
+    (item, function, arguments) to run in the pool; `finish(item, result)` stores each result."""
+    pending: dict = {}
+    for path in inputs:
+        started = begin(path)
+        if isinstance(started, Outcome):
+            yield started
+            continue
+        item, function, arguments = started
+        pending[pool.submit(function, *arguments)] = item
+        while len(pending) >= bound:
+            yield from _drain(pending, finish)
+    while pending:
+        yield from _drain(pending, finish)
+
+
+def _drain(pending: dict, finish):
+    """Outcomes of the futures done so far; `finish(what was submitted for, its result)` stores each."""
+    done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+    for future in done:
+        yield finish(pending.pop(future), future.result())
