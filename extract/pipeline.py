@@ -27,7 +27,6 @@ from extract.formats import read_document
 from extract.packing import (Packed, pack_attempt_result, pack_cell_provenance, pack_confidence, pack_provenance,
                              pack_values)
 from extract.parsers import parse_normalized
-from extract.prompting import build_excerpt, build_messages
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.session import LLMSession
 from extract.store import JSONText, Store, dump_json
@@ -297,6 +296,8 @@ _NOT_QUOTED = frozenset({"ungrounded", "missing", "meta_missing"})
 
 def run_llm_round(work: Work, llm: LLMSession) -> Work:
     """LLM → pydantic → verifier → one re-ask quoting the verifier's issues if it fails."""
+    from extract.prompting import build_excerpt, build_messages  # the prompts load only when the LLM is on
+
     fmt = work.parsed.format
     excerpt = build_excerpt(work.norm, fmt)
     deadline = llm.deadline()

@@ -12,7 +12,6 @@ import time
 from typing import Any, Optional
 
 from extract.endpoint import Endpoint
-from extract.prompting import cache_key
 
 DOCUMENT_DEADLINE_S = 240.0   # all the LLM calls of one document, retries included
 BREAKER_AFTER = 3             # consecutive failed calls that turn the LLM off for the run
@@ -54,6 +53,8 @@ class LLMSession:
         self._notices: list[str] = []
 
     def cache_key(self, sha: str, fmt: str, kind: str) -> str:
+        from extract.prompting import cache_key  # the prompts load only when the LLM is on
+
         return cache_key(sha, fmt, self.endpoint.model, self.endpoint.mode, kind)
 
     def describe(self, failure: str, detail: str = "") -> str:
