@@ -28,15 +28,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def floor_seconds(paths: list[Path]) -> float:
-    started = time.perf_counter()
+def floor_seconds(paths: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of the floor."""
+    started, cpu = time.perf_counter(), time.process_time()
     for path in paths:
         re.findall(r"\d+", path.read_bytes().decode("utf-8"))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def run_cli(folder: Path, db: Path, workers: int) -> tuple[float, float]:
-    """Seconds and peak RSS (MB, the process or any of its workers) of one `govreport extract`."""
+def run_cli(folder: Path, db: Path, workers: int) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB), the process and its workers, of one `govreport extract`."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "extract.cli", "extract", str(folder), "--db", str(db),
@@ -47,7 +48,7 @@ def run_cli(folder: Path, db: Path, workers: int) -> tuple[float, float]:
         if child.returncode != 0:
             err.seek(0)
             raise SystemExit(err.read().decode())
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 # A site's page around the report: navigation, notices, footer (no table words, no digits).
@@ -96,22 +97,23 @@ def main() -> int:
         # a shared machine only ever slows a run down, and it drifts, so the runs are interleaved.
         floors, runs = [], {w: [] for w in settings}
         for r in range(args.repeat):
-            floors.append(min(floor_seconds(paths) for _ in range(3)))
+            floors.append(min(floor_seconds(paths) for _ in range(3)))  # (wall, cpu), the faster
             for workers in settings:
                 runs[workers].append(run_cli(folder, Path(tmp) / f"w{workers}-{r}.db", workers))
-        floor = min(floors)
+        floor, floor_cpu = min(floors)
         print(f"machine: {os.cpu_count()} cores; {args.docs} documents ({len(texts)} reports repeated); "
               f"best of {args.repeat} interleaved rounds")
         print(f"floor, read + decode + re.findall(r'\\d+'): {args.docs / floor:.0f} reports/s")
         rates, seconds_w1 = {}, 0.0
         for workers in settings:
-            seconds = min(s for s, _ in runs[workers])
-            rss = max(m for _, m in runs[workers])
+            seconds, cpu, _ = min(runs[workers])
+            rss = max(m for _, _, m in runs[workers])
             db = Path(tmp) / f"w{workers}-0.db"
             rates[workers] = args.docs / seconds
             seconds_w1 = seconds_w1 or seconds
             print(f"govreport extract --workers {workers}: {seconds:.2f} s, "
-                  f"{rates[workers]:.0f} reports/s, {seconds / floor:.0f}x the floor; peak RSS {rss:.0f} MB; "
+                  f"{rates[workers]:.0f} reports/s, {seconds / floor:.0f}x the floor (CPU time: {cpu:.2f} s, "
+                  f"{cpu / floor_cpu:.0f}x); peak RSS {rss:.0f} MB; "
                   f"store {store_bytes_per_doc(db) / 1024:.1f} KB per document beyond its text")
         if len(rates) > 1:
             print(f"--workers {args.workers} over --workers 1: {rates[args.workers] / rates[1]:.2f}x")
@@ -123,7 +125,7 @@ def main() -> int:
                 page = padded_page(texts[i % len(texts)], args.big_kb) + f"\n<!-- copy {i} -->\n"
                 (big / f"page{i:03d}.txt").write_text(page, encoding="utf-8")
             big_kb = sum(p.stat().st_size for p in big.iterdir()) / 1024
-            big_s, _ = run_cli(big, Path(tmp) / "big.db", 1)
+            big_s, _, _ = run_cli(big, Path(tmp) / "big.db", 1)
             small_per_kb = 1000 * seconds_w1 / small_kb
             big_per_kb = 1000 * big_s / big_kb
             print(f"pages of {big_kb / args.big_pages:.0f} KB (--workers 1): {big_per_kb:.2f} ms per KB beside "
