@@ -71,36 +71,31 @@ def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optiona
     """pack_provenance(fmt, {**provenance of `cells`, **meta}) made straight from the cells (objects
     with value, method, start, end, line, note), without the dicts in between: the same text."""
     keys = _keys(fmt)
-    known = _key_set(fmt)
-    printed = {k: c for k, c in cells.items() if c.value is not None}
-    if not keys or any(k not in known or c.method not in _METHOD_CODE for k, c in printed.items()):
-        return None  # not packable: the caller stores the dict form
+    if not keys:
+        return None
     notes: dict[str, int] = {}
     parts = []
+    placed = 0
     for key in keys:
-        cell = printed.get(key)
-        if cell is None:
+        cell = cells.get(key)
+        if cell is None or cell.value is None:
             parts.append("0")
             continue
+        code = _METHOD_CODE.get(cell.method)
+        if code is None:
+            return None  # not packable: the caller stores the dict form
+        placed += 1
         start, end, line = cell.start, cell.end, cell.line
-        if start is None:
-            where = "null,null,null"
-        elif end is not None and line is not None:
-            where = f"{start},{end},{line}"
-        else:
-            where = ",".join(_dump(v) for v in (start, end, line))
         note = notes.setdefault(cell.note, len(notes)) if cell.note else -1
-        parts.append(f"[{_METHOD_CODE[cell.method]},{where},{note}]")
+        if start is not None and end is not None and line is not None:
+            parts.append(f"[{code},{start},{end},{line},{note}]")
+        elif start is None:
+            parts.append(f"[{code},null,null,null,{note}]")
+        else:
+            parts.append(f"[{code},{_dump(start)},{_dump(end)},{_dump(line)},{note}]")
+    if placed != sum(1 for cell in cells.values() if cell.value is not None):
+        return None  # a key outside the template: likewise
     return f"[{PACKED},[{','.join(parts)}],{_dump(list(notes))},{_dump(meta)}]"
-
-
-def _key_set(fmt: Optional[str]) -> frozenset[str]:
-    if fmt not in _KEY_SETS:
-        _KEY_SETS[fmt] = frozenset(_keys(fmt))
-    return _KEY_SETS[fmt]
-
-
-_KEY_SETS: dict[Optional[str], frozenset[str]] = {}
 
 
 def unpack_provenance(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
