@@ -1,6 +1,6 @@
 """End-to-end throughput of `govreport extract` beside the floor, in one run.
 
-    python bench/throughput.py [--docs 1000] [--workers N] [--samples DIR ...]
+    python bench/throughput.py [--docs 1000] [--workers N] [--repeat 3] [--big-kb 500] [--samples DIR ...]
 
 The material is the bundled samples and, when ../shared sits beside the checkout, the text
 and markdown reports of its corpus (one-line pages, markdown from PDFs): every layout class,
@@ -8,7 +8,8 @@ each copy made distinct (a unique trailing line) so that nothing is skipped. Pri
 
 - the floor: read + decode + `re.findall(r"\\d+")` over the same files, in this process;
 - the CLI end to end (a fresh process each: start-up, imports, reading, parsing, verifying,
-  storing) with --workers 1 and with --workers N, reports/s and the ratio to the floor;
+  storing) with --workers 1 and with --workers N, reports/s and the ratio to the floor
+  measured right before it; medians over --repeat rounds, as the machine drifts;
 - the peak RSS of each CLI run, and the store's bytes per document beyond the documents' text;
 - the cost per KB of pages of --big-kb (a report inside a site's long page, navigation and
   notices before and after it) beside the cost per KB of the reports themselves.
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from statistics import median
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,30 +95,37 @@ def main() -> int:
             path.write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
             paths.append(path)
         settings = sorted({1, args.workers})
-        # Rounds, each the floor and every setting in turn, and the best of each over the rounds:
-        # a shared machine only ever slows a run down, and it drifts, so the runs are interleaved.
-        floors, runs = [], {w: [] for w in settings}
+        # Rounds: in each, the floor right before every setting, so that each ratio compares runs a
+        # few seconds apart (a shared machine drifts); the figures are the medians over the rounds.
+        rounds: list[dict] = []
         for r in range(args.repeat):
-            floors.append(min(floor_seconds(paths) for _ in range(3)))  # (wall, cpu), the faster
+            found = {}
             for workers in settings:
-                runs[workers].append(run_cli(folder, Path(tmp) / f"w{workers}-{r}.db", workers))
-        floor, floor_cpu = min(floors)
+                floor = min(floor_seconds(paths) for _ in range(3))  # (wall, cpu); 0.1 s runs, so the best of 3
+                found[workers] = (floor, run_cli(folder, Path(tmp) / f"w{workers}-{r}.db", workers))
+            rounds.append(found)
         print(f"machine: {os.cpu_count()} cores; {args.docs} documents ({len(texts)} reports repeated); "
-              f"best of {args.repeat} interleaved rounds")
-        print(f"floor, read + decode + re.findall(r'\\d+'): {args.docs / floor:.0f} reports/s")
-        rates, seconds_w1 = {}, 0.0
+              f"medians of {args.repeat} rounds (range in brackets)")
+        floors = [f[w][0][0] for f in rounds for w in settings]
+        print(f"floor, read + decode + re.findall(r'\\d+'): {args.docs / median(floors):.0f} reports/s "
+              f"[{args.docs / max(floors):.0f}–{args.docs / min(floors):.0f}]")
+        per_round: dict[int, list[float]] = {}
         for workers in settings:
-            seconds, cpu, _ = min(runs[workers])
-            rss = max(m for _, _, m in runs[workers])
-            db = Path(tmp) / f"w{workers}-0.db"
-            rates[workers] = args.docs / seconds
-            seconds_w1 = seconds_w1 or seconds
-            print(f"govreport extract --workers {workers}: {seconds:.2f} s, "
-                  f"{rates[workers]:.0f} reports/s, {seconds / floor:.0f}x the floor (CPU time: {cpu:.2f} s, "
-                  f"{cpu / floor_cpu:.0f}x); peak RSS {rss:.0f} MB; "
-                  f"store {store_bytes_per_doc(db) / 1024:.1f} KB per document beyond its text")
-        if len(rates) > 1:
-            print(f"--workers {args.workers} over --workers 1: {rates[args.workers] / rates[1]:.2f}x")
+            runs = [f[workers] for f in rounds]
+            per_round[workers] = [run[0] for _, run in runs]
+            seconds = median(per_round[workers])
+            ratios = [run[0] / floor[0] for floor, run in runs]
+            cpu_ratios = [run[1] / floor[1] for floor, run in runs]
+            rss = max(run[2] for _, run in runs)
+            print(f"govreport extract --workers {workers}: {seconds:.2f} s, {args.docs / seconds:.0f} reports/s, "
+                  f"{median(ratios):.0f}x the floor [{min(ratios):.0f}–{max(ratios):.0f}] (in CPU time "
+                  f"{median(cpu_ratios):.0f}x); peak RSS {rss:.0f} MB; "
+                  f"store {store_bytes_per_doc(Path(tmp) / f'w{workers}-0.db') / 1024:.1f} KB per document beyond its text")
+        seconds_w1 = median(per_round[1])
+        if len(settings) > 1:
+            speedups = [a / b for a, b in zip(per_round[1], per_round[args.workers])]
+            print(f"--workers {args.workers} over --workers 1: {median(speedups):.2f}x "
+                  f"[{min(speedups):.2f}–{max(speedups):.2f}]")
         if args.big_kb:
             small_kb = sum(p.stat().st_size for p in paths) / 1024
             big = Path(tmp) / "big"

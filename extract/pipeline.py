@@ -18,7 +18,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from extract import fields
 from extract.choose import PARSERS_ONLY, choose
@@ -183,7 +183,8 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
     except InputError as exc:
         return Extracted(error=exc)
     except Exception as exc:  # a bug of the reader's must not end a run of thousands: this input is noted
-        return Extracted(error=InputError(f"internal error reading this file ({type(exc).__name__}: {exc}); "
+        what = " ".join(str(exc).split())[:200]  # one line, however the exception reads
+        return Extracted(error=InputError(f"internal error reading this file ({type(exc).__name__}: {what}); "
                                           "please report it; the next run tries it again", retry=True))
 
 
@@ -276,7 +277,7 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
                    bool(work.llm_unavailable))
 
 
-def write_record(prepared: Prepared, record: Record, store: Store, run_id: int, attempts: list[dict] = ()) -> None:
+def write_record(prepared: Prepared, record: Record, store: Store, run_id: int, attempts: Sequence[dict] = ()) -> None:
     """The parsers' attempt, the LLM's attempts and the record, together; the claim released."""
     with store.transaction():
         store.add_attempt(prepared.sha256, run_id, "parsers", latency_s=record.parse_s, result=record.parser_attempt)

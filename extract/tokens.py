@@ -14,7 +14,7 @@ TEXT, NUM, BLANK = "text", "num", "blank"
 EMPTY_LINE = "\n"  # the text of a BLANK token that is a whole empty line
 
 _SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
-_SEPARATED = re.compile(r"([ ]*[\t|][ ]*|\s{2,})")  # the same, kept by re.split
+_SEPARATED = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by re.split
 BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
 # A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
 _FOOTER_FIRST = frozenset("-第共")  # a footer's first printed character: most lines skip the regex
