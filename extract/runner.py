@@ -8,6 +8,9 @@ as they finish with it on.
 from __future__ import annotations
 
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from extract.errors import GovReportError
 
 from extract.pipeline import (Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
                               run_llm_round, start_extraction, store_extracted)
@@ -88,7 +91,11 @@ def _submit(pool, loaded: list, max_bytes: int, workers: int) -> list:
 
 def _store_batch(submitted: list, store, run_id):
     loaded, calls = submitted
-    results = iter([extracted for call in calls for extracted in call.result()])
+    try:
+        results = iter([extracted for call in calls for extracted in call.result()])
+    except BrokenProcessPool as exc:
+        raise GovReportError("a worker process died (killed for lack of memory?); the records stored so far are "
+                             "kept: re-run the same command to resume, or with --workers 1") from exc
     with store.transaction():
         outcomes = [item if isinstance(item, Outcome) else store_extracted(item, next(results), store, run_id)
                     for item in loaded]

@@ -318,3 +318,35 @@ def test_a_reader_bug_on_one_file_is_noted_and_the_run_goes_on(tmp_path, capsys,
     assert main(["export", "--db", str(db)]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(records) == 6 and all(r["status"] != "failed" for r in records)
+
+
+def test_a_worker_process_that_dies_ends_the_run_with_one_line_and_keeps_what_was_stored(tmp_path, capsys,
+                                                                                          monkeypatch):
+    import os
+    import sqlite3
+
+    from extract import pipeline, runner
+
+    monkeypatch.setattr(runner, "BATCH_DOCS", 4)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(12):
+        marker = "进程终止\n" if i == 9 else ""
+        (folder / f"r{i:02d}.txt").write_text(marker + REPORTS[i % len(REPORTS)].read_text(encoding="utf-8")
+                                              + f"\n{i}\n", encoding="utf-8")
+    real = pipeline.parse_text
+
+    def dies(text):
+        if "进程终止" in text:
+            os._exit(9)  # as the kernel's OOM killer would end it
+        return real(text)
+
+    monkeypatch.setattr(pipeline, "parse_text", dies)
+    db = tmp_path / "s.db"
+    assert main(["extract", str(folder), "--db", str(db), "--workers", "2"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("govreport: a worker process died")
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    assert stored >= 4 and claims == 0  # the batches before it are kept; nothing stays claimed
