@@ -95,10 +95,17 @@ def _count(runs: re.Pattern, text: str) -> int:
     return len(text) - len(runs.sub("", text))
 
 
+_MOJIBAKE_CHAR = re.compile("[\u00c0-\u00ff锟烫屯]")  # what every _MOJIBAKE match starts with
+
+
 def _not_mojibake(decoded: Decoded) -> Decoded:
     sample = decoded.text[:20000]
+    garbled = len(_MOJIBAKE.findall(sample)) if _MOJIBAKE_CHAR.search(sample) else 0
+    # Plain Chinese settles it from its first part: if the common characters there already make
+    # 15 % of the whole sample, they make 15 % of its CJK too. The same verdict, at a third of the cost.
+    if garbled <= 20 and _count(_COMMON_RUN, sample[:max(1000, len(sample) * 2 // 5)]) >= 0.15 * len(sample):
+        return decoded
     cjk = _count(_CJK_RUN, sample)
-    garbled = len(_MOJIBAKE.findall(sample))
     common = _count(_COMMON_RUN, sample)
     if (garbled > 20 and garbled > cjk // 4) or (cjk > 200 and common < 0.15 * cjk):
         raise InputError("undecodable text (mojibake): the file was saved with the wrong encoding "
