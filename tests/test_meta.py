@@ -43,3 +43,13 @@ def test_format_from_headers_not_year(headers, fmt):
 def test_a_count_with_its_unit_in_a_cell_is_still_a_cell():
     tokens = tokenize("行政许可\t3件\t增2件\t减1")
     assert [(t.kind, t.value) for t in tokens] == [("text", None), ("num", 3), ("num", 2), ("num", -1)]
+
+
+def test_ordinals_and_references_are_not_cells_however_far_along_a_flattened_line():
+    # A one-line page: what sits just before a number decides, not anything earlier on the line.
+    prose = "本机关在本年度依法公开信息并接受监督" * 40
+    line = prose + "第 3 项 附件2 表 4 规章 5 6 共 7 页" + prose + "行政许可 12 增 3"
+    cells = [(t.text, t.value) for t in tokenize(line) if t.kind == "num"]
+    assert cells == [("5", 5), ("6", 6), ("12", 12), ("增 3", 3)]
+    assert [t.start for t in tokenize(line) if t.kind == "num"] == [line.index(" 5 ") + 1, line.index(" 6 ") + 1,
+                                                                    line.index("12"), line.index("增 3")]
