@@ -8,8 +8,8 @@ table's relations at once (`solve`), and only where one reading survives.
 from __future__ import annotations
 
 from bisect import bisect_left
-from operator import attrgetter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Optional, Sequence
 
 from extract import template
