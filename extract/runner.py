@@ -49,8 +49,8 @@ BATCH_BYTES = 32 * 1024 * 1024   # …fewer when they are large: a batch is held
 def _run_offline(inputs, store, run_id, settings, workers):
     """The parsers alone. This process reads, claims and writes (SQLite has one writer); workers
     decode, parse and verify. A batch is claimed in one transaction (other runs see the claims at
-    once) and stored in one (an interrupted run loses at most that batch, and its re-run redoes
-    it); the next batch is in the workers while this one is written. Records come in input order."""
+    once) and stored in one; the next batch is in the workers while this one is written, so an
+    interrupted run loses at most those two, which its re-run redoes. Records come in input order."""
     use_processes = workers > 1 and len(inputs) >= 2 * workers
     pool = ProcessPoolExecutor(max_workers=workers) if use_processes else _InlinePool()
     in_flight: list = []
