@@ -22,6 +22,7 @@ from extract import fields
 from extract.parsers.cells import doubt
 from extract.record import LLM, MISSING, SPLIT, Cell, Extraction, MetaField
 from verify.grounding import IN_ORDER, ground_reading
+from verify.numbers import same
 from verify.rules import relations
 
 AGREE, PARSERS_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_grounded", "disagree"
@@ -43,7 +44,7 @@ def choose(parsed: Extraction, llm: Extraction, norm: str) -> tuple[Extraction, 
         mine = parsed.cells.get(key, MISSING)
         theirs = theirs_values.get(key)
         where = grounded.get(key)
-        if theirs is None or (mine.value is not None and _same(mine.value, theirs)):
+        if theirs is None or (mine.value is not None and same(mine.value, theirs)):
             merged[key] = _confirmed(mine) if theirs is not None else mine
             if mine.value is not None:
                 confidence[key] = AGREE if theirs is not None else PARSERS_ONLY
@@ -75,10 +76,6 @@ def choose(parsed: Extraction, llm: Extraction, norm: str) -> tuple[Extraction, 
     return result, confidence
 
 
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) < 1e-9
-
-
 def _confirmed(cell: Cell) -> Cell:
     """A cell cut out of a digit run by the parsers and read the same by the LLM: two readers,
     one value, printed there — no longer a doubt."""
@@ -96,10 +93,8 @@ def _both_fit(fmt: str, merged: dict[str, Cell], key: str, theirs: float) -> boo
     values = {k: c.value for k, c in merged.items()}
     values[key] = theirs
     for rel in touching:
-        parts = [values.get(k) for k in rel.keys]
-        if None in parts:
-            continue
-        if abs(sum(values[k] for k in rel.left) - sum(values[k] for k in rel.right)) > 1e-9:
+        sums = rel.sums(values)
+        if sums is not None and abs(sums[0] - sums[1]) > 1e-9:
             return False
     return True
 

@@ -12,7 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from extract.errors import GovReportError
 
-from extract.pipeline import (Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
+from extract.pipeline import (Loaded, Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
                               run_llm_round, start_extraction, store_extracted)
 
 
@@ -55,9 +55,7 @@ def _run_offline(inputs, store, run_id, settings, workers):
     pool = ProcessPoolExecutor(max_workers=workers) if use_processes else _InlinePool()
     in_flight: list = []
     with pool:
-        for batch in _batches(inputs):
-            with store.transaction():
-                loaded = [load_file(path, store, run_id, settings) for path in batch]
+        for loaded in _claimed_batches(inputs, store, run_id, settings):
             in_flight.append(_submit(pool, loaded, settings.max_bytes, workers))
             if len(in_flight) > 1:
                 yield from _store_batch(in_flight.pop(0), store, run_id)
@@ -65,19 +63,22 @@ def _run_offline(inputs, store, run_id, settings, workers):
             yield from _store_batch(in_flight.pop(0), store, run_id)
 
 
-def _batches(inputs):
-    batch, size = [], 0
-    for path in inputs:
-        batch.append(path)
-        try:
-            size += path.stat().st_size
-        except OSError:
-            pass  # load_file says why it cannot be read
-        if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+def _claimed_batches(inputs, store, run_id, settings):
+    """The inputs read, recorded and claimed, a batch per transaction: BATCH_DOCS of them, or
+    fewer once the bytes read reach BATCH_BYTES."""
+    paths = iter(inputs)
+    while True:
+        loaded, size = [], 0
+        with store.transaction():
+            for path in paths:
+                item = load_file(path, store, run_id, settings)
+                loaded.append(item)
+                size += len(item.data) if isinstance(item, Loaded) else 0
+                if len(loaded) >= BATCH_DOCS or size >= BATCH_BYTES:
+                    break
+        if not loaded:
+            return
+        yield loaded
 
 
 def _submit(pool, loaded: list, max_bytes: int, workers: int) -> list:

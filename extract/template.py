@@ -131,6 +131,12 @@ def active_rows(fmt: str) -> tuple[Row, ...]:
 
 
 @lru_cache(maxsize=None)
+def any_active_item(fmt: str) -> re.Pattern:
+    """Any one of the 第二十条 items' labels."""
+    return re.compile("|".join(r.pattern.pattern for r in active_rows(fmt)))
+
+
+@lru_cache(maxsize=None)
 def appeals_row(fmt: str = "2021") -> Row:
     """四、 one printed row of 15 numbers: three groups of 维持/纠正/其他/尚未审结/总计."""
     keys = fields.appeal_keys(fmt)

@@ -128,11 +128,10 @@ def check_integers(fmt: Optional[str], values: Values) -> list[Issue]:
 def check_relations(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     out = []
     for rel in rules.relations(fmt):
-        involved = [values.get(k) for k in rel.keys]
-        if None in involved:
+        sums = rel.sums(values)
+        if sums is None:
             continue
-        expected = sum(values[k] for k in rel.left)
-        found = sum(values[k] for k in rel.right)
+        expected, found = sums
         if abs(expected - found) <= 1e-9:
             continue
         cells_involved = [cells[k] for k in rel.keys]

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Union
 
+from verify.numbers import same
+
 IN_ORDER, SOMEWHERE, NOT_FOUND = "in_order", "somewhere", "not_found"
 Number = Union[int, float]
 
@@ -61,7 +63,7 @@ def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[
     Each printed piece holds one value, or — a digit run — the exact concatenation of several
     consecutive values. Blanks at the row's edges may be layout; inside, a blank is a 0.
     """
-    from extract.parsers.splits import join_stray_spaces, piece_of
+    from extract.parsers.splits import digit_offsets, join_stray_spaces, piece_of
 
     pieces = join_stray_spaces([piece_of(t) for t in tokens])
     n = len(values)
@@ -80,7 +82,7 @@ def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[
                 if rest is not None:
                     return [(tok.start, tok.end, tok.line)] + rest
             return walk(i + 1, j) if j == 0 else None  # a leading blank: layout
-        if tok.value is not None and _same(tok.value, values[j]):
+        if tok.value is not None and same(tok.value, values[j]):
             rest = walk(i + 1, j + 1)
             if rest is not None:
                 return [(tok.start, tok.end, tok.line)] + rest
@@ -107,19 +109,10 @@ def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[
             if digits == piece.digits and k > j:
                 rest = walk(i + 1, k + 1)
                 if rest is not None:
-                    offsets = _offsets(piece)
+                    offsets = digit_offsets(piece)
                     return [(offsets[a], offsets[b - 1] + 1, piece.token.line) for a, b in at] + rest
         return None
 
     return walk(0, 0)
 
 
-def _offsets(piece) -> tuple[int, ...]:
-    if piece.offsets:
-        return piece.offsets
-    base = piece.token.start + piece.at
-    return tuple(range(base, base + len(piece.digits)))
-
-
-def _same(a: Number, b: Number) -> bool:
-    return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(a)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Mapping, Optional
 
 from extract import fields
 
@@ -22,6 +23,12 @@ class Relation:
     @cached_property
     def keys(self) -> tuple[str, ...]:  # asked thousands of times per document: made once
         return tuple(dict.fromkeys(self.left + self.right))
+
+    def sums(self, values: Mapping[str, Optional[float]]) -> Optional[tuple[float, float]]:
+        """sum(left) and sum(right) over `values`; None while any of its cells has no value."""
+        if any(values.get(k) is None for k in self.keys):
+            return None
+        return sum(values[k] for k in self.left), sum(values[k] for k in self.right)
 
 
 @dataclass(frozen=True)

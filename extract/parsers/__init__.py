@@ -6,7 +6,6 @@ printed cells between its row labels with the template.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -79,7 +78,7 @@ def tables_from(norm: str) -> int:
 
 def _find_active(view: LabelView, fmt: str) -> Optional[int]:
     """The 第二十条 that opens the active-disclosure table (one of its items follows closely)."""
-    first_item = re.compile("|".join(r.pattern.pattern for r in template.active_rows(fmt)))
+    first_item = template.any_active_item(fmt)
     pos = view.lo
     while True:
         match = view.search(template.ACTIVE_START, pos)

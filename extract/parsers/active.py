@@ -13,6 +13,7 @@ from extract import fields, template
 from extract.parsers.anchors import LabelView, find_anchors
 from extract.parsers.cells import doubt, fit_row
 from extract.parsers.requests import span_values
+from extract.parsers.solve import agreed_cells
 from extract.record import MISSING, SPLIT, Cell, Doubt
 from extract.tokens import NUM, Token
 from verify.narrative import find_document_counts
@@ -49,7 +50,7 @@ def parse_active(labels: LabelView, tokens: Sequence[Token], fmt: str, start: in
             if len(confirmed) == 1:
                 readings = [[Cell(c.value, c.method, c.start, c.end, c.line, "split; the narrative confirms it")
                              for c in confirmed[0]]]
-        agreed = _agreed(row.keys, readings)
+        agreed = agreed_cells(row.keys, readings)
         if len(agreed) < len(row.keys):
             # Nothing ties these cells together, so nothing can pick among the readings.
             doubts.append(doubt("ambiguous_cells", [k for k in row.keys if k not in agreed],
@@ -75,14 +76,6 @@ def _confirmed(keys: Sequence[str], reading: list[Cell], said: dict[str, set[int
                 return False
             hits += cell.method == SPLIT
     return hits > 0
-
-
-def _agreed(keys: Sequence[str], readings: list[list[Cell]]) -> dict[str, Cell]:
-    out = {}
-    for i, key in enumerate(keys):
-        if len({r[i].value for r in readings}) == 1:
-            out[key] = readings[0][i]
-    return out
 
 
 _YUAN_HEADER = re.compile(r"单位\s*[:：]?\s*元")

@@ -4,20 +4,19 @@ from __future__ import annotations
 from typing import Sequence
 
 from extract import template
-from extract.parsers.cells import doubt, drop_header_blanks, fit_row, keep_blank_lines_as_cells
-from extract.parsers.solve import solve_table
+from extract.parsers.cells import doubt, fit_row, row_values
+from extract.parsers.solve import agreed_cells
 from extract.record import MISSING, Cell, Doubt
-from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
+from extract.tokens import NUM, TEXT, Token
 
 GROUPS = [5, 5, 5]
 
 
 def appeal_values(norm: str, tokens: Sequence[Token], start: int, end: int) -> list[Token]:
     """The numbers and blanks of the appeals row, between the section heading and `end`."""
-    values = drop_header_blanks([t for t in tokens if start <= t.start < end and (
-        t.kind == TEXT or not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))])
-    printed = next((t for t in values if t.text != EMPTY_LINE), None)
-    return keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[start:printed.start])
+    return row_values(norm, [t for t in tokens if start <= t.start < end and (
+        t.kind == TEXT or not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
+        start)
 
 
 def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> tuple[dict[str, Cell], list[Doubt]]:
@@ -39,7 +38,7 @@ def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> t
                             "四、more than 15 numbers; the group sums picked which of them are the cells"))
     if fit.unique is not None:
         return dict(zip(row.keys, fit.unique)), doubts
-    solved = solve_table({row.key: row.keys}, {row.key: fit.candidates}, ())
-    doubts.append(doubt("ambiguous_cells", [k for k in row.keys if k not in solved.cells],
+    agreed = agreed_cells(row.keys, fit.candidates)
+    doubts.append(doubt("ambiguous_cells", [k for k in row.keys if k not in agreed],
                         f"四、appeals: {len(fit.candidates)} readings of the printed digits"))
-    return {k: solved.cells.get(k, MISSING) for k in row.keys}, doubts
+    return {k: agreed.get(k, MISSING) for k in row.keys}, doubts

@@ -201,6 +201,14 @@ def _strip_blanks(values: list[Token]) -> list[Token]:
     return values[lead:len(values) - trail]
 
 
+def row_values(norm: str, tokens: Sequence[Token], label_end: int) -> list[Token]:
+    """The numbers and blanks a row prints after its label (which ends at `label_end`): a header
+    line's blanks dropped, empty lines kept as cells only where the label stands on its own line."""
+    values = drop_header_blanks(tokens)
+    printed = next((t for t in values if t.text != EMPTY_LINE), None)
+    return keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[label_end:printed.start])
+
+
 def drop_header_blanks(tokens: Sequence[Token]) -> list[Token]:
     """The numbers and blanks of `tokens`, less the blanks of lines that print words but no
     number: those are a heading's or a header's empty cells ('第二十条第（五）项\t\t\t')."""

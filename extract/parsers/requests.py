@@ -14,10 +14,10 @@ from typing import Optional, Sequence
 
 from extract import template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
-from extract.parsers.cells import RowFit, cell_of, doubt, drop_header_blanks, fit_row, keep_blank_lines_as_cells
+from extract.parsers.cells import RowFit, cell_of, doubt, fit_row, row_values
 from extract.parsers.solve import solve_table
 from extract.record import FORCED, MISSING, POSITIONAL, Cell, Doubt
-from extract.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
+from extract.tokens import BLANK, NUM, TEXT, Token
 from verify.rules import relations
 
 WIDTH = 7  # six applicant columns and 总计
@@ -137,10 +137,7 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
             break
         if tok.kind == TEXT or tok.start == anchor.end or not tok.glued:
             span.append(tok)
-    out = drop_header_blanks(span)
-    printed = next((t for t in out if t.text != EMPTY_LINE), None)
-    label_alone = printed is not None and "\n" in norm[anchor.end:printed.start]
-    return keep_blank_lines_as_cells(out, label_alone)
+    return row_values(norm, span, anchor.end)
 
 
 _START = attrgetter("start")

@@ -49,14 +49,15 @@ def solve_table(rows: dict[str, tuple[str, ...]], candidates: dict[str, list[lis
         found = None
     for row in open_rows:
         pool = [sol[row] for sol in found] if found else candidates[row]
-        decided = _agreed(rows[row], pool)
+        decided = agreed_cells(rows[row], pool)
         result.cells.update(decided)
         if len(decided) < len(rows[row]):
             result.undecided.append(row)
     return result
 
 
-def _agreed(keys: tuple[str, ...], readings: list[list[Cell]]) -> dict[str, Cell]:
+def agreed_cells(keys: Sequence[str], readings: list[list[Cell]]) -> dict[str, Cell]:
+    """The cells every reading gives the same value: what the printed text settles."""
     out = {}
     for i, key in enumerate(keys):
         values = {r[i].value for r in readings}

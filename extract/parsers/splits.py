@@ -72,13 +72,14 @@ def join_stray_spaces(pieces: list[Piece]) -> list[Piece]:
         if (prev is not None and prev.splittable_run and piece.splittable_run and not piece.sign and not prev.frac
                 and not prev.unit and piece.token.line == prev.token.line and piece.token.start - _end(prev) == 1):
             out[-1] = Piece(prev.token, prev.sign, prev.digits + piece.digits, piece.frac, piece.unit, prev.at,
-                            _digit_offsets(prev) + _digit_offsets(piece))
+                            digit_offsets(prev) + digit_offsets(piece))
         else:
             out.append(piece)
     return out
 
 
-def _digit_offsets(piece: Piece) -> tuple[int, ...]:
+def digit_offsets(piece: Piece) -> tuple[int, ...]:
+    """The text offset of each of the piece's digits."""
     if piece.offsets:
         return piece.offsets
     base = piece.token.start + piece.at
@@ -86,7 +87,7 @@ def _digit_offsets(piece: Piece) -> tuple[int, ...]:
 
 
 def _end(piece: Piece) -> int:
-    return _digit_offsets(piece)[-1] + 1 + len(piece.frac) if piece.digits else piece.token.end
+    return digit_offsets(piece)[-1] + 1 + len(piece.frac) if piece.digits else piece.token.end
 
 
 def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
@@ -206,7 +207,7 @@ def _part(piece: Piece, off: int, length: int) -> Cell:
     if first and last and not piece.offsets:
         return Cell(tok.value, READ, tok.start, tok.end, tok.line)
     value = _value(piece, off, length)
-    digits = _digit_offsets(piece)
+    digits = digit_offsets(piece)
     start = tok.start if first else digits[off]
     end = digits[off + length - 1] + 1 + (len(piece.frac) + len(piece.unit) if last else 0)
     return Cell(value, SPLIT, start, end, tok.line, "split from a run of digits")
