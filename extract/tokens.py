@@ -26,8 +26,14 @@ NUMBER = re.compile(
 # After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
 _NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
 _HAS_DIGIT = re.compile(r"\d")
+# A label's one-digit ordinal and words with no digit ('1. 属于国家秘密', '2、其他'): all text.
+_ORDINAL_LABEL = re.compile(r"\d[.、]\D*$")
 _COUNTED_CELL = re.compile(r"^((?:增加?|减少?|[+\-])\s*)?(\d+)\s*[件条个项]$")
 _NOT_A_CELL_BEFORE = ("第", "共", "附件", "表")  # just before a number (spaces between): an ordinal or a reference
+
+
+# Token(...) runs a Python-level __new__; the per-cell paths build the tuple in C, every field given.
+_new = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -73,10 +79,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if not stripped:
             # An empty line: in one-cell-per-line tables, a blank cell (0); elsewhere structure,
             # which the row readers drop from a row's edges.
-            tokens.append(Token(BLANK, EMPTY_LINE, offset, offset + len(line), line_no, 0))
+            tokens.append(_new(Token, (BLANK, EMPTY_LINE, offset, offset + len(line), line_no, 0, "", "", False, False)))
         elif stripped.isdigit() and stripped.isascii():  # a number alone on its line: the commonest line
             at = offset + line.index(stripped[0])
-            tokens.append(Token(NUM, stripped, at, at + len(stripped), line_no, int(stripped), stripped, whole=True))
+            tokens.append(_new(Token, (NUM, stripped, at, at + len(stripped), line_no, int(stripped), stripped, "", False, True)))
         elif stripped[0] not in _FOOTER_FIRST or not _FOOTER.match(line):
             _tokenize_line(line, stripped, offset, line_no, tokens)
         offset += len(line) + 1
@@ -89,7 +95,7 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
         # One cell on the line (the one-cell-per-line layout, headings): no splitting needed.
         at = base + line.index(stripped[0])
         if stripped not in BLANK_MARKS and not _HAS_DIGIT.search(stripped):  # a label or heading
-            out.append(Token(TEXT, stripped, at, at + len(stripped), line_no))
+            out.append(_new(Token, (TEXT, stripped, at, at + len(stripped), line_no, None, "", "", False, False)))
         else:
             _split_piece(stripped, at, line_no, out)
         return
@@ -107,14 +113,14 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
         if not piece:
             # An empty cell counts only between cells of a row; leading ones are indentation.
             if seen_content:
-                out.append(Token(BLANK, "", base + pos, base + pos + len(raw), line_no, 0))
+                out.append(_new(Token, (BLANK, "", base + pos, base + pos + len(raw), line_no, 0, "", "", False, False)))
         else:
             seen_content = True
             at = base + pos + (len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0)
             if piece.isdigit() and piece.isascii():  # the common cells, inline: no call per cell
-                out.append(Token(NUM, piece, at, at + len(piece), line_no, int(piece), piece, whole=True))
+                out.append(_new(Token, (NUM, piece, at, at + len(piece), line_no, int(piece), piece, "", False, True)))
             elif piece not in BLANK_MARKS and not _HAS_DIGIT.search(piece):
-                out.append(Token(TEXT, piece, at, at + len(piece), line_no))
+                out.append(_new(Token, (TEXT, piece, at, at + len(piece), line_no, None, "", "", False, False)))
             else:
                 _split_piece(piece, at, line_no, out)
         pos += len(raw)
@@ -128,6 +134,9 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         out.append(Token(NUM, piece, base, base + len(piece), line_no, int(piece), piece, whole=True))
         return
     if not _HAS_DIGIT.search(piece):
+        out.append(Token(TEXT, piece, base, base + len(piece), line_no))
+        return
+    if _ORDINAL_LABEL.match(piece):  # '1. 属于国家秘密': the ordinal of a label, no number in it
         out.append(Token(TEXT, piece, base, base + len(piece), line_no))
         return
     counted = _COUNTED_CELL.match(piece)

@@ -72,7 +72,8 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         fit.doubts.append("cells_displaced")
     if not readings and len(nums) > n:
         # More numbers than cells: any run of n of them may be the row; the row sum decides.
-        readings = [[cell_of(t) for t in nums[i:i + n]] for i in range(len(nums) - n + 1)]
+        printed = [cell_of(t) for t in nums]
+        readings = [printed[i:i + n] for i in range(len(nums) - n + 1)]
         fit.doubts.append("extra_cells")
     if not readings and check is not None:
         readings = _with_one_lost_cell(values, sizes, check)
@@ -144,12 +145,12 @@ def _windows(values: list[Token], n: int) -> list[list[Cell]]:
     """Drop leading/trailing blanks (structure, not cells) until n cells remain."""
     lead_max = _count_blanks(values)
     trail_max = _count_blanks(values[::-1])
+    spans = [(lead, len(values) - trail) for trail in range(0, trail_max + 1) for lead in range(0, lead_max + 1)
+             if len(values) - trail - lead == n]
+    if not spans:
+        return []
     cells = [cell_of(t) for t in values]  # once: the windows share them
-    readings = []
-    for trail in range(0, trail_max + 1):
-        for lead in range(0, lead_max + 1):
-            if len(values) - trail - lead == n:
-                readings.append(cells[lead:len(values) - trail])
+    readings = [cells[a:b] for a, b in spans]
     # Prefer readings that treat fewer blanks as printed zeros.
     readings.sort(key=lambda r: sum(c.method == BLANK for c in r))
     return readings
@@ -165,34 +166,38 @@ def _count_blanks(values: list[Token]) -> int:
 
 
 def _with_one_lost_cell(values: list[Token], sizes: Sequence[int], check: Check) -> list[list[Cell]]:
-    """A row printed with one cell fewer: put the lost cell anywhere the group sums allow."""
+    """A row printed with one cell fewer: put the lost cell anywhere the group sums allow.
+    Readings with the same values (a 0 lost among zeros) are one reading."""
     core = _strip_blanks(values)
     n = sum(sizes)
     if len(core) != n - 1:
         return []
-    readings = []
-    for pos in range(n):
-        cells = [cell_of(t) for t in core]
-        cells.insert(pos, Cell(0, INFERRED))
-        start = 0
-        for size in sizes:
-            if start <= pos < start + size:
-                break
-            start += size
-        group = [c.value for c in cells[start:start + size]]
-        if pos == start + size - 1:
-            missing = sum(group[:-1])
-        else:
-            missing = group[-1] - sum(group[:-1])  # the placeholder at pos counts as 0
-            if missing < 0:
+    printed = [cell_of(t) for t in core]  # once: every reading shares them
+    numbers = [c.value for c in printed]
+    readings, seen = [], set()
+    start = 0
+    for size in sizes:
+        for pos in range(start, start + size):
+            row = numbers[:pos] + [0] + numbers[pos:]
+            group = row[start:start + size]
+            if pos == start + size - 1:
+                missing = sum(group[:-1])
+            else:
+                missing = group[-1] - sum(group)  # the placeholder at pos counts as 0
+                if missing < 0:
+                    continue
+            row[pos] = missing
+            if not check(row):
                 continue
-        cells[pos] = Cell(missing, INFERRED, note="cell not printed; forced by its group total")
-        if check([c.value for c in cells]):
-            readings.append(cells)
-    # Only a 0 is forced: a non-zero "lost" cell may as well be two printed cells run together
-    # (6 | 1 printed as 61), which the sums cannot tell apart.
-    if any(c.value != 0 for r in readings for c in r if c.method == INFERRED):
-        return []
+            # Only a 0 is forced: a non-zero "lost" cell may as well be two printed cells run
+            # together (6 | 1 printed as 61), which the sums cannot tell apart.
+            if missing != 0:
+                return []
+            if tuple(row) not in seen:
+                seen.add(tuple(row))
+                readings.append(printed[:pos] + [Cell(missing, INFERRED, note="cell not printed; forced by its group total")]
+                                + printed[pos:])
+        start += size
     return readings
 
 

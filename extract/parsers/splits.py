@@ -16,6 +16,7 @@ from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUMBER, Token, parse_number
 
 READINGS_LIMIT = 64
+_new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
             return ok
         digits = piece.digits
         rest = len(digits) - off
-        lengths: Sequence[int] = range(1, rest + 1)
+        # The cells after this one need a digit each at least: longer cuts could never finish.
+        lengths: Sequence[int] = (rest,) if remaining == 1 else range(1, min(rest, capacity[i] - off - remaining + 1) + 1)
         if closes:
             wanted = _digits_of(group_sum)
             if wanted is None or not digits.startswith(wanted, off):
@@ -182,8 +184,8 @@ def _digits_of(value: float) -> Optional[str]:
 
 def cell_of(token: Token) -> Cell:
     """A printed token taken whole as one cell."""
-    if token.kind != BLANK_TOKEN:
-        return Cell(token.value, READ, token.start, token.end, token.line)
+    if token.kind != BLANK_TOKEN:  # the cell of almost every printed number: the tuple built in C
+        return _new(Cell, (token.value, READ, token.start, token.end, token.line, ""))
     if token.text == EMPTY_LINE:
         return Cell(0, BLANK_LINE, token.start, token.end, token.line, "empty line read as a blank cell")
     return Cell(token.value, BLANK, token.start, token.end, token.line)
