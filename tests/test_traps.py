@@ -179,3 +179,33 @@ def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
     parts = [f"requests.other.{p}.{c}" for p in ("overdue_correction", "unpaid_fee", "other") for c in COLS]
     assert {found.extraction.cells[k].value for k in parts} == {expected}
     assert found.status == "needs_review"
+
+
+# --- rows and labels, cell by cell ----------------------------------------------------------
+def test_a_row_printed_with_one_cell_fewer_is_read_only_where_the_lost_cell_is_zero():
+    # Six zeros for seven columns: wherever the lost cell was, it is 0: one reading.
+    zeros = fit_row(tokenize("\t0\t0\t0\t0\t0\t0\n"), [7])
+    assert [[c.value for c in r] for r in zeros.candidates] == [[0] * 7] and "cell_lost" in zeros.doubts
+    assert sum(c.method == "inferred" for c in zeros.candidates[0]) == 1
+    # 2 + 5 printed with total 9: the lost cell would be 2, or '25' was one cell: no reading.
+    assert fit_row(tokenize("\t2\t5\t0\t0\t0\t9\n"), [7]).candidates == []
+    # A group of zeros that lost a cell, beside groups that did not: the sums find which group.
+    one_group = fit_row(tokenize("\t0\t0\t0\t0\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), [5, 5, 5])
+    assert [[c.value for c in r] for r in one_group.candidates] == [[0] * 5 + [1, 0, 0, 0, 1, 0, 2, 0, 0, 2]]
+    # A non-zero group that lost a cell: the lost one may be its total (3 + 3 = 6): no reading.
+    assert fit_row(tokenize("\t3\t0\t0\t3\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), [5, 5, 5]).candidates == []
+
+
+def test_a_labels_one_digit_ordinal_is_text_and_a_longer_run_before_an_ordinal_mark_is_cut():
+    assert [(t.kind, t.text) for t in tokenize("1. 属于国家秘密\n2、其他\n")] == [("text", "1. 属于国家秘密"),
+                                                                                 ("text", "2、其他")]
+    glued = [(t.kind, t.text) for t in tokenize("保护第三方合法权益 00000002.其他法律")]
+    assert ("num", "0000000") in glued  # the last digit numbers the next row's label
+
+
+def test_a_label_runs_on_to_where_a_digit_of_any_kind_begins():
+    import re
+
+    from extract.parsers.anchors import DIGIT_CHARS
+    digit = re.compile(f"[{DIGIT_CHARS}]")
+    assert all(bool(digit.match(c)) == c.isdigit() for c in map(chr, range(0x110000)))

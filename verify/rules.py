@@ -26,9 +26,10 @@ class Relation:
 
     def sums(self, values: Mapping[str, Optional[float]]) -> Optional[tuple[float, float]]:
         """sum(left) and sum(right) over `values`; None while any of its cells has no value."""
-        if any(values.get(k) is None for k in self.keys):
+        # map() over the dict's own methods: asked ~40 times per document, without a Python frame per cell.
+        if None in map(values.get, self.keys):
             return None
-        return sum(values[k] for k in self.left), sum(values[k] for k in self.right)
+        return sum(map(values.__getitem__, self.left)), sum(map(values.__getitem__, self.right))
 
 
 @dataclass(frozen=True)

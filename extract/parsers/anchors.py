@@ -10,24 +10,27 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from extract.template import Row
 
 _KEPT = re.compile(r"[^\s|#*`>]+")  # whitespace and table/markdown markup are not label text
 _ORDINAL_MARKS = frozenset(".、．")
-# After the label's distinctive words, the rest of the label runs on until a cell begins.
-_SIGN_START = re.compile(r"(?:[增减]|[+\-])\s*\d")
-_BLANK_AFTER_SPACE = re.compile(r"\s+[-/—–]+(?:\s|$)")
+# str.isdigit's characters, as a regex class: the decimal digits and the digit signs (², ①, ⑴, ⒈, ❶ …).
+DIGIT_CHARS = (r"\d\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+               r"\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
+               r"\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a")
+# After the label's distinctive words, the rest of the label runs on until a cell can begin: a
+# digit, a separator, a signed number, a blank mark after a space, or a run of spaces (which
+# separates cells in space-aligned tables).
+_CELL_BEGINS = re.compile(rf"[{DIGIT_CHARS}|\t\n]|(?:[增减]|[+\-])\s*\d|\s+[-/—–]+(?:\s|$)|  ")
 # A label followed (after the rest of its words) by a number: a data row, not a column header.
 _DATA_AFTER = re.compile(r"[^\d\-—/]{0,40}?[\d]")
 # How many rows ahead a match may be checked against, to tell a misplaced match from a real one.
 _LOOKAHEAD = 3
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     """A row label found in the text: the row, where its label starts and where its cells may begin."""
 
     row: Row
@@ -138,12 +141,6 @@ def _label_start(view: LabelView, row: Row, match: re.Match) -> int:
 
 def _extend_label(text: str, anchor: Anchor, limit: int) -> Anchor:
     """Run the label on over the rest of its words, up to where a cell can begin."""
-    end = anchor.end
-    while end < limit:
-        char = text[end]
-        if char.isdigit() or char in "|\t\n" or _SIGN_START.match(text, end) or _BLANK_AFTER_SPACE.match(text, end):
-            break
-        if char == " " and text.startswith("  ", end):
-            break  # a run of spaces separates cells in space-aligned tables
-        end += 1
+    begins = _CELL_BEGINS.search(text, anchor.end)
+    end = min(begins.start(), limit) if begins else limit
     return Anchor(anchor.row, anchor.start, end)

@@ -209,6 +209,8 @@ def _strip_blanks(values: list[Token]) -> list[Token]:
 def row_values(norm: str, tokens: Sequence[Token], label_end: int) -> list[Token]:
     """The numbers and blanks a row prints after its label (which ends at `label_end`): a header
     line's blanks dropped, empty lines kept as cells only where the label stands on its own line."""
+    if BLANK_TOKEN not in {t.kind for t in tokens}:  # the common row: its numbers, nothing to drop or keep
+        return [t for t in tokens if t.kind == NUM]
     values = drop_header_blanks(tokens)
     printed = next((t for t in values if t.text != EMPTY_LINE), None)
     return keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[label_end:printed.start])
