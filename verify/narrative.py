@@ -43,12 +43,16 @@ def is_prose(line: str) -> bool:
 def find_requests_received(text: str) -> list[Statement]:
     """Every prose statement of this year's number of requests received, in text order."""
     out: list[Statement] = []
-    offset = 0
-    for line in text.split("\n"):
-        # Every statement names 申请: a cheap test that skips almost every line.
-        if "申请" in line and is_prose(line):
-            out.extend(_statements_in_line(line, offset))
-        offset += len(line) + 1
+    # Every statement names 申请: only the lines that hold it are looked at, found by str.find.
+    at = text.find("申请")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if is_prose(line):
+            out.extend(_statements_in_line(line, start))
+        at = text.find("申请", end)
     return out
 
 
