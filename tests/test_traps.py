@@ -209,3 +209,13 @@ def test_a_label_runs_on_to_where_a_digit_of_any_kind_begins():
     from extract.parsers.anchors import DIGIT_CHARS
     digit = re.compile(f"[{DIGIT_CHARS}]")
     assert all(bool(digit.match(c)) == c.isdigit() for c in map(chr, range(0x110000)))
+
+
+def test_the_label_view_maps_every_character_back_to_where_it_was_printed():
+    from extract.parsers.anchors import LabelView
+    text = "首页 |> 三、收到和处理\u3000政府信息\xa0公开申请 ** `表` #\n（一）本年新收\t| 12 |\x1c3\u2028四、"
+    for start in (0, 3, 5, len(text) - 2, len(text)):
+        view = LabelView.of(text, start)
+        assert view.view == "".join(ch for ch in text[start:] if not ch.isspace() and ch not in "|#*`>")
+        assert all(text[view.offset(i)] == ch for i, ch in enumerate(view.view))
+        assert all(view.index(view.offset(i)) == i for i in range(len(view.view)))
