@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 from typing import Any, Optional
 
 from extract import fields
@@ -20,10 +22,16 @@ METHODS = ("table", "blank", "positional", "split", "inferred", "llm", "missing"
 _METHOD_CODE = {m: i for i, m in enumerate(METHODS)}
 CONFIDENCE = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l"}
 _CONFIDENCE_BACK = {v: k for k, v in CONFIDENCE.items()}
+_CONFIDENCE_NAMES = frozenset(CONFIDENCE)
 
 
 def _keys(fmt: Optional[str]) -> tuple[str, ...]:
     return fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
+
+
+@lru_cache(maxsize=None)
+def _key_set(fmt: Optional[str]) -> frozenset[str]:
+    return frozenset(_keys(fmt))
 
 
 def _dump(value: Any) -> str:
@@ -34,7 +42,7 @@ def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
     if values is None:
         return None
     keys = _keys(fmt)
-    if not keys or set(values) - set(keys):
+    if not keys or not _key_set(fmt).issuperset(values):
         return _dump(values)  # an unknown format or key: kept as it is
     return _dump([PACKED, [values.get(k) for k in keys]])
 
@@ -51,7 +59,7 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
         return None
     keys = _keys(fmt)
     cells = {k: v for k, v in provenance.items() if not k.startswith("meta.")}
-    if not keys or set(cells) - set(keys) or any(v.get("method") not in METHODS for v in cells.values()):
+    if not keys or not _key_set(fmt).issuperset(cells) or any(v.get("method") not in METHODS for v in cells.values()):
         return _dump(provenance)
     notes: dict[str, int] = {}
     packed = []
@@ -68,33 +76,33 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
 
 
 def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optional[str]:
-    """pack_provenance(fmt, {**provenance of `cells`, **meta}) made straight from the cells (objects
-    with value, method, start, end, line, note), without the dicts in between: the same text."""
+    """pack_provenance(fmt, {**provenance of `cells`, **meta}) made straight from the cells
+    (`extract.record.Cell`s), without the dicts in between: the same text."""
     keys = _keys(fmt)
     if not keys:
         return None
     notes: dict[str, int] = {}
-    parts = []
-    placed = 0
-    for key in keys:
-        cell = cells.get(key)
+    parts: list[str] = []
+    append = parts.append
+    for cell in map(cells.get, keys):
         if cell is None or cell.value is None:
-            parts.append("0")
+            append("0")
             continue
-        code = _METHOD_CODE.get(cell.method)
+        _, method, start, end, line, note = cell
+        code = _METHOD_CODE.get(method)
         if code is None:
             return None  # not packable: the caller stores the dict form
-        placed += 1
-        start, end, line = cell.start, cell.end, cell.line
-        note = notes.setdefault(cell.note, len(notes)) if cell.note else -1
+        note = notes.setdefault(note, len(notes)) if note else -1
         if start is not None and end is not None and line is not None:
-            parts.append(f"[{code},{start},{end},{line},{note}]")
+            append(f"[{code},{start},{end},{line},{note}]")
         elif start is None:
-            parts.append(f"[{code},null,null,null,{note}]")
+            append(f"[{code},null,null,null,{note}]")
         else:
-            parts.append(f"[{code},{_dump(start)},{_dump(end)},{_dump(line)},{note}]")
-    if placed != sum(1 for cell in cells.values() if cell.value is not None):
-        return None  # a key outside the template: likewise
+            append(f"[{code},{_dump(start)},{_dump(end)},{_dump(line)},{note}]")
+    if not _key_set(fmt).issuperset(cells):
+        placed = len(parts) - parts.count("0")
+        if placed != sum(1 for cell in cells.values() if cell.value is not None):
+            return None  # a key outside the template holds a value: likewise
     return f"[{PACKED},[{','.join(parts)}],{_dump(list(notes))},{_dump(meta)}]"
 
 
@@ -124,9 +132,9 @@ def pack_confidence(fmt: Optional[str], confidence: Optional[dict]) -> Optional[
     if confidence is None:
         return None
     keys = _keys(fmt)
-    if not keys or set(confidence) - set(keys) or set(confidence.values()) - set(CONFIDENCE):
+    if not keys or not _key_set(fmt).issuperset(confidence) or not _CONFIDENCE_NAMES.issuperset(confidence.values()):
         return _dump(confidence)
-    return _dump([PACKED, "".join(CONFIDENCE.get(confidence.get(k), "-") for k in keys)])
+    return _dump([PACKED, "".join(map(CONFIDENCE.get, map(confidence.get, keys), repeat("-")))])  # '-': no value
 
 
 def unpack_confidence(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
@@ -143,7 +151,7 @@ def pack_attempt_result(result: Optional[dict]) -> Optional[dict]:
     if not result or not isinstance(result.get("values"), dict):
         return result
     keys = _keys(result.get("format"))
-    if not keys or set(result["values"]) - set(keys):
+    if not keys or not _key_set(result.get("format")).issuperset(result["values"]):
         return result
     return {**result, "values": [PACKED, [result["values"].get(k) for k in keys]]}
 
