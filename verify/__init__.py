@@ -45,7 +45,9 @@ def verify_values(fmt: str, values: Mapping[str, Optional[Number]], text: Option
 
 def _run_cell_checks(fmt: Optional[str], cells: Mapping[str, object], text: Optional[str]) -> list[Issue]:
     # Odd input (a bare number where a Cell belongs) is read as a printed cell, not an error.
-    cells = {str(k): c if isinstance(c, Cell) else Cell(c, READ) for k, c in cells.items()}
+    # (Type sets first: an extraction's own cells need no copy.)
+    if not ({*map(type, cells)} <= {str} and {*map(type, cells.values())} <= {Cell}):
+        cells = {str(k): c if isinstance(c, Cell) else Cell(c, READ) for k, c in cells.items()}
     text = text if isinstance(text, str) else None
     values = checks.numeric_values(cells)
     # A fixed order; the report is sorted afterwards anyway.

@@ -9,6 +9,8 @@ skipped everywhere else.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from operator import attrgetter
 from typing import Iterable, Optional
 
 from extract import fields
@@ -92,12 +94,16 @@ def check_completeness(fmt: Optional[str], cells: Cells) -> list[Issue]:
     return [Issue("missing", tuple(missing), message, WARNING, EXTRACTION)]
 
 
+@lru_cache(maxsize=None)
+def _known_keys(fmt: str) -> frozenset[str]:
+    return frozenset(fields.numeric_keys(fmt))
+
+
 def check_unknown_keys(fmt: Optional[str], cells: Cells) -> list[Issue]:
     """Keys outside the template would silently escape every other check."""
     if fmt not in fields.FORMATS:
         return []
-    known = set(fields.numeric_keys(fmt))
-    unknown = sorted(k for k in cells if k not in known)
+    unknown = sorted(cells.keys() - _known_keys(fmt))
     if not unknown:
         return []
     return [Issue("unknown_key", tuple(unknown), f"{len(unknown)} keys are not cells of the {fmt} template: "
@@ -166,11 +172,15 @@ _HOW = {
 }
 
 
+_METHOD = attrgetter("method")
+
 # A human should look at these; forced zeros are arithmetic, so they are only noted.
 _DOUBTFUL_METHODS = frozenset({POSITIONAL, SPLIT, INFERRED, BLANK_LINE})
 
 
 def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
+    if _HOW.keys().isdisjoint(map(_METHOD, cells.values())):
+        return []  # every cell read as printed: the common case, without a loop in Python
     by_method: dict[str, list[str]] = {}
     for key, cell in cells.items():
         method = getattr(cell, "method", None)
@@ -221,6 +231,8 @@ def ground_llm_cells(fmt: Optional[str], cells: Cells, values: Values) -> list[I
     Until the lead adds a search of the text near each label, these values are listed as
     ungrounded (a warning), so they are never silently trusted.
     """
+    if LLM not in map(_METHOD, cells.values()):
+        return []
     keys = [k for k, c in cells.items()
             if getattr(c, "method", None) == LLM and values[k] is not None
             and (getattr(c, "start", None) is None or getattr(c, "end", None) is None)]

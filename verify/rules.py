@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Mapping, Optional
+from operator import itemgetter
+from typing import Callable, Mapping, Optional
 
 from extract import fields
 
@@ -24,12 +25,21 @@ class Relation:
     def keys(self) -> tuple[str, ...]:  # asked thousands of times per document: made once
         return tuple(dict.fromkeys(self.left + self.right))
 
+    @cached_property
+    def _pick(self) -> Callable[[Mapping], tuple]:
+        """The cells' values, left then right, in one C call (itemgetter of one key gives a bare value)."""
+        keys = self.left + self.right
+        return itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
+
     def sums(self, values: Mapping[str, Optional[float]]) -> Optional[tuple[float, float]]:
         """sum(left) and sum(right) over `values`; None while any of its cells has no value."""
-        # map() over the dict's own methods: asked ~40 times per document, without a Python frame per cell.
-        if None in map(values.get, self.keys):
+        try:
+            printed = self._pick(values)  # asked ~40 times per document: no Python loop per cell
+        except KeyError:
             return None
-        return sum(map(values.__getitem__, self.left)), sum(map(values.__getitem__, self.right))
+        if None in printed:
+            return None
+        return sum(printed[:len(self.left)]), sum(printed[len(self.left):])
 
 
 @dataclass(frozen=True)
