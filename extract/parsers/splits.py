@@ -107,6 +107,7 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
     capacity = [0] * (len(pieces) + 1)
     for i in range(len(pieces) - 1, -1, -1):
         capacity[i] = capacity[i + 1] + pieces[i].width
+    splittable = [p.splittable for p in pieces]  # a property: asked once per piece, not per step
     out: list[list[tuple[int, int, int, float]]] = []
     laid: list[tuple[int, int, int, float]] = []  # (piece, digit offset, length or 0 for whole, value)
 
@@ -127,7 +128,7 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
         closes = sums and k in ends
         if off == 0 and piece.sign and signed and k not in signed:
             return True
-        if not piece.splittable:
+        if not splittable[i]:
             value = piece.token.value
             if closes and (value is None or abs(value - group_sum) > 1e-9):
                 return True
@@ -170,9 +171,9 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
     # Readings share most of their cells: each distinct cut is made into a Cell once.
     made: dict[tuple[int, int, int], Cell] = {}
     for reading in out:
-        for i, off, length, _ in reading:
+        for i, off, length, value in reading:
             if (i, off, length) not in made:
-                made[i, off, length] = _part(pieces[i], off, length) if length else _whole(pieces[i])
+                made[i, off, length] = _part(pieces[i], off, length, value) if length else _whole(pieces[i])
     return [[made[i, off, length] for i, off, length, _ in reading] for reading in out]
 
 
@@ -201,15 +202,18 @@ def _value(piece: Piece, off: int, length: int) -> float:
                         piece.digits[off:off + length] + (piece.frac if last else ""), piece.unit if last else "")
 
 
-def _part(piece: Piece, off: int, length: int) -> Cell:
-    """Digits [off, off+length) of the piece as one cell: the sign goes to the first, the
-    fraction and unit to the last; a piece taken whole is read, not split."""
+def _part(piece: Piece, off: int, length: int, value: float) -> Cell:
+    """Digits [off, off+length) of the piece as one cell of `value` (as `_value` reads them): the
+    sign goes to the first, the fraction and unit to the last; a piece taken whole is read, not split."""
     tok = piece.token
     first, last = off == 0, off + length == len(piece.digits)
     if first and last and not piece.offsets:
-        return Cell(tok.value, READ, tok.start, tok.end, tok.line)
-    value = _value(piece, off, length)
-    digits = digit_offsets(piece)
-    start = tok.start if first else digits[off]
-    end = digits[off + length - 1] + 1 + (len(piece.frac) + len(piece.unit) if last else 0)
-    return Cell(value, SPLIT, start, end, tok.line, "split from a run of digits")
+        return _new(Cell, (tok.value, READ, tok.start, tok.end, tok.line, ""))
+    if piece.offsets:  # joined across a stray space: the digits' offsets are listed
+        digits_start, digits_end = piece.offsets[off], piece.offsets[off + length - 1] + 1
+    else:
+        digits_start = tok.start + piece.at + off
+        digits_end = digits_start + length
+    start = tok.start if first else digits_start
+    end = digits_end + (len(piece.frac) + len(piece.unit) if last else 0)
+    return _new(Cell, (value, SPLIT, start, end, tok.line, "split from a run of digits"))
