@@ -104,26 +104,27 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
     if len(parts) > 1 and not parts[-1].strip():
         del parts[-2:]  # "a | b |" or "a\tb\t": the last separator ends the row; it opens no cell
     seen_content = False
-    pos = 0
-    for i in range(0, len(parts), 2):
-        raw = parts[i]
-        if i:
-            pos += len(parts[i - 1])
-        piece = raw.strip()
+    at = base  # where the current piece starts
+    for raw, separator in zip(parts[0::2], parts[1::2] + [""]):
+        if raw == raw.strip():  # no spaces around the cell (separators take them): the usual piece
+            piece = raw
+            start = at
+        else:
+            piece = raw.strip()
+            start = at + len(raw) - len(raw.lstrip())
         if not piece:
             # An empty cell counts only between cells of a row; leading ones are indentation.
             if seen_content:
-                out.append(_new(Token, (BLANK, "", base + pos, base + pos + len(raw), line_no, 0, "", "", False, False)))
+                out.append(_new(Token, (BLANK, "", at, at + len(raw), line_no, 0, "", "", False, False)))
         else:
             seen_content = True
-            at = base + pos + (len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0)
             if piece.isdigit() and piece.isascii():  # the common cells, inline: no call per cell
-                out.append(_new(Token, (NUM, piece, at, at + len(piece), line_no, int(piece), piece, "", False, True)))
+                out.append(_new(Token, (NUM, piece, start, start + len(piece), line_no, int(piece), piece, "", False, True)))
             elif piece not in BLANK_MARKS and not _HAS_DIGIT.search(piece):
-                out.append(_new(Token, (TEXT, piece, at, at + len(piece), line_no, None, "", "", False, False)))
+                out.append(_new(Token, (TEXT, piece, start, start + len(piece), line_no, None, "", "", False, False)))
             else:
-                _split_piece(piece, at, line_no, out)
-        pos += len(raw)
+                _split_piece(piece, start, line_no, out)
+        at += len(raw) + len(separator)
 
 
 def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:

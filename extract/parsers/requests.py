@@ -130,14 +130,13 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     unless it starts right where the label ends ('规章000', a row run together with its label).
     The `last` row of a table ends with its numbers: text after them is no longer the table.
     """
-    span = []
-    for i in range(bisect_left(tokens, anchor.end, key=_START), len(tokens)):
-        tok = tokens[i]
-        if tok.start >= end or (last and tok.kind == TEXT and any(t.kind != TEXT for t in span)):
-            break
-        if tok.kind == TEXT or tok.start == anchor.end or not tok.glued:
-            span.append(tok)
-    return row_values(norm, span, anchor.end)
+    first, stop = bisect_left(tokens, anchor.end, key=_START), bisect_left(tokens, end, key=_START)
+    label_end = anchor.end
+    span = [t for t in tokens[first:stop] if t.kind == TEXT or t.start == label_end or not t.glued]
+    if last:  # the table's last row ends with its numbers: cut at the first text after one
+        printed = next((i for i, t in enumerate(span) if t.kind != TEXT), len(span))
+        del span[next((i for i in range(printed, len(span)) if span[i].kind == TEXT), len(span)):]
+    return row_values(norm, span, label_end)
 
 
 _START = attrgetter("start")
