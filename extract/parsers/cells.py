@@ -115,16 +115,18 @@ def _mark_edge_blanks(reading: list[Cell]) -> list[Cell]:
 
 
 def _split(pieces: list[Piece], sizes: Sequence[int], sums: bool, fit: RowFit, signed: frozenset[int]) -> RowFit:
-    """Digits run together: a reading forced by the digits alone stands; otherwise the row's
-    sums (where it has them) prune the readings. Several may remain for the table to decide."""
+    """Digits run together: the readings the row's sums (where it has them) allow. Where none
+    does, a reading forced by the digits alone stands (the source breaks its own sum). Several
+    may remain for the table to decide."""
     fit.doubts.append("digits_run_together")
-    forced = split_pieces(pieces, sizes, sums=False, limit=1, signed=signed)
-    if forced is not None and len(forced) == 1:
-        fit.candidates = forced
-        return fit
     readings = split_pieces(pieces, sizes, sums=sums, signed=signed)
     if readings is None:
         fit.doubts.append("too_many_readings")
+        return fit
+    if not readings and sums:
+        forced = split_pieces(pieces, sizes, sums=False, limit=1, signed=signed)
+        if forced is not None and len(forced) == 1:
+            fit.candidates = forced
         return fit
     fit.candidates = readings
     return _dedupe(fit)
