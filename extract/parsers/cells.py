@@ -9,14 +9,17 @@ this ever changes a printed number; it only decides which printed number sits in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Callable, Optional, Sequence
 
 from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
-from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt
+from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 
 Check = Callable[[Sequence[float]], bool]
+_WHOLE = attrgetter("whole")
+_new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
 def last_is_sum(values: Sequence[float]) -> bool:
@@ -42,18 +45,20 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     with `sums`, each group's last cell is the total of the group, which prunes readings.
     """
     n = sum(sizes)
-    check = _group_check(sizes) if sums else None
-    values = [t for t in tokens if t.kind in (NUM, BLANK_TOKEN)]
+    values = [t for t in tokens if t.kind == NUM or t.kind == BLANK_TOKEN]
     nums = [t for t in values if t.kind == NUM]
-    fit = RowFit()
-    if all(t.whole for t in nums):
+    if all(map(_WHOLE, nums)):
+        if len(nums) == n == len(values):  # the common case: exactly the printed cells, each read as it is
+            return RowFit([[_new(Cell, (t.value, READ, t.start, t.end, t.line, "")) for t in nums]])
         pieces = joined = ()  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
         joined = join_stray_spaces(pieces)
+    fit = RowFit()
     if len(nums) == n == len(values) and len(joined) == len(pieces):
-        fit.candidates = [[cell_of(t) for t in nums]]  # the common case: exactly the printed cells
+        fit.candidates = [[cell_of(t) for t in nums]]  # exactly the printed cells
         return fit
+    check = _group_check(sizes) if sums else None
     if not nums:
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]

@@ -8,8 +8,7 @@ not enumerated. The caller decides what several surviving readings mean.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from extract.record import BLANK, BLANK_LINE, READ, SPLIT, Cell
 from extract.tokens import BLANK as BLANK_TOKEN
@@ -19,9 +18,8 @@ READINGS_LIMIT = 64
 _new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One printed number or blank, as material for cells."""
+class Piece(NamedTuple):
+    """One printed number or blank, as material for cells. A NamedTuple: made for every run cut."""
 
     token: Token
     sign: str = ""        # '-' (a printed minus, 减), '+' (增), '' none
