@@ -35,7 +35,10 @@ def _key_set(fmt: Optional[str]) -> frozenset[str]:
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
 
 
 def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
@@ -44,7 +47,7 @@ def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
     keys = _keys(fmt)
     if not keys or not _key_set(fmt).issuperset(values):
         return _dump(values)  # an unknown format or key: kept as it is
-    return _dump([PACKED, [values.get(k) for k in keys]])
+    return _dump([PACKED, list(map(values.get, keys))])
 
 
 def unpack_values(fmt: Optional[str], text: Optional[str]) -> dict:

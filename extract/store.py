@@ -188,7 +188,11 @@ def dump_json(value: Any) -> Optional[str]:
     """None stays SQL NULL; anything else (dict, list, str, number) is stored as JSON text."""
     if value is None or type(value) is JSONText:
         return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value)
+
+
+# json.dumps builds an encoder per call unless every option is its default: one, made once.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def load_json(text: Optional[str]) -> Any:

@@ -202,9 +202,11 @@ def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Opti
     out = []
     size = len(text)
     for key, cell in cells.items():
-        value = values[key]
         start, end = cell.start, cell.end
-        if value is None or start is None or end is None:
+        if start is None or end is None:
+            continue
+        value = values[key]
+        if value is None:
             continue
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= size):
             out.append(Issue("ungrounded", (key,), f"{key}: span [{start}, {end}) lies outside the text "
