@@ -1,6 +1,7 @@
 """End-to-end throughput of `govreport extract` beside the floor, in one run.
 
-    python bench/throughput.py [--docs 1000] [--workers N] [--repeat 3] [--big-kb 500] [--samples DIR ...]
+    python bench/throughput.py [--docs 1000] [--workers N] [--repeat 3] [--big-kb 500] [--instructions]
+                               [--samples DIR ...]
 
 The material is the bundled samples and, when ../shared sits beside the checkout, the text
 and markdown reports of its corpus (one-line pages, markdown from PDFs): every layout class,
@@ -11,6 +12,9 @@ each copy made distinct (a unique trailing line) so that nothing is skipped. Pri
   storing) with --workers 1 and with --workers N, reports/s and the ratio to the floor
   measured right before it; medians over --repeat rounds, as the machine drifts;
 - the peak RSS of each CLI run, and the store's bytes per document beyond the documents' text;
+- with --instructions (valgrind installed): the same ratio in instructions executed, which unlike
+  seconds repeats exactly on a shared machine: the CLI with --workers 1, start-up included, beside
+  the floor without the interpreter's start;
 - the cost per KB of pages of --big-kb (a report inside a site's long page, navigation and
   notices before and after it) beside the cost per KB of the reports themselves.
 """
@@ -53,6 +57,31 @@ def run_cli(folder: Path, db: Path, workers: int) -> tuple[float, float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+_FLOOR_SCRIPT = ("import re, sys\nfrom pathlib import Path\n"
+                 "for path in sorted(Path(sys.argv[1]).iterdir())[:int(sys.argv[2])]:\n"
+                 "    re.findall(r'\\d+', path.read_bytes().decode('utf-8'))\n")
+
+
+def instructions(command: list[str]) -> int:
+    """User-space instructions a command executes, counted by valgrind (the same on every run)."""
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                           *command], capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONHASHSEED": "0"})
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"valgrind failed on {command[:3]}: {done.stderr[-500:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def instruction_ratio(folder: Path, db: Path, docs: int) -> tuple[float, float]:
+    """Instructions per document of the floor (the interpreter's start taken off) and of the CLI
+    with one worker (start-up included, as in the timed runs)."""
+    floor = (instructions([sys.executable, "-c", _FLOOR_SCRIPT, str(folder), str(docs)])
+             - instructions([sys.executable, "-c", _FLOOR_SCRIPT, str(folder), "0"])) / docs
+    cli = instructions([sys.executable, "-m", "extract.cli", "extract", str(folder), "--db", str(db),
+                        "--workers", "1", "--no-llm"]) / docs
+    return floor, cli
+
+
 # A site's page around the report: navigation, notices, footer (no table words, no digits).
 _PAGE_CHROME = ("首页 > 政务公开 > 政府信息公开年报\n网站首页 机构概况 新闻动态 通知公告 政策文件 解读回应 互动交流 办事服务\n"
                 "本网站由本级人民政府办公室主办，承办单位负责日常运行维护，欢迎社会各界批评指正。\n"
@@ -78,9 +107,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=3, help="rounds of runs; the best of each setting counts")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of runs; medians over them are printed")
     parser.add_argument("--big-kb", type=int, default=500, help="size of the padded pages (0: skip them)")
     parser.add_argument("--big-pages", type=int, default=16)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions with valgrind (--workers 1; slow: ~30 s per 1,000 documents)")
     parser.add_argument("--samples", type=Path, nargs="+",
                         default=[REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"])
     args = parser.parse_args()
@@ -126,6 +157,10 @@ def main() -> int:
             speedups = [a / b for a, b in zip(per_round[1], per_round[args.workers])]
             print(f"--workers {args.workers} over --workers 1: {median(speedups):.2f}x "
                   f"[{min(speedups):.2f}–{max(speedups):.2f}]")
+        if args.instructions:
+            floor_ir, cli_ir = instruction_ratio(folder, Path(tmp) / "ir.db", args.docs)
+            print(f"instructions (valgrind): floor {floor_ir / 1e6:.2f} M per document; govreport extract "
+                  f"--workers 1 {cli_ir / 1e6:.2f} M per document, start-up included: {cli_ir / floor_ir:.0f}x the floor")
         if args.big_kb:
             small_kb = sum(p.stat().st_size for p in paths) / 1024
             big = Path(tmp) / "big"
