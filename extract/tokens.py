@@ -15,6 +15,9 @@ EMPTY_LINE = "\n"  # the text of a BLANK token that is a whole empty line
 
 _SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
 _SEPARATED = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by re.split
+# Whether a line has a separator at all: the lines _SEPARATORS finds, twice as fast (sre scans for
+# a first character; a leading [ ]* makes it try a match at every position).
+_HAS_SEPARATOR = re.compile(r"[\t|]|\s\s")
 BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
 # A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
 _FOOTER_FIRST = frozenset("-第共")  # a footer's first printed character: most lines skip the regex
@@ -91,7 +94,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 
 def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[Token]) -> None:
-    if not _SEPARATORS.search(stripped):
+    if not _HAS_SEPARATOR.search(stripped):
         # One cell on the line (the one-cell-per-line layout, headings): no splitting needed.
         at = base + line.index(stripped[0])
         if stripped not in BLANK_MARKS and not _HAS_DIGIT.search(stripped):  # a label or heading
