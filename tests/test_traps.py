@@ -219,3 +219,10 @@ def test_the_label_view_maps_every_character_back_to_where_it_was_printed():
         assert view.view == "".join(ch for ch in text[start:] if not ch.isspace() and ch not in "|#*`>")
         assert all(text[view.offset(i)] == ch for i, ch in enumerate(view.view))
         assert all(view.index(view.offset(i)) == i for i in range(len(view.view)))
+
+
+def test_a_line_has_cells_to_split_exactly_where_the_separators_are():
+    from extract.tokens import _HAS_SEPARATOR, _SEPARATORS
+    lines = ["一、本年新收\t3", "a | b", "a  b", "a\u3000 b", "a\x0b\x1cb", "（一）予以公开", "a b c", "a\u2028\u2028b", "|", ""]
+    assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [bool(_SEPARATORS.search(x)) for x in lines]
+    assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [True, True, True, True, True, False, False, True, True, False]

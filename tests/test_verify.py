@@ -128,6 +128,16 @@ def test_relation_expected_and_found_are_the_two_sides() -> None:
     assert r3.keys == ("requests.new.total",) + tuple(f"requests.new.{c}" for c in fields.columns()[:-1])
 
 
+def test_a_relation_sums_only_when_every_cell_has_a_value() -> None:
+    from verify.rules import Relation
+    one_left = Relation("RX", ("a",), ("b", "c"), "a = b + c")
+    assert one_left.sums({"a": 5, "b": 2, "c": 3}) == (5, 5)
+    assert one_left.sums({"a": 5, "b": 2, "c": 4.5}) == (5, 6.5)
+    assert one_left.sums({"a": 5, "b": None, "c": 3}) is None
+    assert one_left.sums({"a": 5, "b": 2}) is None  # a cell absent from the record
+    assert Relation("RY", ("a", "b"), ("c",), "a + b = c").sums({"a": 0, "b": 0, "c": 0}) == (0, 0)
+
+
 def test_float_tolerance() -> None:
     record = gold("004")
     values = dict(record["values"], **{"review.upheld": 0.1 + 0.2, "review.corrected": 0, "review.total": 0.3})
