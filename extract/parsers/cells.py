@@ -18,7 +18,7 @@ from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 
 Check = Callable[[Sequence[float]], bool]
-_WHOLE = attrgetter("whole")
+_WHOLE, _KIND = attrgetter("whole"), attrgetter("kind")
 _new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
@@ -216,7 +216,7 @@ def _strip_blanks(values: list[Token]) -> list[Token]:
 def row_values(norm: str, tokens: Sequence[Token], label_end: int) -> list[Token]:
     """The numbers and blanks a row prints after its label (which ends at `label_end`): a header
     line's blanks dropped, empty lines kept as cells only where the label stands on its own line."""
-    if BLANK_TOKEN not in {t.kind for t in tokens}:  # the common row: its numbers, nothing to drop or keep
+    if BLANK_TOKEN not in map(_KIND, tokens):  # the common row: its numbers, nothing to drop or keep
         return [t for t in tokens if t.kind == NUM]
     values = drop_header_blanks(tokens)
     printed = next((t for t in values if t.text != EMPTY_LINE), None)
