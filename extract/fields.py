@@ -29,6 +29,12 @@ def numeric_keys(fmt: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def numeric_key_set(fmt: str) -> frozenset[str]:
+    """numeric_keys as a set: whether a record's keys are all the template's."""
+    return frozenset(numeric_keys(fmt))
+
+
+@lru_cache(maxsize=None)
 def all_numeric_keys() -> tuple[str, ...]:
     """Union of both versions' keys, 2019 order first: the CSV export's columns."""
     seen: dict[str, None] = {}

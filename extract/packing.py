@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import repeat
 from typing import Any, Optional
 
@@ -29,11 +28,6 @@ def _keys(fmt: Optional[str]) -> tuple[str, ...]:
     return fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
 
 
-@lru_cache(maxsize=None)
-def _key_set(fmt: Optional[str]) -> frozenset[str]:
-    return frozenset(_keys(fmt))
-
-
 def _dump(value: Any) -> str:
     return _ENCODE(value)
 
@@ -45,7 +39,7 @@ def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
     if values is None:
         return None
     keys = _keys(fmt)
-    if not keys or not _key_set(fmt).issuperset(values):
+    if not keys or not fields.numeric_key_set(fmt).issuperset(values):
         return _dump(values)  # an unknown format or key: kept as it is
     return _dump([PACKED, list(map(values.get, keys))])
 
@@ -62,7 +56,8 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
         return None
     keys = _keys(fmt)
     cells = {k: v for k, v in provenance.items() if not k.startswith("meta.")}
-    if not keys or not _key_set(fmt).issuperset(cells) or any(v.get("method") not in METHODS for v in cells.values()):
+    if (not keys or not fields.numeric_key_set(fmt).issuperset(cells)
+            or any(v.get("method") not in METHODS for v in cells.values())):
         return _dump(provenance)
     notes: dict[str, int] = {}
     packed = []
@@ -102,7 +97,7 @@ def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optiona
             append(f"[{code},null,null,null,{note}]")
         else:
             append(f"[{code},{_dump(start)},{_dump(end)},{_dump(line)},{note}]")
-    if not _key_set(fmt).issuperset(cells):
+    if not fields.numeric_key_set(fmt).issuperset(cells):
         placed = len(parts) - parts.count("0")
         if placed != sum(1 for cell in cells.values() if cell.value is not None):
             return None  # a key outside the template holds a value: likewise
@@ -135,7 +130,8 @@ def pack_confidence(fmt: Optional[str], confidence: Optional[dict]) -> Optional[
     if confidence is None:
         return None
     keys = _keys(fmt)
-    if not keys or not _key_set(fmt).issuperset(confidence) or not _CONFIDENCE_NAMES.issuperset(confidence.values()):
+    if (not keys or not fields.numeric_key_set(fmt).issuperset(confidence)
+            or not _CONFIDENCE_NAMES.issuperset(confidence.values())):
         return _dump(confidence)
     return _dump([PACKED, "".join(map(CONFIDENCE.get, map(confidence.get, keys), repeat("-")))])  # '-': no value
 
@@ -154,7 +150,7 @@ def pack_attempt_result(result: Optional[dict]) -> Optional[dict]:
     if not result or not isinstance(result.get("values"), dict):
         return result
     keys = _keys(result.get("format"))
-    if not keys or not _key_set(result.get("format")).issuperset(result["values"]):
+    if not keys or not fields.numeric_key_set(result["format"]).issuperset(result["values"]):
         return result
     return {**result, "values": [PACKED, [result["values"].get(k) for k in keys]]}
 

@@ -9,7 +9,6 @@ skipped everywhere else.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from operator import attrgetter
 from typing import Iterable, Optional
 
@@ -94,16 +93,11 @@ def check_completeness(fmt: Optional[str], cells: Cells) -> list[Issue]:
     return [Issue("missing", tuple(missing), message, WARNING, EXTRACTION)]
 
 
-@lru_cache(maxsize=None)
-def _known_keys(fmt: str) -> frozenset[str]:
-    return frozenset(fields.numeric_keys(fmt))
-
-
 def check_unknown_keys(fmt: Optional[str], cells: Cells) -> list[Issue]:
     """Keys outside the template would silently escape every other check."""
     if fmt not in fields.FORMATS:
         return []
-    unknown = sorted(cells.keys() - _known_keys(fmt))
+    unknown = sorted(cells.keys() - fields.numeric_key_set(fmt))
     if not unknown:
         return []
     return [Issue("unknown_key", tuple(unknown), f"{len(unknown)} keys are not cells of the {fmt} template: "
