@@ -28,11 +28,11 @@ def _keys(fmt: Optional[str]) -> tuple[str, ...]:
     return fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
+
+
 def _dump(value: Any) -> str:
     return _ENCODE(value)
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
 
 
 def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
