@@ -226,3 +226,10 @@ def test_a_line_has_cells_to_split_exactly_where_the_separators_are():
     lines = ["一、本年新收\t3", "a | b", "a  b", "a\u3000 b", "a\x0b\x1cb", "（一）予以公开", "a b c", "a\u2028\u2028b", "|", ""]
     assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [bool(_SEPARATORS.search(x)) for x in lines]
     assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [True, True, True, True, True, False, False, True, True, False]
+
+
+def test_numbers_on_a_long_line_are_the_ones_the_number_pattern_finds():
+    from extract.tokens import NUMBER, number_matches
+    line = "增加了 增3件，减少 减 5，+-7 —— 1,234.5万元 共9页 第二十条 ١٢ ① 0012-3 ISO-9001 " * 40
+    assert [m.span() for m in number_matches(line)] == [m.span() for m in NUMBER.finditer(line)]
+    assert [m.group() for m in number_matches("增 减3 +x -12.5万元")] == ["减3", "-12.5万元"]
