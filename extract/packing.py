@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 from typing import Any, Optional
 
@@ -28,20 +29,24 @@ def _keys(fmt: Optional[str]) -> tuple[str, ...]:
     return fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
+# Compact JSON, as the store writes it. json.dumps builds an encoder per call unless every option
+# is its default: this one is made once.
+encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _dump(value: Any) -> str:
-    return _ENCODE(value)
+def _in_key_order(fmt: Optional[str], values: dict) -> Optional[list]:
+    """[PACKED, values in the template's key order], or None for an unknown format or key."""
+    keys = _keys(fmt)
+    if not keys or not fields.numeric_key_set(fmt).issuperset(values):
+        return None
+    return [PACKED, list(map(values.get, keys))]
 
 
 def pack_values(fmt: Optional[str], values: Optional[dict]) -> Optional[str]:
     if values is None:
         return None
-    keys = _keys(fmt)
-    if not keys or not fields.numeric_key_set(fmt).issuperset(values):
-        return _dump(values)  # an unknown format or key: kept as it is
-    return _dump([PACKED, list(map(values.get, keys))])
+    packed = _in_key_order(fmt, values)
+    return encode_json(values if packed is None else packed)  # an unknown format or key: kept as it is
 
 
 def unpack_values(fmt: Optional[str], text: Optional[str]) -> dict:
@@ -58,7 +63,7 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
     cells = {k: v for k, v in provenance.items() if not k.startswith("meta.")}
     if (not keys or not fields.numeric_key_set(fmt).issuperset(cells)
             or any(v.get("method") not in METHODS for v in cells.values())):
-        return _dump(provenance)
+        return encode_json(provenance)
     notes: dict[str, int] = {}
     packed = []
     for key in keys:
@@ -70,7 +75,7 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
         packed.append([_METHOD_CODE[entry["method"]], entry.get("start"), entry.get("end"), entry.get("line"),
                        notes.setdefault(note, len(notes)) if note else -1])
     meta = {k: v for k, v in provenance.items() if k.startswith("meta.")}
-    return _dump([PACKED, packed, list(notes), meta])
+    return encode_json([PACKED, packed, list(notes), meta])
 
 
 def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optional[str]:
@@ -96,12 +101,12 @@ def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optiona
         elif start is None:
             append(f"[{code},null,null,null,{note}]")
         else:
-            append(f"[{code},{_dump(start)},{_dump(end)},{_dump(line)},{note}]")
+            append(f"[{code},{encode_json(start)},{encode_json(end)},{encode_json(line)},{note}]")
     if not fields.numeric_key_set(fmt).issuperset(cells):
         placed = len(parts) - parts.count("0")
         if placed != sum(1 for cell in cells.values() if cell.value is not None):
             return None  # a key outside the template holds a value: likewise
-    return f"[{PACKED},[{','.join(parts)}],{_dump(list(notes))},{_dump(meta)}]"
+    return f"[{PACKED},[{','.join(parts)}],{encode_json(list(notes))},{encode_json(meta)}]"
 
 
 def unpack_provenance(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
@@ -132,8 +137,8 @@ def pack_confidence(fmt: Optional[str], confidence: Optional[dict]) -> Optional[
     keys = _keys(fmt)
     if (not keys or not fields.numeric_key_set(fmt).issuperset(confidence)
             or not _CONFIDENCE_NAMES.issuperset(confidence.values())):
-        return _dump(confidence)
-    return _dump([PACKED, "".join(map(CONFIDENCE.get, map(confidence.get, keys), repeat("-")))])  # '-': no value
+        return encode_json(confidence)
+    return encode_json([PACKED, "".join(map(CONFIDENCE.get, map(confidence.get, keys), repeat("-")))])  # '-': no value
 
 
 def unpack_confidence(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
@@ -149,10 +154,8 @@ def pack_attempt_result(result: Optional[dict]) -> Optional[dict]:
     """A parsers' attempt keeps its values as an array in key order too."""
     if not result or not isinstance(result.get("values"), dict):
         return result
-    keys = _keys(result.get("format"))
-    if not keys or not fields.numeric_key_set(result["format"]).issuperset(result["values"]):
-        return result
-    return {**result, "values": [PACKED, [result["values"].get(k) for k in keys]]}
+    packed = _in_key_order(result.get("format"), result["values"])
+    return result if packed is None else {**result, "values": packed}
 
 
 def pack_keys(keys: list[str]) -> Any:
@@ -178,14 +181,9 @@ def unpack_keys(data: Any) -> list[str]:
     return list(data or [])
 
 
+@lru_cache(maxsize=None)
 def _positions() -> dict[str, int]:
-    global _POSITIONS
-    if _POSITIONS is None:
-        _POSITIONS = {k: i for i, k in enumerate(fields.template_order())}
-    return _POSITIONS
-
-
-_POSITIONS: Optional[dict[str, int]] = None
+    return {k: i for i, k in enumerate(fields.template_order())}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, Thr
 from concurrent.futures.process import BrokenProcessPool
 
 from extract.errors import GovReportError
-
 from extract.pipeline import (Loaded, Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
                               run_llm_round, start_extraction, store_extracted)
 

@@ -29,8 +29,9 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
-from extract.packing import (Packed, pack_attempt_result, pack_confidence, pack_keys, pack_provenance, pack_record,
-                             pack_values, unpack_confidence, unpack_keys, unpack_provenance, unpack_values)
+from extract.packing import (Packed, encode_json, pack_attempt_result, pack_confidence, pack_keys, pack_provenance,
+                             pack_record, pack_values, unpack_confidence, unpack_keys, unpack_provenance,
+                             unpack_values)
 
 DEFAULT_PATH = "govreport.db"
 STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "needs_review", "failed")
@@ -188,11 +189,7 @@ def dump_json(value: Any) -> Optional[str]:
     """None stays SQL NULL; anything else (dict, list, str, number) is stored as JSON text."""
     if value is None or type(value) is JSONText:
         return value
-    return _ENCODE(value)
-
-
-# json.dumps builds an encoder per call unless every option is its default: one, made once.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return encode_json(value)
 
 
 def load_json(text: Optional[str]) -> Any:
@@ -336,8 +333,7 @@ class Store:
                                      latency_s, error, result, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (sha256, run_id, method, model, cache_key, dump_json(request), dump_json(response),
-             dump_json(usage), latency_s, error,
-             dump_json(result), time.time()))
+             dump_json(usage), latency_s, error, dump_json(result), time.time()))
         return int(cursor.lastrowid)
 
     def cached_attempt(self, cache_key: str) -> Optional[dict[str, Any]]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 from typing import Union
 
-from extract.tokens import BLANK_MARKS, NUMBER, parse_number
+from extract.tokens import BLANK_MARKS, number_matches, parse_number
 
 Number = Union[int, float]
 
 def numbers_in(snippet: str) -> list[Number]:
     """Every number printed in `snippet`, signed and converted to 万元 where a unit says so."""
     return [parse_number(m.group("sign") or "", m.group("num"), m.group("unit") or "")
-            for m in NUMBER.finditer(snippet)]
+            for m in number_matches(snippet)]
 
 
 def is_blank(snippet: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import itemgetter
-from typing import Callable, Mapping, Optional
+from typing import Mapping, Optional
 
 from extract import fields
 
@@ -26,10 +26,9 @@ class Relation:
         return tuple(dict.fromkeys(self.left + self.right))
 
     @cached_property
-    def _pick(self) -> Callable[[Mapping], tuple]:
-        """The cells' values, left then right, in one C call (itemgetter of one key gives a bare value)."""
-        keys = self.left + self.right
-        return itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
+    def _pick(self) -> itemgetter:
+        """The cells' values, left then right, in one C call (two keys at least: a tuple)."""
+        return itemgetter(*self.left, *self.right)
 
     def sums(self, values: Mapping[str, Optional[float]]) -> Optional[tuple[float, float]]:
         """sum(left) and sum(right) over `values`; None while any of its cells has no value."""

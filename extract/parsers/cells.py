@@ -13,13 +13,12 @@ from operator import attrgetter
 from typing import Callable, Optional, Sequence
 
 from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
-from extract.record import BLANK, EDGE_BLANK, INFERRED, READ, Cell, Doubt
+from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 
 Check = Callable[[Sequence[float]], bool]
 _WHOLE, _KIND = attrgetter("whole"), attrgetter("kind")
-_new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
 def last_is_sum(values: Sequence[float]) -> bool:
@@ -49,7 +48,7 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     nums = [t for t in values if t.kind == NUM]
     if all(map(_WHOLE, nums)):
         if len(nums) == n == len(values):  # the common case: exactly the printed cells, each read as it is
-            return RowFit([[_new(Cell, (t.value, READ, t.start, t.end, t.line, "")) for t in nums]])
+            return RowFit([[cell_of(t) for t in nums]])
         pieces = joined = ()  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
