@@ -13,13 +13,30 @@ from extract.errors import InputError
 
 MAX_BYTES_DEFAULT = 2 * 1024 * 1024  # real reports are 5–100 KB of text; a larger text file is a dump, not a report
 
+def _ranges(code_points: list[int]) -> list[tuple[int, int]]:
+    """Sorted code points as (first, last) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for cp in code_points:
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1] = (runs[-1][0], cp)
+        else:
+            runs.append((cp, cp))
+    return runs
+
+
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
 _TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII block
 _TABLE.update({ord(c): " " for c in _SPACES})
 _TABLE.update({ord("\u2212"): "-", ord("\u2013"): "-", ord("\u00a0"): " ", ord("\u3007"): "0"})
 _CR_BEFORE_LF = re.compile(r"\r(?=\n)")
-# Runs of characters the table maps: translating only them is twice as fast as the whole text.
-_MAPPED_RUN = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]+")
+# The mapped characters a Chinese text is full of (a report has hundreds of ，（）): str.replace
+# maps each in one pass in C, where the regex below would call back once per run of them.
+_COMMON_MAPPED = tuple((ch, ch.translate(_TABLE)) for ch in "，（）：；\u3000\u00a0")
+# Runs of the other characters the table maps. Written as ranges, and as "[…][…]*" rather than
+# "[…]+": sre then scans ahead for the class in C, three times as fast on a text with none.
+_MAPPED = "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                        for a, b in _ranges(sorted(_TABLE))) + "]"
+_MAPPED_RUN = re.compile(f"{_MAPPED}{_MAPPED}*")
 
 
 @dataclass(frozen=True)
@@ -87,8 +104,9 @@ _COMMON_CJK = ("的一是在不了有和人这中大为上个国我以要他时�
 
 
 # Runs, counted by what removing them takes away: a match object per character costs 4× as much.
-_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
-_COMMON_RUN = re.compile("[" + _COMMON_CJK + "]+")
+# ("[…][…]*", not "[…]+": see _MAPPED_RUN.)
+_CJK_RUN = re.compile("[\u4e00-\u9fff][\u4e00-\u9fff]*")
+_COMMON_RUN = re.compile(f"[{_COMMON_CJK}][{_COMMON_CJK}]*")
 
 
 def _count(runs: re.Pattern, text: str) -> int:
@@ -124,4 +142,6 @@ def _looks_binary(head: bytes) -> bool:
 def normalize(text: str) -> str:
     """Full-width → ASCII, exotic spaces → ' ', CR → newline; same length as the input."""
     text = _CR_BEFORE_LF.sub(" ", text).replace("\r", "\n")
+    for common, ascii_ in _COMMON_MAPPED:
+        text = text.replace(common, ascii_)
     return _MAPPED_RUN.sub(lambda run: run.group().translate(_TABLE), text)

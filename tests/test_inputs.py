@@ -35,6 +35,15 @@ def test_normalize_keeps_every_offset():
     assert normalize(text) == "2021年(一) 12.3万元 \n增16 件"
 
 
+def test_normalize_maps_each_character_of_its_table_alone_and_in_runs():
+    # The common ones (，（）…) and the rest take different paths; each must map as the table says.
+    from extract.text import _TABLE
+    for cp, to in _TABLE.items():
+        mapped = chr(to) if isinstance(to, int) else to
+        assert normalize(f"年{chr(cp)}报{chr(cp) * 3}") == f"年{mapped}报{mapped * 3}", hex(cp)
+    assert normalize("（一）\u3000\u3000１，２；：\u2003－") == "(一)  1,2;: -"
+
+
 @pytest.fixture
 def broken_folder(tmp_path):
     folder = tmp_path / "in"

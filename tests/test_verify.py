@@ -13,7 +13,7 @@ from extract import fields
 from extract.record import BLANK, INFERRED, LLM, POSITIONAL, READ, SPLIT, Cell, Doubt, Extraction, MetaField
 from extract.text import normalize
 from verify import check_meta, relations, verify_cells, verify_extraction, verify_values
-from verify.narrative import find_requests_received
+from verify.narrative import find_document_counts, find_requests_received
 from verify.report import Issue, Report
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -232,6 +232,19 @@ def test_narrative_mismatch(text: str, table: int, expected: list[int]) -> None:
 def test_narrative_origin_follows_table_cell(method: str, origin: str) -> None:
     report = verify_cells("2021", {"requests.new.total": Cell(2, method)}, "本年度未收到依申请公开事项。")
     assert [(i.code, i.origin) for i in report.by_code("narrative_mismatch")] == [("narrative_mismatch", origin)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("本年度制发规范性文件12件。", {"active.normative_docs.issued": {12}}),
+    ("规范性文件现行有效88件", {"active.normative_docs.in_force": {88}}),  # the text's first clause, no mark before
+    ("概况;废止规范性文件3件,现行有效规范性文件40件\n印发规范性文件7件",
+     {"active.normative_docs.repealed": {3}, "active.normative_docs.in_force": {40}, "active.normative_docs.issued": {7}}),
+    ("制发规范性文件5件和规范性文件6件。", {}),        # two counts in one clause: neither is taken
+    ("制发规范性文件\t5件", {}),                      # a table row, not prose
+    ("现行有效规范性文件9件,制发的规章2件", {"active.normative_docs.in_force": {9}}),
+], ids=["one", "at-start", "three-clauses-three-marks", "two-counts", "tab-row", "other-clause-ignored"])
+def test_document_counts_in_the_prose(text: str, expected: dict) -> None:
+    assert find_document_counts(text) == expected
 
 
 # --- grounding ------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
-_SENTENCE_MARKS = frozenset("。，,；;！!？?")
+_SENTENCE_MARK = re.compile("[。，,；;！!？?]")
 _LONG_LINE = 40
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _CLAUSE_END = re.compile(r"[。，,；;！!？?:：]")
@@ -37,7 +38,7 @@ def is_prose(line: str) -> bool:
     if "\t" in line or "|" in line:
         return False
     stripped = line.strip()
-    return any(ch in _SENTENCE_MARKS for ch in stripped) or len(stripped) >= _LONG_LINE
+    return len(stripped) >= _LONG_LINE or _SENTENCE_MARK.search(stripped) is not None
 
 
 def find_requests_received(text: str) -> list[Statement]:
@@ -60,9 +61,11 @@ def _statements_in_line(line: str, base: int) -> list[Statement]:
     out = []
     start = 0
     for end in [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]:
-        found = _first_statement(line[start:end], base + start)
-        if found is not None:
-            out.append(found)
+        sentence = line[start:end]
+        if "申请" in sentence:  # every statement names it (see _first_statement): the others are skipped
+            found = _first_statement(sentence, base + start)
+            if found is not None:
+                out.append(found)
         start = end
     return out
 
@@ -98,7 +101,7 @@ def _is_request_phrase(gap: str) -> bool:
 # "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件": counts of documents
 # that the 第二十条 table restates. A clause says which column by its verb.
 _DOC_COUNT = re.compile(r"(?:行政)?规范性文件[^\d。，,；;]{0,6}?(?P<n>\d+)\s*件")
-_DOC_CLAUSE = re.compile(r"[^。，,；;\n]+")
+_CLAUSE_MARKS = "。，,；;\n"  # what ends a clause of the prose
 _DOC_COLUMNS = (
     ("active.normative_docs.in_force", re.compile(r"现行有效"), re.compile(r"废止|清理|制发|印发|出台")),
     ("active.normative_docs.issued", re.compile(r"制发|印发|出台|制定"), re.compile(r"现行|废止|清理|修改|审查")),
@@ -109,11 +112,8 @@ _DOC_COLUMNS = (
 def find_document_counts(text: str) -> dict[str, set[int]]:
     """What the prose says of this year's normative documents: {canonical key: values stated}."""
     out: dict[str, set[int]] = {}
-    if "规范性文件" not in text:
-        return out
-    for clause in _DOC_CLAUSE.finditer(text):
-        sentence = clause.group()
-        if "规范性文件" not in sentence or "\t" in sentence or "|" in sentence:
+    for sentence in _clauses_with(text, "规范性文件"):
+        if "\t" in sentence or "|" in sentence:
             continue
         counts = [int(m.group("n")) for m in _DOC_COUNT.finditer(sentence)]
         if len(counts) != 1:
@@ -122,3 +122,15 @@ def find_document_counts(text: str) -> dict[str, set[int]]:
             if says.search(sentence) and not excludes.search(sentence):
                 out.setdefault(key, set()).add(counts[0])
     return out
+
+
+def _clauses_with(text: str, word: str) -> Iterator[str]:
+    """The clauses (runs between _CLAUSE_MARKS) that hold `word`, in text order: found from the
+    word's places by str.find, not by matching each of a report's thousand clauses."""
+    at = text.find(word)
+    while at >= 0:
+        start = max(text.rfind(mark, 0, at) for mark in _CLAUSE_MARKS) + 1
+        ends = [end for end in (text.find(mark, at) for mark in _CLAUSE_MARKS) if end >= 0]
+        end = min(ends) if ends else len(text)
+        yield text[start:end]
+        at = text.find(word, end)
