@@ -151,22 +151,21 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
 
 
 def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
+    stop = base + len(piece)
     if piece in BLANK_MARKS:
-        out.append(Token(BLANK, piece, base, base + len(piece), line_no, 0))
+        out.append(_new(Token, (BLANK, piece, base, stop, line_no, 0, "", "", False, False)))
         return
     if piece.isdigit() and piece.isascii():  # the common cell: fast path
-        out.append(Token(NUM, piece, base, base + len(piece), line_no, int(piece), piece, whole=True))
+        out.append(_new(Token, (NUM, piece, base, stop, line_no, int(piece), piece, "", False, True)))
         return
-    if not _HAS_DIGIT.search(piece):
-        out.append(Token(TEXT, piece, base, base + len(piece), line_no))
-        return
-    if _ORDINAL_LABEL.match(piece):  # '1. 属于国家秘密': the ordinal of a label, no number in it
-        out.append(Token(TEXT, piece, base, base + len(piece), line_no))
+    if not _HAS_DIGIT.search(piece) or _ORDINAL_LABEL.match(piece):
+        # no digit, or '1. 属于国家秘密': the ordinal of a label, no number in it
+        out.append(_new(Token, (TEXT, piece, base, stop, line_no, None, "", "", False, False)))
         return
     counted = _COUNTED_CELL.match(piece)
     if counted:  # a whole cell such as "3件": the count word does not make it prose
-        out.append(Token(NUM, piece, base, base + len(piece), line_no,
-                         parse_number(counted.group(1) or "", counted.group(2), "")))
+        out.append(_new(Token, (NUM, piece, base, stop, line_no, parse_number(counted.group(1) or "", counted.group(2), ""),
+                                "", "", False, False)))
         return
     text_start = 0
     for match in number_matches(piece):
@@ -184,9 +183,9 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         if _is_glued_ordinal(piece, match):
             num, end = num[:-1], end - 1  # the last digit numbers the next row label
         digits = num if not sign and not unit and num.isdigit() else ""
-        out.append(Token(NUM, piece[start:end], base + start, base + end, line_no,
-                         parse_number(sign, num, unit), digits, unit.strip(), start > 0 and piece[start - 1].isalpha(),
-                         start == 0 and end == len(piece)))
+        value = int(num) if digits else parse_number(sign, num, unit)
+        out.append(_new(Token, (NUM, piece[start:end], base + start, base + end, line_no, value, digits, unit.strip(),
+                                start > 0 and piece[start - 1].isalpha(), start == 0 and end == len(piece))))
         text_start = end
     if text_start < len(piece):
         _add_text(piece[text_start:], base + text_start, line_no, out)
@@ -218,6 +217,5 @@ def _add_text(chunk: str, start: int, line_no: int, out: list[Token]) -> None:
     stripped = chunk.strip()
     if not stripped:
         return
-    lead = len(chunk) - len(chunk.lstrip())
-    start += lead
-    out.append(Token(TEXT, stripped, start, start + len(stripped), line_no))
+    start += len(chunk) - len(chunk.lstrip())
+    out.append(_new(Token, (TEXT, stripped, start, start + len(stripped), line_no, None, "", "", False, False)))

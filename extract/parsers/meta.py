@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Optional
+from typing import Iterator, Optional
 
 from extract.template import FORMAT_MARKERS
 from extract.record import READ, MetaField
@@ -28,8 +28,8 @@ _FIELD_NAME = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 
 def title_text(text: str) -> tuple[str, int]:
     """The title: the first non-empty lines before the first section heading, and its offset."""
-    parts, start, offset = [], None, 0
-    for line in text.split("\n"):
+    parts, start = [], None
+    for offset, line in _leading_lines(text):
         stripped = _FIELD_NAME.sub("", line.strip().lstrip("#").strip())
         if stripped:
             if _HEADING.match(line) or len(stripped) > 60 or len(parts) == 3:
@@ -37,8 +37,19 @@ def title_text(text: str) -> tuple[str, int]:
             if start is None:
                 start = offset + line.index(stripped)
             parts.append(stripped)
-        offset += len(line) + 1
     return "".join(parts), start or 0
+
+
+def _leading_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of text.split("\n"), from the top: the title needs a few, not the whole report's."""
+    offset = 0
+    while True:
+        end = text.find("\n", offset)
+        if end < 0:
+            yield offset, text[offset:]
+            return
+        yield offset, text[offset:end]
+        offset = end + 1
 
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # normalize() already made 〇 a 0
@@ -117,8 +128,9 @@ def _abbreviates(name: str, signature: tuple[str, int]) -> bool:
 
 def _signature(text: str) -> Optional[tuple[str, int]]:
     """A line at the end holding only an agency name with its place."""
-    lines = text.rstrip().split("\n")
-    offset = len("\n".join(lines))
+    body = text.rstrip()
+    lines = body.rsplit("\n", 8)  # the last 8 lines (and the rest in one piece)
+    offset = len(body)
     for line in reversed(lines[-8:]):
         offset -= len(line)
         stripped = line.strip()
