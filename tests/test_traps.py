@@ -228,6 +228,31 @@ def test_a_line_has_cells_to_split_exactly_where_the_separators_are():
     assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [True, True, True, True, True, False, False, True, True, False]
 
 
+def test_a_line_of_one_separator_is_cut_as_the_separator_pattern_cuts_it():
+    # Lines of tabs only or pipes only are cut by str.split; spaces beside a separator belong to it,
+    # an empty cell sits after them, and a run of spaces or odd whitespace is a separator of its own.
+    from extract.tokens import _SEPARATED
+
+    def by_pattern(line):  # the cells as _SEPARATED delimits them: (text, start, end), empty ones kept
+        parts, cells, at = _SEPARATED.split(line), [], 0
+        if len(parts) > 1 and not parts[-1].strip():
+            del parts[-2:]
+        for raw, separator in zip(parts[0::2], parts[1::2] + [""]):
+            piece = raw.strip()
+            start = at + len(raw) - len(raw.lstrip()) if piece else at
+            cells.append((piece, start, start + len(piece) if piece else at + len(raw)))
+            at += len(raw) + len(separator)
+        while cells and not cells[0][0]:
+            cells.pop(0)  # leading empty cells are indentation
+        return cells
+
+    lines = ["规章\t0\t\t5\t", "| 予以公开 | 290 |  | 1 |", "a \t \tb", "| a | | b |", "a\t\t\tb ", "\t\t7\t",
+             "部分公开 (区分,  只计)\t3", "a\x0b\t8\t9", "x | 1\t2", " | a | b | "]
+    for line in lines:
+        got = [(t.text if t.kind != "blank" else "", t.start, t.end) for t in tokenize(line)]
+        assert got == by_pattern(line), line
+
+
 def test_numbers_on_a_long_line_are_the_ones_the_number_pattern_finds():
     from extract.tokens import NUMBER, number_matches
     line = "增加了 增3件，减少 减 5，+-7 —— 1,234.5万元 共9页 第二十条 ١٢ ① 0012-3 ISO-9001 " * 40

@@ -248,7 +248,7 @@ def test_document_counts_in_the_prose(text: str, expected: dict) -> None:
 
 
 # --- grounding ------------------------------------------------------------------------
-GROUND_TEXT = "行政许可\t增16\t减3\t12.3万元\t5000元\t-\t7\t"
+GROUND_TEXT = "行政许可\t增16\t减3\t12.3万元\t5000元\t-\t7\t007\t1234\t"
 
 
 def span(needle: str) -> tuple[int, int]:
@@ -268,8 +268,14 @@ def span(needle: str) -> tuple[int, int]:
     ("7", 7, SPLIT, True),
     ("7", 8, READ, False),
     ("许可", 0, POSITIONAL, False),
+    ("7", 7.0, READ, True),
+    ("007", 7, READ, True),
+    ("007", 70, READ, False),
+    ("1234", 1234, READ, True),
+    ("1234", 123, READ, False),
 ], ids=["增", "减", "sign-lost", "万元", "元-to-万元", "元-unconverted", "blank-mark", "blank-mark-placed-by-position",
-        "split", "wrong-digit", "label-not-number"])
+        "split", "wrong-digit", "label-not-number", "float-value", "leading-zeros", "leading-zeros-wrong",
+        "four-digits", "four-digits-wrong"])
 def test_grounding(needle: str, value: float, method: str, grounded: bool) -> None:
     start, end = span(needle)
     cells = {"active.licensing.change": Cell(value, method, start, end)}

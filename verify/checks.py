@@ -178,6 +178,10 @@ def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[I
     return out
 
 
+# The printed form of the commonest values: a lookup is a fifth of isdigit + isascii + int.
+_DECIMAL = {n: str(n) for n in range(1000)}
+
+
 def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Optional[str]) -> list[Issue]:
     """Every value that claims a span must be printed there."""
     if text is None:
@@ -196,8 +200,8 @@ def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Opti
                              f"({size} chars)", ERROR, EXTRACTION, found=value))
             continue
         snippet = text[start:end]
-        if snippet.isdigit() and snippet.isascii() and int(snippet) == value:
-            continue  # the common case, without the regex
+        if _DECIMAL.get(value) == snippet or (snippet.isdigit() and snippet.isascii() and int(snippet) == value):
+            continue  # the common cases, without the regex (the first without parsing the snippet)
         printed = numbers.numbers_in(snippet)
         if any(numbers.same(p, value) for p in printed):
             continue
