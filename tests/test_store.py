@@ -409,6 +409,16 @@ def test_provenance_packed_from_the_cells_is_the_dict_form_packed():
         direct = pack_cell_provenance(chosen.format, chosen.cells, meta_provenance(chosen))
         assert direct == pack_provenance(chosen.format, provenance_of(chosen))
         assert unpack_provenance(chosen.format, direct) == provenance_of(chosen)
+    # Odd spans (none, a span without a line, offsets that are not ints, a '%' anywhere) and notes.
+    from extract import fields
+    from extract.record import Extraction
+    keys = fields.numeric_keys("2021")
+    odd = Extraction("llm", "2021", cells={keys[0]: Cell(3, "table", 10, 11, 2), keys[1]: Cell(0, "inferred", note="50% off"),
+                                           keys[2]: Cell(5, "llm", 7, 9), keys[3]: Cell(6, "llm", "1%", "2%s", None, "%d"),
+                                           keys[4]: Cell(None, "missing"), keys[5]: Cell(2.5, "split", 30, 34, 4, "50% off")})
+    direct = pack_cell_provenance("2021", odd.cells, meta_provenance(odd))
+    assert direct == pack_provenance("2021", provenance_of(odd))
+    assert unpack_provenance("2021", direct) == provenance_of(odd)
     # Cells the packed form cannot hold are left to the dict form.
     assert pack_cell_provenance("2021", {"no.such.key": Cell(1)}, {}) is None
     assert pack_cell_provenance(None, {}, {}) is None
