@@ -13,6 +13,7 @@ from extract.errors import InputError
 
 MAX_BYTES_DEFAULT = 2 * 1024 * 1024  # real reports are 5–100 KB of text; a larger text file is a dump, not a report
 
+
 def _ranges(code_points: list[int]) -> list[tuple[int, int]]:
     """Sorted code points as (first, last) runs of consecutive ones."""
     runs: list[tuple[int, int]] = []

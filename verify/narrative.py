@@ -102,6 +102,7 @@ def _is_request_phrase(gap: str) -> bool:
 # that the 第二十条 table restates. A clause says which column by its verb.
 _DOC_COUNT = re.compile(r"(?:行政)?规范性文件[^\d。，,；;]{0,6}?(?P<n>\d+)\s*件")
 _CLAUSE_MARKS = "。，,；;\n"  # what ends a clause of the prose
+_CLAUSE_MARK = re.compile(f"[{_CLAUSE_MARKS}]")
 _DOC_COLUMNS = (
     ("active.normative_docs.in_force", re.compile(r"现行有效"), re.compile(r"废止|清理|制发|印发|出台")),
     ("active.normative_docs.issued", re.compile(r"制发|印发|出台|制定"), re.compile(r"现行|废止|清理|修改|审查")),
@@ -127,10 +128,12 @@ def find_document_counts(text: str) -> dict[str, set[int]]:
 def _clauses_with(text: str, word: str) -> Iterator[str]:
     """The clauses (runs between _CLAUSE_MARKS) that hold `word`, in text order: found from the
     word's places by str.find, not by matching each of a report's thousand clauses."""
-    at = text.find(word)
+    at, end = text.find(word), 0
     while at >= 0:
-        start = max(text.rfind(mark, 0, at) for mark in _CLAUSE_MARKS) + 1
-        ends = [end for end in (text.find(mark, at) for mark in _CLAUSE_MARKS) if end >= 0]
-        end = min(ends) if ends else len(text)
+        # Looked for back to the last clause's end only, and forward to the first mark: linear in
+        # the text, however often the word is printed.
+        start = max(text.rfind(mark, end, at) for mark in _CLAUSE_MARKS) + 1
+        found = _CLAUSE_MARK.search(text, at)
+        end = found.start() if found else len(text)
         yield text[start:end]
         at = text.find(word, end)
