@@ -115,6 +115,26 @@ def test_the_narrative_can_pin_a_split_that_no_relation_ties():
     assert [silent[k].value for k in docs] == [None, None, None]
 
 
+@pytest.mark.parametrize("digits, sizes, sums, expected", [
+    ("1000001", [7], True, [1, 0, 0, 0, 0, 0, 1]),
+    ("1000002", [7], True, None),                      # the row's own sum fails: no reading
+    ("1000002", [7], False, [1, 0, 0, 0, 0, 0, 2]),
+    ("100013000300000", [5, 5, 5], True, [1, 0, 0, 0, 1, 3, 0, 0, 0, 3, 0, 0, 0, 0, 0]),
+    ("100013000200000", [5, 5, 5], True, None),        # the second group's sum fails
+])
+def test_a_run_of_as_many_digits_as_cells_reads_a_digit_a_cell(digits, sizes, sums, expected):
+    from extract.parsers.splits import piece_of, split_pieces
+    text = "数量" + digits
+    (token,) = [t for t in tokenize(text) if t.kind == "num"]
+    readings = split_pieces([piece_of(token)], sizes, sums)
+    if expected is None:
+        assert readings == []
+        return
+    (reading,) = readings
+    assert [c.value for c in reading] == expected
+    assert [text[c.start:c.end] for c in reading] == list(digits) and {c.method for c in reading} == {"split"}
+
+
 def test_a_row_two_splits_fit_is_left_empty_where_they_differ():
     tokens = tokenize("数量110000011")
     fit = fit_row(tokens, [7])

@@ -97,6 +97,10 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
     cells that may carry a sign (本年增/减): where there are any, a printed sign opens one of them.
     """
     n = sum(sizes)
+    if len(pieces) == 1 and limit >= 1:
+        only = pieces[0]
+        if only.splittable and len(only.digits) == n and not (only.sign or only.frac or only.unit):
+            return _one_digit_each(only, sizes, sums)
     ends = set()
     acc = 0
     for size in sizes:
@@ -173,6 +177,19 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
             if (i, off, length) not in made:
                 made[i, off, length] = _part(pieces[i], off, length, value) if length else _whole(pieces[i])
     return [[made[i, off, length] for i, off, length, _ in reading] for reading in out]
+
+
+def _one_digit_each(piece: Piece, sizes: Sequence[int], sums: bool) -> list[list[Cell]]:
+    """A run of exactly as many digits as the row has cells (the commonest run: '0000000'): its
+    only reading is a digit a cell, if the sums allow it. What `lay` finds, without the search."""
+    values = list(map(int, piece.digits))
+    if sums:
+        at = 0
+        for size in sizes:
+            if values[at + size - 1] != sum(values[at:at + size - 1]):
+                return []
+            at += size
+    return [[_part(piece, off, 1, value) for off, value in enumerate(values)]]
 
 
 def _digits_of(value: float) -> Optional[str]:
