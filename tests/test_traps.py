@@ -135,6 +135,19 @@ def test_a_run_of_as_many_digits_as_cells_reads_a_digit_a_cell(digits, sizes, su
     assert [text[c.start:c.end] for c in reading] == list(digits) and {c.method for c in reading} == {"split"}
 
 
+@pytest.mark.parametrize("printed, values, doubts", [
+    ("\n2\n1\n3\n\n\n", [2, 1, 3], []),                # one cell a line, empty lines before the next label
+    ("\n\n2\n1\n3\n\n", [2, 1, 3], []),
+    ("\n2\n1\n4\n\n\n", [2, 1, 4], []),                # its sum fails: the source's, read as printed
+    ("\n2\n1\n3\n-\n", [2, 1, 3], ["cells_displaced"]),  # a printed blank after them is not an empty line
+    ("\n00\n1\n1\n\n", None, ["digits_run_together"]),  # '00' is never one number
+])
+def test_cells_one_a_line_with_empty_lines_around_them(printed, values, doubts):
+    fit = fit_row([t for t in tokenize(printed) if t.kind != "text"], [3])
+    assert [[c.value for c in r] for r in fit.candidates] == ([values] if values else [])
+    assert fit.doubts == doubts
+
+
 def test_a_row_two_splits_fit_is_left_empty_where_they_differ():
     tokens = tokenize("数量110000011")
     fit = fit_row(tokens, [7])

@@ -9,7 +9,7 @@ this ever changes a printed number; it only decides which printed number sits in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Callable, Optional, Sequence
 
 from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
@@ -49,6 +49,10 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     if all(map(_WHOLE, nums)):
         if len(nums) == n == len(values):  # the common case: exactly the printed cells, each read as it is
             return RowFit([[cell_of(t) for t in nums]])
+        if len(nums) == n and _only_empty_lines_around(values, nums) and not _leading_zero(nums):
+            # One cell a line, and the empty lines before the next label: the windows below would
+            # find the printed cells as the one reading, after building and sorting it.
+            return RowFit([[cell_of(t) for t in nums]])
         pieces = joined = ()  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
@@ -62,8 +66,7 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
-    if any(len(t.digits) > 1 and t.digits[0] == "0" for t in nums):
-        # '00' or '000121' can never be one number: cells ran together, whatever the count says.
+    if _leading_zero(nums):
         for window in (values, _strip_blanks(list(values))):
             fit = _split(join_stray_spaces([piece_of(t) for t in window]), sizes, sums, RowFit(), frozenset(signed))
             if fit.candidates:
@@ -94,6 +97,18 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         readings = passing or (readings if plain else [])
     fit.candidates = [_mark_edge_blanks(r) for r in readings]
     return _dedupe(fit)
+
+
+def _only_empty_lines_around(values: list[Token], nums: list[Token]) -> bool:
+    """The numbers printed one after another, with nothing but empty lines before and after them."""
+    lead = _count_blanks(values)
+    around = values[:lead] + values[lead + len(nums):]
+    return all(map(is_, values[lead:lead + len(nums)], nums)) and all(t.text == EMPTY_LINE for t in around)
+
+
+def _leading_zero(nums: Sequence[Token]) -> bool:
+    """'00' or '000121' can never be one number: cells ran together, whatever the count says."""
+    return any(len(t.digits) > 1 and t.digits[0] == "0" for t in nums)
 
 
 def _edge_blank(reading: list[Cell]) -> bool:
