@@ -30,16 +30,14 @@ class Solution:
 def solve_table(rows: dict[str, tuple[str, ...]], candidates: dict[str, list[list[Cell]]],
                 relations: Sequence[Relation]) -> Solution:
     """Decide the cells of rows with several readings; rows with one reading are taken as read."""
+    open_rows = [row for row, readings in candidates.items() if len(readings) > 1]
+    result = Solution()
+    if not open_rows:
+        return result  # the common table: every row read one way
     fixed: dict[str, float] = {}
-    open_rows = []
     for row, readings in candidates.items():
         if len(readings) == 1:
             fixed.update((k, c.value) for k, c in zip(rows[row], readings[0]) if c.value is not None)
-        elif len(readings) > 1:
-            open_rows.append(row)
-    result = Solution()
-    if not open_rows:
-        return result
     known = set(fixed) | {k for row in open_rows for k in rows[row]}
     usable = [r for r in relations if set(r.keys) <= known and set(r.keys) & {k for row in open_rows for k in rows[row]}]
     found = _search(rows, candidates, open_rows, fixed, usable)
