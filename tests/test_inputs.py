@@ -44,6 +44,15 @@ def test_normalize_maps_each_character_of_its_table_alone_and_in_runs():
     assert normalize("（一）\u3000\u3000１，２；：\u2003－") == "(一)  1,2;: -"
 
 
+@pytest.mark.parametrize("text, has", [
+    ("政府信息公开工作年度报告 2021", False), ("\u00bf¡£ ©", False), ("报告\u00c0", True), ("ÿ", True),
+    ("锟斤拷", True), ("烫", True), ("屯", True), ("😀 emoji", False), ("", False),
+])
+def test_the_characters_mojibake_starts_with_are_found(text, has):
+    from extract.text import _has_mojibake_char
+    assert _has_mojibake_char(text) is has
+
+
 @pytest.fixture
 def broken_folder(tmp_path):
     folder = tmp_path / "in"
