@@ -128,8 +128,8 @@ _BELOW_C0 = bytes(range(0xC0))
 
 
 def _has_mojibake_char(text: str) -> bool:
-    """Whether the text holds a character a _MOJIBAKE match starts with ([\u00c0-\u00ff] or 锟烫屯):
-    asked of the Latin-1 characters alone, in C; sre tests a class at ~50 instructions a character."""
+    """Whether the text holds a character a _MOJIBAKE match starts with (U+00C0–U+00FF, 锟, 烫, 屯):
+    asked of its Latin-1 characters alone, in C; sre tests a class at ~50 instructions a character."""
     return bool(text.encode("latin-1", "ignore").translate(None, _BELOW_C0)) or any(ch in text for ch in "锟烫屯")
 
 
