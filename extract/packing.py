@@ -85,9 +85,10 @@ def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optiona
     if not keys:
         return None
     notes: dict[str, int] = {}
-    parts: list[str] = []  # each cell's text, or a template of it that `numbers` fills in at the end
-    numbers: list[int] = []
-    append, extend = parts.append, numbers.extend
+    # Each cell a template that one % fills in at the end (a % per cell cost half the loop).
+    parts: list[str] = []
+    fills: list[Any] = []
+    append, extend = parts.append, fills.extend
     for cell in map(cells.get, keys):
         if cell is None or cell.value is None:
             append("0")
@@ -97,20 +98,18 @@ def pack_cell_provenance(fmt: Optional[str], cells: dict, meta: dict) -> Optiona
         if code is None:
             return None  # not packable: the caller stores the dict form
         note = notes.setdefault(note, len(notes)) if note else -1
+        append("[%s,%s,%s,%s,%s]")
         if start is not None and end is not None and line is not None:
-            # Formatted all at once below: one % per cell cost half the loop.
-            append("[%s,%s,%s,%s,%s]")
             extend((code, start, end, line, note))
         elif start is None:
-            append(f"[{code},null,null,null,{note}]")
+            extend((code, "null", "null", "null", note))
         else:
-            text = f"[{code},{encode_json(start)},{encode_json(end)},{encode_json(line)},{note}]"
-            append(text.replace("%", "%%"))
+            extend((code, encode_json(start), encode_json(end), encode_json(line), note))
     if not fields.numeric_key_set(fmt).issuperset(cells):
         placed = len(parts) - parts.count("0")
         if placed != sum(1 for cell in cells.values() if cell.value is not None):
             return None  # a key outside the template holds a value: likewise
-    return f"[{PACKED},[{','.join(parts) % tuple(numbers)}],{encode_json(list(notes))},{encode_json(meta)}]"
+    return f"[{PACKED},[{','.join(parts) % tuple(fills)}],{encode_json(list(notes))},{encode_json(meta)}]"
 
 
 def unpack_provenance(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:

@@ -9,7 +9,7 @@ this ever changes a printed number; it only decides which printed number sits in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import attrgetter, is_
+from operator import attrgetter
 from typing import Callable, Optional, Sequence
 
 from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
@@ -47,11 +47,9 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     values = [t for t in tokens if t.kind == NUM or t.kind == BLANK_TOKEN]
     nums = [t for t in values if t.kind == NUM]
     if all(map(_WHOLE, nums)):
-        if len(nums) == n == len(values):  # the common case: exactly the printed cells, each read as it is
-            return RowFit([[cell_of(t) for t in nums]])
-        if len(nums) == n and _only_empty_lines_around(values, nums) and not _leading_zero(nums):
-            # One cell a line, and the empty lines before the next label: the windows below would
-            # find the printed cells as the one reading, after building and sorting it.
+        # The common rows: exactly the printed cells, each read as it is; or so printed one a line,
+        # with the empty lines before the next label (the windows below would find that one reading).
+        if len(nums) == n and (len(values) == n or (_only_empty_lines_around(values, nums) and not _leading_zero(nums))):
             return RowFit([[cell_of(t) for t in nums]])
         pieces = joined = ()  # every number alone in its cell: nothing to cut or join
     else:
@@ -101,9 +99,7 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
 
 def _only_empty_lines_around(values: list[Token], nums: list[Token]) -> bool:
     """The numbers printed one after another, with nothing but empty lines before and after them."""
-    lead = _count_blanks(values)
-    around = values[:lead] + values[lead + len(nums):]
-    return all(map(is_, values[lead:lead + len(nums)], nums)) and all(t.text == EMPTY_LINE for t in around)
+    return len(_strip_blanks(values)) == len(nums) and all(t.text == EMPTY_LINE for t in values if t.kind != NUM)
 
 
 def _leading_zero(nums: Sequence[Token]) -> bool:
