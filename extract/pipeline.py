@@ -24,8 +24,8 @@ from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
-from extract.packing import (Packed, pack_attempt_result, pack_cell_provenance, pack_confidence, pack_provenance,
-                             pack_values)
+from extract.packing import (Packed, encode_json, pack_attempt_result, pack_cell_provenance, pack_confidence,
+                             pack_provenance, pack_values)
 from extract.parsers import parse_normalized
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.session import LLMSession
@@ -151,8 +151,10 @@ class Record:
 
 
 def record_of(parsed: Extraction, parse_s: float, found: "Assessment") -> Record:
-    attempt = JSONText(dump_json(pack_attempt_result(extraction_to_dict(parsed))))
-    return Record(parse_s, attempt, result_fields(found))
+    attempt = pack_attempt_result(extraction_to_dict(parsed))
+    # The record of the parsers' own reading has the values its attempt packed: the same list.
+    values = attempt["values"] if found.extraction is parsed and isinstance(attempt["values"], list) else None
+    return Record(parse_s, JSONText(dump_json(attempt)), result_fields(found, values))
 
 
 @dataclass
@@ -431,13 +433,15 @@ def summarize(issues: list, limit: int = 3) -> str:
     return "; ".join(parts) + more
 
 
-def result_fields(found: "Assessment") -> dict[str, Any]:
-    """What the store keeps of an assessed document, its cells packed."""
+def result_fields(found: "Assessment", values_in_order: Optional[list] = None) -> dict[str, Any]:
+    """What the store keeps of an assessed document, its cells packed. `values_in_order`: its
+    values packed in the template's key order already (as `pack_attempt_result` packs them)."""
     chosen = found.extraction
     fmt = chosen.format
     provenance = pack_cell_provenance(fmt, chosen.cells, meta_provenance(chosen)) \
         or pack_provenance(fmt, provenance_of(chosen))
-    packed = Packed(pack_values(fmt, record_values(chosen)), provenance, pack_confidence(fmt, found.confidence))
+    values = encode_json(values_in_order) if values_in_order is not None else pack_values(fmt, record_values(chosen))
+    packed = Packed(values, provenance, pack_confidence(fmt, found.confidence))
     return dict(status=found.status, reason=found.reason, format=fmt, year=chosen.year.value,
                 agency=chosen.agency.value, chosen=chosen.method, packed=packed,
                 issues=found.report.to_dicts() if found.report else [])

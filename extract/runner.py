@@ -7,8 +7,9 @@ as they finish with it on.
 """
 from __future__ import annotations
 
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+# ProcessPoolExecutor loads only for --workers N: its multiprocessing imports (~20 ms of
+# start-up) are not needed by a run of one worker.
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ThreadPoolExecutor, wait
 
 from extract.errors import GovReportError
 from extract.pipeline import (Loaded, Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
@@ -51,6 +52,8 @@ def _run_offline(inputs, store, run_id, settings, workers):
     once) and stored in one; the next batch is in the workers while this one is written, so an
     interrupted run loses at most those two, which its re-run redoes. Records come in input order."""
     use_processes = workers > 1 and len(inputs) >= 2 * workers
+    if use_processes:
+        from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(max_workers=workers) if use_processes else _InlinePool()
     in_flight: list = []
     with pool:
@@ -93,7 +96,7 @@ def _store_batch(submitted: list, store, run_id):
     loaded, calls = submitted
     try:
         results = iter([extracted for call in calls for extracted in call.result()])
-    except BrokenProcessPool as exc:
+    except BrokenExecutor as exc:  # BrokenProcessPool: no other pool breaks here
         raise GovReportError("a worker process died (killed for lack of memory?); the records stored so far are "
                              "kept: re-run the same command to resume, or with --workers 1") from exc
     with store.transaction():
