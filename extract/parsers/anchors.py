@@ -123,17 +123,20 @@ def find_anchors(view: LabelView, rows: Sequence[Row]) -> list[Anchor]:
 def _out_of_order(view: LabelView, rows: Sequence[Row], i: int, pos: int, match: re.Match) -> bool:
     """A later row's label, with its numbers, printed before this match: the match is not this row's
     label. (A later row's words in a repeated column header, with no numbers, prove nothing.)"""
-    for j in range(i + 1, min(i + 1 + _LOOKAHEAD, len(rows))):
-        later = view.search(rows[j].pattern, pos, match.start())
-        if later is not None and _DATA_AFTER.match(view.view, later.end()):
+    # pos and the match lie inside the window: the patterns search the view itself, no bounds to clamp.
+    text, stop = view.view, match.start()
+    for row in rows[i + 1:i + 1 + _LOOKAHEAD]:
+        later = row.pattern.search(text, pos, stop)
+        if later is not None and _DATA_AFTER.match(text, later.end()):
             return True
     return False
 
 
 def _last_match(view: LabelView, pattern: re.Pattern, match: re.Match, stop: Optional[int]) -> re.Match:
     """A label printed twice before the next row (a heading, then the table row): the last one."""
+    search, text, stop = pattern.search, view.view, view.hi if stop is None else stop  # stop: inside the window
     while True:
-        again = view.search(pattern, match.end(), stop)
+        again = search(text, match.end(), stop)
         if again is None:
             return match
         match = again
