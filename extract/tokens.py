@@ -185,6 +185,15 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         # no digit, or '1. 属于国家秘密': the ordinal of a label, no number in it
         out.append(_new(Token, (TEXT, piece, base, stop, line_no, None, "", "", False, False)))
         return
+    word = piece.rstrip(_ASCII_DIGITS)
+    if word and word != piece and _plain_word(word):
+        # A word and the digits glued to its end ('数据1', a header's placeholder): what the loop
+        # below makes of it, without the regexes (NUMBER matches exactly the digits; no sign before them).
+        at = base + len(word)
+        out.append(_new(Token, (TEXT, word, base, at, line_no, None, "", "", False, False)))
+        digits = piece[len(word):]
+        out.append(_new(Token, (NUM, digits, at, stop, line_no, int(digits), digits, "", True, False)))
+        return
     counted = _COUNTED_CELL.match(piece)
     if counted:  # a whole cell such as "3件": the count word does not make it prose
         out.append(_new(Token, (NUM, piece, base, stop, line_no, parse_number(counted.group(1) or "", counted.group(2), ""),
@@ -212,6 +221,17 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         text_start = end
     if text_start < len(piece):
         _add_text(piece[text_start:], base + text_start, line_no, out)
+
+
+_ASCII_DIGITS = "0123456789"
+_SIGN_ENDS = frozenset("增减加少")  # a word ending so may end in a sign (增, 增加, 减, 减少) that NUMBER takes
+
+
+def _plain_word(word: str) -> bool:
+    """A word its glued digits are simply a number after: it ends in a letter that no sign ends
+    with, holds no digit, and does not end in a word that makes the number an ordinal or reference."""
+    return (word[-1].isalpha() and word[-1] not in _SIGN_ENDS and not _HAS_DIGIT.search(word)
+            and not word.endswith(_NOT_A_CELL_BEFORE))
 
 
 def _is_cell(piece: str, match: re.Match) -> bool:

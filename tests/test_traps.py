@@ -291,3 +291,21 @@ def test_numbers_on_a_long_line_are_the_ones_the_number_pattern_finds():
     line = "增加了 增3件，减少 减 5，+-7 —— 1,234.5万元 共9页 第二十条 ١٢ ① 0012-3 ISO-9001 " * 40
     assert [m.span() for m in number_matches(line)] == [m.span() for m in NUMBER.finditer(line)]
     assert [m.group() for m in number_matches("增 减3 +x -12.5万元")] == ["减3", "-12.5万元"]
+
+
+def test_digits_glued_to_a_word_are_a_glued_number_unless_a_sign_or_reference_comes_before():
+    # A header's placeholder ('数目3') takes the shortcut; words that end in a sign, an ordinal or a
+    # reference word, or hold a digit, go through the number pattern; both ways give these tokens.
+    def cells(piece):
+        return [(t.kind, t.text, t.start, t.end, t.value, t.glued, t.whole) for t in tokenize(f"|{piece}|")]
+
+    assert cells("数目3") == [("text", "数目", 1, 3, None, False, False), ("num", "3", 3, 4, 3, True, False)]
+    assert cells("其他渠道27") == [("text", "其他渠道", 1, 5, None, False, False),
+                                ("num", "27", 5, 7, 27, True, False)]
+    assert cells("较上年增加4") == [("text", "较上年", 1, 4, None, False, False),
+                                 ("num", "增加4", 4, 7, 4, True, False)]  # the sign is the number's
+    assert cells("比上年减6") == [("text", "比上年", 1, 4, None, False, False), ("num", "减6", 4, 6, -6, True, False)]
+    assert cells("附表2") == [("text", "附表2", 1, 4, None, False, False)]  # a reference, not a number
+    assert cells("第8") == [("text", "第8", 1, 3, None, False, False)]
+    assert [t.kind for t in tokenize("|第2行数目9|")] == ["text", "num"]
+    assert [(t.text, t.glued) for t in tokenize("|第2行数目9|") if t.kind == "num"] == [("9", True)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Callable, Optional, Sequence
 
-from extract.parsers.splits import Piece, cell_of, join_stray_spaces, piece_of, split_pieces
+from extract.parsers.splits import Piece, cell_of, cells_of_numbers, join_stray_spaces, piece_of, split_pieces
 from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
@@ -50,14 +50,14 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         # The common rows: exactly the printed cells, each read as it is; or so printed one a line,
         # with the empty lines before the next label (the windows below would find that one reading).
         if len(nums) == n and (len(values) == n or (_only_empty_lines_around(values, nums) and not _leading_zero(nums))):
-            return RowFit([[cell_of(t) for t in nums]])
+            return RowFit([cells_of_numbers(nums)])
         pieces = joined = ()  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
         joined = join_stray_spaces(pieces)
     fit = RowFit()
     if len(nums) == n == len(values) and len(joined) == len(pieces):
-        fit.candidates = [[cell_of(t) for t in nums]]  # exactly the printed cells
+        fit.candidates = [cells_of_numbers(nums)]  # exactly the printed cells
         return fit
     check = _group_check(sizes) if sums else None
     if not nums:
@@ -77,7 +77,7 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         fit.doubts.append("cells_displaced")
     if not readings and len(nums) > n:
         # More numbers than cells: any run of n of them may be the row; the row sum decides.
-        printed = [cell_of(t) for t in nums]
+        printed = cells_of_numbers(nums)
         readings = [printed[i:i + n] for i in range(len(nums) - n + 1)]
         fit.doubts.append("extra_cells")
     if not readings and check is not None:

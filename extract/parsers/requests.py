@@ -96,11 +96,10 @@ def parse_requests(labels: LabelView, tokens: Sequence[Token], fmt: str, start: 
         fit = fits.get(row.key)
         if fit is not None:
             _note_fit(table, row.key, fit, row.key in solved.undecided)
-        for i, key in enumerate(row.keys):
-            if len(readings) == 1:
-                table.cells[key] = readings[0][i]
-            else:
-                table.cells[key] = solved.cells.get(key, MISSING)
+        if len(readings) == 1:
+            table.cells.update(zip(row.keys, readings[0]))
+        else:
+            table.cells.update((key, solved.cells.get(key, MISSING)) for key in row.keys)
     return table
 
 

@@ -207,6 +207,11 @@ def cell_of(token: Token) -> Cell:
     return Cell(token.value, BLANK, token.start, token.end, token.line)
 
 
+def cells_of_numbers(tokens: Sequence[Token]) -> list[Cell]:
+    """[cell_of(t) for t in tokens] for printed numbers (no blank among them), without a call per cell."""
+    return [_new(Cell, (t.value, READ, t.start, t.end, t.line, "")) for t in tokens]
+
+
 def _whole(piece: Piece) -> Cell:
     return cell_of(piece.token)
 
