@@ -41,7 +41,10 @@ def read_document(data: bytes, name: str = "", max_bytes: int = MAX_BYTES_DEFAUL
 
 
 def _looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lower()
+    head = data[:2048]
+    if b"<" not in head:  # every mark starts with one: most texts are settled without lowering the head
+        return False
+    head = head.lower()
     return any(mark in head for mark in _HTML_MARKS)
 
 
