@@ -186,7 +186,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 totals["llm_unavailable"] += outcome.llm_unavailable
                 for notice in llm.notices() if llm else ():
                     progress.say(notice)
-                progress.step(Path(outcome.path).name)
+                progress.step(os.path.basename(outcome.path))
         except BaseException:
             # Interrupted: the batch in hand was rolled back; its claims go too, so that another
             # run on this store need not wait for this process to end.

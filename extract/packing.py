@@ -164,9 +164,10 @@ def pack_attempt_result(result: Optional[dict]) -> Optional[dict]:
 def pack_keys(keys: list[str]) -> Any:
     """An issue's keys: as ranges of positions in the template's key order when they follow it
     (the long lists do: 181 cut cells, 150 missing ones), else as they are."""
-    order = _positions()
-    at = [order.get(k) for k in keys]
-    if len(keys) < 8 or None in at or any(b <= a for a, b in zip(at, at[1:])):
+    if len(keys) < 8:
+        return keys
+    at = list(map(_positions().get, keys))
+    if None in at or at != sorted(set(at)):  # not all template keys, or not strictly in its order
         return keys
     ranges: list[list[int]] = []
     for i in at:
