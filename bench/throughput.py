@@ -118,9 +118,7 @@ def main() -> int:
     parser.add_argument("--samples", type=Path, nargs="+",
                         default=[REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"])
     args = parser.parse_args()
-    # The CLI runs from byte-compiled modules, as an installed package does (pip compiles them);
-    # where PYTHONDONTWRITEBYTECODE is set, a checkout would otherwise compile every module at
-    # every start, ~0.1 s that no user pays.
+    # Where PYTHONDONTWRITEBYTECODE is set, a checkout would compile every module at every start.
     for package in ("extract", "verify"):
         compileall.compile_dir(REPO / package, quiet=1)
     sources = sorted(p for folder in args.samples for kind in ("*.txt", "*.md") for p in folder.glob(kind))

@@ -134,9 +134,9 @@ def _out_of_order(view: LabelView, rows: Sequence[Row], i: int, pos: int, match:
 
 def _last_match(view: LabelView, pattern: re.Pattern, match: re.Match, stop: Optional[int]) -> re.Match:
     """A label printed twice before the next row (a heading, then the table row): the last one."""
-    search, text, stop = pattern.search, view.view, view.hi if stop is None else stop  # stop: inside the window
+    end = view.hi if stop is None else stop  # inside the window already: the view is searched directly
     while True:
-        again = search(text, match.end(), stop)
+        again = pattern.search(view.view, match.end(), end)
         if again is None:
             return match
         match = again
