@@ -18,7 +18,9 @@ each copy made distinct (a unique trailing line) so that nothing is skipped. Pri
 - the cost per KB of pages of --big-kb (a report inside a site's long page, navigation and
   notices before and after it) beside the cost per KB of the reports themselves.
 
-The package is byte-compiled first, as pip installs it, so that no start-up compiles it.
+The package is byte-compiled first, as pip installs it, so that no start-up compiles it. The runs
+import the checkout: its compiled reader where one was built in place (`GOVREPORT_COMPILE=1 pip
+install -e .`), which the first line says.
 """
 from __future__ import annotations
 
@@ -99,6 +101,14 @@ def padded_page(text: str, size_kb: int) -> str:
     return _PAGE_CHROME * repeats + text + "\n" + _PAGE_CHROME * repeats
 
 
+def reader_build() -> str:
+    """Which reader the runs import from the checkout: compiled in place (GOVREPORT_COMPILE=1) or not."""
+    done = subprocess.run([sys.executable, "-c", "from extract.compiled import compiled_modules as c; print(len(c()))"],
+                          capture_output=True, text=True, cwd=REPO, check=True)
+    count = int(done.stdout)
+    return f"compiled with mypyc ({count} modules)" if count else "pure Python"
+
+
 def store_bytes_per_doc(db: Path) -> float:
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -142,7 +152,7 @@ def main() -> int:
                 found[workers] = (floor, run_cli(folder, Path(tmp) / f"w{workers}-{r}.db", workers))
             rounds.append(found)
         print(f"machine: {os.cpu_count()} cores; {args.docs} documents ({len(texts)} reports repeated); "
-              f"medians of {args.repeat} rounds (range in brackets)")
+              f"medians of {args.repeat} rounds (range in brackets); reader: {reader_build()}")
         floors = [f[w][0][0] for f in rounds for w in settings]
         print(f"floor, read + decode + re.findall(r'\\d+'): {args.docs / median(floors):.0f} reports/s "
               f"[{args.docs / max(floors):.0f}–{args.docs / min(floors):.0f}]")

@@ -9,20 +9,19 @@ uses, and reads the old dict form too (stores written before packing).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
-from typing import Any, Optional
+from typing import Any, Final, NamedTuple, Optional, cast
 
 from extract import fields
 
-PACKED = 1  # format marker of a packed record (a dict has no such first element)
-METHODS = ("table", "blank", "positional", "split", "inferred", "llm", "missing", "edge_blank", "blank_line",
+PACKED: Final = 1  # format marker of a packed record (a dict has no such first element)
+METHODS: Final = ("table", "blank", "positional", "split", "inferred", "llm", "missing", "edge_blank", "blank_line",
            "forced", "split_confirmed", "claimed")
-_METHOD_CODE = {m: i for i, m in enumerate(METHODS)}
-CONFIDENCE = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l"}
-_CONFIDENCE_BACK = {v: k for k, v in CONFIDENCE.items()}
-_CONFIDENCE_NAMES = frozenset(CONFIDENCE)
+_METHOD_CODE: Final = {m: i for i, m in enumerate(METHODS)}
+CONFIDENCE: Final = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l"}
+_CONFIDENCE_BACK: Final = {v: k for k, v in CONFIDENCE.items()}
+_CONFIDENCE_NAMES: Final = frozenset(CONFIDENCE)
 
 
 def _keys(fmt: Optional[str]) -> tuple[str, ...]:
@@ -65,7 +64,7 @@ def pack_provenance(fmt: Optional[str], provenance: Optional[dict]) -> Optional[
             or any(v.get("method") not in METHODS for v in cells.values())):
         return encode_json(provenance)
     notes: dict[str, int] = {}
-    packed = []
+    packed: list[Any] = []
     for key in keys:
         entry = cells.get(key)
         if entry is None:
@@ -141,7 +140,7 @@ def pack_confidence(fmt: Optional[str], confidence: Optional[dict]) -> Optional[
     if (not keys or not fields.numeric_key_set(fmt).issuperset(confidence)
             or not _CONFIDENCE_NAMES.issuperset(confidence.values())):
         return encode_json(confidence)
-    return encode_json([PACKED, "".join(map(CONFIDENCE.get, map(confidence.get, keys), repeat("-")))])  # '-': no value
+    return encode_json([PACKED, "".join(map(CONFIDENCE.get, map(confidence.get, keys), repeat("-")))])  # type: ignore[arg-type]  # '-': no value
 
 
 def unpack_confidence(fmt: Optional[str], text: Optional[str]) -> Optional[dict]:
@@ -166,8 +165,11 @@ def pack_keys(keys: list[str]) -> Any:
     (the long lists do: 181 cut cells, 150 missing ones), else as they are."""
     if len(keys) < 8:
         return keys
-    at = list(map(_positions().get, keys))
-    if None in at or at != sorted(set(at)):  # not all template keys, or not strictly in its order
+    found = list(map(_positions().get, keys))
+    if None in found:  # not all template keys
+        return keys
+    at = cast("list[int]", found)
+    if at != sorted(set(at)):  # not strictly in the template's order
         return keys
     ranges: list[list[int]] = []
     for i in at:
@@ -190,10 +192,9 @@ def _positions() -> dict[str, int]:
     return {k: i for i, k in enumerate(fields.template_order())}
 
 
-@dataclass(frozen=True)
-class Packed:
+class Packed(NamedTuple):
     """A record's packed columns, made where the record is made (a worker process), so that
-    the store's single writer only inserts them."""
+    the store's single writer only inserts them. (A tuple pickles the same compiled or not.)"""
 
     values: Optional[str]
     provenance: Optional[str]

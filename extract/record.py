@@ -7,21 +7,21 @@ to one character, so an offset into the normalised text is an offset into the so
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional, Union
+from typing import Final, NamedTuple, Optional, Union
 
 Number = Union[int, float]
 
 # How a cell's value was obtained. Only READ methods count as grounded in the source.
-READ = "table"          # read from a printed cell at [start, end)
-BLANK = "blank"         # a printed but empty cell (blank, -, /, —): 0 by convention
-EDGE_BLANK = "edge_blank"  # a blank at a row's edge read as 0: it may be the row's end, not a cell
-BLANK_LINE = "blank_line"  # an empty line read as a blank cell (0): it may as well be a lost cell
-POSITIONAL = "positional"  # row label lost: mapped by position against the template
-SPLIT = "split"         # cut out of a run of digits with no separators, pinned by the relations
-INFERRED = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)
-FORCED = "forced"       # a template cell the report folds into a printed row of zeros: 0 by arithmetic
-LLM = "llm"             # proposed by the model (grounding is checked separately)
-GROUNDED_METHODS = frozenset({READ, BLANK})
+READ: Final = "table"          # read from a printed cell at [start, end)
+BLANK: Final = "blank"         # a printed but empty cell (blank, -, /, —): 0 by convention
+EDGE_BLANK: Final = "edge_blank"  # a blank at a row's edge read as 0: it may be the row's end, not a cell
+BLANK_LINE: Final = "blank_line"  # an empty line read as a blank cell (0): it may as well be a lost cell
+POSITIONAL: Final = "positional"  # row label lost: mapped by position against the template
+SPLIT: Final = "split"         # cut out of a run of digits with no separators, pinned by the relations
+INFERRED: Final = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)
+FORCED: Final = "forced"       # a template cell the report folds into a printed row of zeros: 0 by arithmetic
+LLM: Final = "llm"             # proposed by the model (grounding is checked separately)
+GROUNDED_METHODS: Final = frozenset({READ, BLANK})
 
 
 class Cell(NamedTuple):
@@ -35,7 +35,7 @@ class Cell(NamedTuple):
     note: str = ""
 
 
-MISSING = Cell(None, method="missing")
+MISSING: Final = Cell(None, method="missing")
 
 
 @dataclass(frozen=True, slots=True)

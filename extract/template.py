@@ -8,6 +8,8 @@ many cells it holds and which of them sum. The relations between rows live in
 """
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +31,7 @@ class Row:
 
 # 三、 request rows: distinctive words of each label. Labels are matched tolerantly (a few
 # words suffice) because agencies reword them and OCR slips letters (其他法律行政止公开).
-_REQUEST_WORDS = {
+_REQUEST_WORDS: Final = {
     "requests.new": r"本年新收|新收.{0,12}申请数",
     "requests.carried_over": r"上年结转|上年度结转",
     "requests.granted": r"予以公开",
@@ -60,7 +62,7 @@ _REQUEST_WORDS = {
 }
 
 # 二、 active disclosure items (第二十条): label words and the item's fields in column order.
-_ACTIVE_WORDS = {
+_ACTIVE_WORDS: Final = {
     "rules": r"规章",
     "normative_docs": r"(?:行政)?规范性文件",
     "licensing": r"行政许可",
@@ -72,21 +74,21 @@ _ACTIVE_WORDS = {
 }
 
 # Header words that decide the template version (searched with all whitespace removed).
-FORMAT_MARKERS = {
+FORMAT_MARKERS: Final = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "不补正", "收费通知", "本年处理决定数量"),
     "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量",
              "其他对外管理服务事项", "政府集中采购"),
 }
 
 # Where the tables begin and end.
-ACTIVE_START = re.compile(r"第\s*二\s*十\s*条")
-APPEALS_START = re.compile(r"行\s*政\s*法?\s*复\s*议")
-SECTION_FIVE = re.compile(r"(?:^|[\s#])(?:五|六|七)\s*[、.．]\s*(?:政府信息公开工作)?(?:存在|主要问题|其他需要|工作)"
+ACTIVE_START: Final = re.compile(r"第\s*二\s*十\s*条")
+APPEALS_START: Final = re.compile(r"行\s*政\s*法?\s*复\s*议")
+SECTION_FIVE: Final = re.compile(r"(?:^|[\s#])(?:五|六|七)\s*[、.．]\s*(?:政府信息公开工作)?(?:存在|主要问题|其他需要|工作)"
                           r"|存在的主要问题|其他需要报告")
 # Words of the 四、 appeals header: numbers glued to them start the appeals row.
-APPEAL_HEADER_WORDS = re.compile(r"(?:总计|审结|起诉|维持|纠正|结果|其他)\s*$")
+APPEAL_HEADER_WORDS: Final = re.compile(r"(?:总计|审结|起诉|维持|纠正|结果|其他)\s*$")
 
-_ORDINAL = re.compile(r"^(\d)\s")
+_ORDINAL: Final = re.compile(r"^(\d)\s")
 
 
 @lru_cache(maxsize=None)
@@ -104,7 +106,7 @@ def request_rows(fmt: str) -> tuple[Row, ...]:
     return tuple(out)
 
 
-SINGLE_OTHER = "requests.other"  # 三(六)其他处理: one row in 2019, three sub-rows in 2021
+SINGLE_OTHER: Final = "requests.other"  # 三(六)其他处理: one row in 2019, three sub-rows in 2021
 
 
 @lru_cache(maxsize=None)
@@ -144,8 +146,8 @@ def appeals_row(fmt: str = "2021") -> Row:
 
 
 # --- label text helpers --------------------------------------------------------------------
-_LABEL_NOISE = re.compile(r"[\s()（）【】\[\]“”\"'‘’:：,，;；、.。\-—|#*]")
-_LEADING_ORDINAL = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[.、])")
+_LABEL_NOISE: Final = re.compile(r"[\s()（）【】\[\]“”\"'‘’:：,，;；、.。\-—|#*]")
+_LEADING_ORDINAL: Final = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[.、])")
 
 
 @lru_cache(maxsize=4096)

@@ -6,12 +6,14 @@ decoded source: provenance stays true to what the agency printed.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from dataclasses import dataclass
 
 from extract.errors import InputError
 
-MAX_BYTES_DEFAULT = 2 * 1024 * 1024  # real reports are 5–100 KB of text; a larger text file is a dump, not a report
+MAX_BYTES_DEFAULT: Final = 2 * 1024 * 1024  # real reports are 5–100 KB of text; a larger text file is a dump, not a report
 
 
 def _ranges(code_points: list[int]) -> list[tuple[int, int]]:
@@ -25,19 +27,19 @@ def _ranges(code_points: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
-_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII block
+_SPACES: Final = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
+_TABLE: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII block
 _TABLE.update({ord(c): " " for c in _SPACES})
 _TABLE.update({ord("\u2212"): "-", ord("\u2013"): "-", ord("\u00a0"): " ", ord("\u3007"): "0"})
-_CR_BEFORE_LF = re.compile(r"\r(?=\n)")
+_CR_BEFORE_LF: Final = re.compile(r"\r(?=\n)")
 # The mapped characters a Chinese text is full of (a report has hundreds of ，（）): str.replace
 # maps each in one pass in C, where the regex below would call back once per run of them.
-_COMMON_MAPPED = tuple((ch, ch.translate(_TABLE)) for ch in "，（）：；\u3000\u00a0")
+_COMMON_MAPPED: Final = tuple((ch, ch.translate(_TABLE)) for ch in "，（）：；\u3000\u00a0")
 # Runs of the other characters the table maps. Written as ranges, and as "[…][…]*" rather than
 # "[…]+": sre then scans ahead for the class in C, three times as fast on a text with none.
-_MAPPED = "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+_MAPPED: Final = "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
                         for a, b in _ranges(sorted(_TABLE))) + "]"
-_MAPPED_RUN = re.compile(f"{_MAPPED}{_MAPPED}*")
+_MAPPED_RUN: Final = re.compile(f"{_MAPPED}{_MAPPED}*")
 
 
 @dataclass(frozen=True)
@@ -96,18 +98,18 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
 
 # Chinese text decoded with the wrong code page (UTF-8 read as Latin-1 or GBK and saved again):
 # runs of accented Latin letters or of rare CJK where the report's common words should be.
-_MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff]|锟斤拷|烫烫|屯屯")
+_MOJIBAKE: Final = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff]|锟斤拷|烫烫|屯屯")
 
 
 # The commonest characters of any Chinese report: a few percent of its CJK text, and next to
 # none of a text whose bytes were decoded with the wrong code page (鍙戝竷 for 发布).
-_COMMON_CJK = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞")
+_COMMON_CJK: Final = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞")
 
 
 # Runs, counted by what removing them takes away: a match object per character costs 4× as much.
 # ("[…][…]*", not "[…]+": see _MAPPED_RUN.)
-_CJK_RUN = re.compile("[\u4e00-\u9fff][\u4e00-\u9fff]*")
-_COMMON_RUN = re.compile(f"[{_COMMON_CJK}][{_COMMON_CJK}]*")
+_CJK_RUN: Final = re.compile("[\u4e00-\u9fff][\u4e00-\u9fff]*")
+_COMMON_RUN: Final = re.compile(f"[{_COMMON_CJK}][{_COMMON_CJK}]*")
 
 
 def _count(runs: re.Pattern, text: str) -> int:
@@ -124,7 +126,7 @@ def _enough_common(text: str, enough: float) -> bool:
     return common >= enough
 
 
-_BELOW_C0 = bytes(range(0xC0))
+_BELOW_C0: Final = bytes(range(0xC0))
 
 
 def _has_mojibake_char(text: str) -> bool:
@@ -149,7 +151,7 @@ def _not_mojibake(decoded: Decoded) -> Decoded:
     return decoded
 
 
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_CONTROL_BYTES: Final = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from typing import Iterable, Iterator, NamedTuple, Optional, Union
+from typing import Final, Iterable, Iterator, NamedTuple, Optional, Union
 
-TEXT, NUM, BLANK = "text", "num", "blank"
-EMPTY_LINE = "\n"  # the text of a BLANK token that is a whole empty line
+TEXT: Final = "text"
+NUM: Final = "num"
+BLANK: Final = "blank"
+EMPTY_LINE: Final = "\n"  # the text of a BLANK token that is a whole empty line
 
-_SEPARATORS = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
-_SEPARATED = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by re.split
+_SEPARATORS: Final = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
+_SEPARATED: Final = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by re.split
 # Whether a line has a separator at all: the lines _SEPARATORS finds, twice as fast (sre scans for
 # a first character; a leading [ ]* makes it try a match at every position).
-_HAS_SEPARATOR = re.compile(r"[\t|]|\s\s")
-_ODD_SPACE = re.compile(r"[^\S \t]")  # whitespace but a space or a tab (normalize leaves few)
-BLANK_MARKS = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
+_HAS_SEPARATOR: Final = re.compile(r"[\t|]|\s\s")
+_ODD_SPACE: Final = re.compile(r"[^\S \t]")  # whitespace but a space or a tab (normalize leaves few)
+BLANK_MARKS: Final = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
 # A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
-_FOOTER_FIRST = frozenset("-第共")  # a footer's first printed character: most lines skip the regex
-_FOOTER = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
+_FOOTER_FIRST: Final = frozenset("-第共")  # a footer's first printed character: most lines skip the regex
+_FOOTER: Final = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
 # A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
-NUMBER = re.compile(
+NUMBER: Final = re.compile(
     r"(?P<sign>(?:增加?|减少?|[+\-])\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"
 )
-_NUMBER_FIRST = re.compile(r"[增减+\-\d]")  # what every NUMBER match starts with
+_NUMBER_FIRST: Final = re.compile(r"[增减+\-\d]")  # what every NUMBER match starts with
 
 
 def number_matches(text: str) -> Iterator[re.Match]:
@@ -49,16 +51,16 @@ def number_matches(text: str) -> Iterator[re.Match]:
 
 
 # After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
-_NOT_A_CELL_AFTER = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
-_HAS_DIGIT = re.compile(r"\d")
+_NOT_A_CELL_AFTER: Final = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
+_HAS_DIGIT: Final = re.compile(r"\d")
 # A label's one-digit ordinal and words with no digit ('1. 属于国家秘密', '2、其他'): all text.
-_ORDINAL_LABEL = re.compile(r"\d[.、]\D*$")
-_COUNTED_CELL = re.compile(r"^((?:增加?|减少?|[+\-])\s*)?(\d+)\s*[件条个项]$")
-_NOT_A_CELL_BEFORE = ("第", "共", "附件", "表")  # just before a number (spaces between): an ordinal or a reference
+_ORDINAL_LABEL: Final = re.compile(r"\d[.、]\D*$")
+_COUNTED_CELL: Final = re.compile(r"^((?:增加?|减少?|[+\-])\s*)?(\d+)\s*[件条个项]$")
+_NOT_A_CELL_BEFORE: Final = ("第", "共", "附件", "表")  # just before a number (spaces between): an ordinal or a reference
 
 
 # The values of the commonest cells: a dict lookup costs a fifth of isdigit + isascii + int.
-_SMALL_NUMBERS = {str(n): n for n in range(1000)}
+_SMALL_NUMBERS: Final = {str(n): n for n in range(1000)}
 
 # Token(...) runs a Python-level __new__; the per-cell paths build the tuple in C, every field given.
 _new = tuple.__new__
@@ -223,8 +225,8 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         _add_text(piece[text_start:], base + text_start, line_no, out)
 
 
-_ASCII_DIGITS = "0123456789"
-_SIGN_ENDS = frozenset("增减加少")  # a word ending so may end in a sign (增, 增加, 减, 减少) that NUMBER takes
+_ASCII_DIGITS: Final = "0123456789"
+_SIGN_ENDS: Final = frozenset("增减加少")  # a word ending so may end in a sign (增, 增加, 减, 减少) that NUMBER takes
 
 
 def _plain_word(word: str) -> bool:
@@ -247,7 +249,7 @@ def _is_cell(piece: str, match: re.Match) -> bool:
     return True
 
 
-_ORDINAL_AFTER = re.compile(r"[.、]\s*\D")
+_ORDINAL_AFTER: Final = re.compile(r"[.、]\s*\D")
 
 
 def _is_glued_ordinal(piece: str, match: re.Match) -> bool:

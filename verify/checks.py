@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import math
 from operator import attrgetter
-from typing import Iterable, Optional
+from typing import Any, Final, Iterable, Optional
 
 from extract import fields
-from extract.record import BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Cell, Doubt, Extraction
+from extract.record import (BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Doubt, Extraction,
+                            Number)
 
 from verify import narrative, numbers, rules
 from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING, Issue
 
-Cells = dict[str, Cell]
-Values = dict[str, Optional[float]]   # each cell's value as a finite number, or None
+# Cells as handed in ({key: Cell}). An LLM's may hold anything in any field, which every check
+# copes with: read as Any, which compiled code (mypyc) does not type-check when a field is read.
+Cells = dict[str, Any]
+Values = dict[str, Optional[Number]]   # each cell's value as a finite number, or None
 
-NEW_REQUESTS = "requests.new.total"
-CARRIED_OVER = "requests.carried_over.total"
-_SNIPPET_MAX = 40
+NEW_REQUESTS: Final = "requests.new.total"
+CARRIED_OVER: Final = "requests.carried_over.total"
+_SNIPPET_MAX: Final = 40
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -107,7 +110,7 @@ def check_integers(fmt: Optional[str], values: Values) -> list[Issue]:
     money = fields.money_keys()
     out = []
     for key, value in values.items():
-        if value is not None and type(value) is not int and key not in money and not value.is_integer():
+        if isinstance(value, float) and key not in money and not value.is_integer():  # values are int, float or None
             out.append(Issue("not_integer", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts are whole numbers",
                              ERROR, EXTRACTION, found=value))
     return out
@@ -145,7 +148,7 @@ def check_bounds(fmt: Optional[str], values: Values) -> list[Issue]:
 
 
 # --- provenance and grounding ---------------------------------------------------------
-_HOW = {
+_HOW: Final = {
     POSITIONAL: ("cell_positional", "mapped by position against the template (row labels lost in the source)"),
     SPLIT: ("cell_split", "cut out of a run of digits printed without separators, pinned by the relations"),
     INFERRED: ("cell_inferred", "not printed; forced by arithmetic (e.g. a part of a zero total)"),
@@ -155,10 +158,10 @@ _HOW = {
 }
 
 
-_METHOD = attrgetter("method")
+_METHOD: Final = attrgetter("method")
 
 # A human should look at these; forced zeros are arithmetic, so they are only noted.
-_DOUBTFUL_METHODS = frozenset({POSITIONAL, SPLIT, INFERRED, BLANK_LINE})
+_DOUBTFUL_METHODS: Final = frozenset({POSITIONAL, SPLIT, INFERRED, BLANK_LINE})
 
 
 def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
@@ -179,7 +182,7 @@ def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[I
 
 
 # The printed form of the commonest values: a lookup is a fifth of isdigit + isascii + int.
-_DECIMAL = {n: str(n) for n in range(1000)}
+_DECIMAL: dict[Number, str] = {n: str(n) for n in range(1000)}
 
 
 def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Optional[str]) -> list[Issue]:

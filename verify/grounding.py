@@ -13,7 +13,7 @@ belong to: permuting rows keeps every sum, so position is what grounding checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union, cast
 
 from verify.numbers import same
 
@@ -39,7 +39,7 @@ def ground_reading(fmt: str, values: Mapping[str, Optional[Number]], norm: str) 
     out: dict[str, Grounded] = {}
     for keys, tokens in rows.values():
         wanted = [values.get(k) for k in keys]
-        spans = match_in_order(tokens, wanted) if all(v is not None for v in wanted) else None
+        spans = match_in_order(tokens, cast("list[Number]", wanted)) if None not in wanted else None
         for i, key in enumerate(keys):
             value = wanted[i]
             if value is None:

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Final, Iterator
 
-_SENTENCE_MARK = re.compile("[。，,；;！!？?]")
-_LONG_LINE = 40
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
-_CLAUSE_END = re.compile(r"[。，,；;！!？?:：]")
-_QUOTE_TAIL = 16
-_GAP = r"[^\d。，,；;:：！!？?()（）\n]{0,24}?"
+_SENTENCE_MARK: Final = re.compile("[。，,；;！!？?]")
+_LONG_LINE: Final = 40
+_SENTENCE_END: Final = re.compile(r"[。；;！!？?]")
+_CLAUSE_END: Final = re.compile(r"[。，,；;！!？?:：]")
+_QUOTE_TAIL: Final = 16
+_GAP: Final = r"[^\d。，,；;:：！!？?()（）\n]{0,24}?"
 # "(共/新/本年度)收到 … 申请 2 件": the count directly follows the phrase; only 件/宗 count
 # requests (条 / 人次 / 次 count other things).
-_RECEIVED = re.compile(rf"(?:新收到?|收到|受理|接收|接到)(?P<gap>{_GAP})(?P<n>\d+)\s*(?:件|宗)")
-_NONE_RECEIVED = re.compile(rf"(?:未|没有|无)\s*(?:新)?(?:收到|受理|接到|接收)(?P<gap>{_GAP}申请(?!人))")
+_RECEIVED: Final = re.compile(rf"(?:新收到?|收到|受理|接收|接到)(?P<gap>{_GAP})(?P<n>\d+)\s*(?:件|宗)")
+_NONE_RECEIVED: Final = re.compile(rf"(?:未|没有|无)\s*(?:新)?(?:收到|受理|接到|接收)(?P<gap>{_GAP}申请(?!人))")
 # Requests for review or litigation, complaints and petitions are not information requests.
-_OTHER_MATTERS = re.compile(r"复议|诉讼|投诉|举报|信访|来信|咨询")
-_REQUEST = re.compile(r"申请(?!人)")  # 申请人 is the applicant, not the request
+_OTHER_MATTERS: Final = re.compile(r"复议|诉讼|投诉|举报|信访|来信|咨询")
+_REQUEST: Final = re.compile(r"申请(?!人)")  # 申请人 is the applicant, not the request
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,10 @@ def _is_request_phrase(gap: str) -> bool:
 
 # "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件": counts of documents
 # that the 第二十条 table restates. A clause says which column by its verb.
-_DOC_COUNT = re.compile(r"(?:行政)?规范性文件[^\d。，,；;]{0,6}?(?P<n>\d+)\s*件")
-_CLAUSE_MARKS = "。，,；;\n"  # what ends a clause of the prose
-_CLAUSE_MARK = re.compile(f"[{_CLAUSE_MARKS}]")
-_DOC_COLUMNS = (
+_DOC_COUNT: Final = re.compile(r"(?:行政)?规范性文件[^\d。，,；;]{0,6}?(?P<n>\d+)\s*件")
+_CLAUSE_MARKS: Final = "。，,；;\n"  # what ends a clause of the prose
+_CLAUSE_MARK: Final = re.compile(f"[{_CLAUSE_MARKS}]")
+_DOC_COLUMNS: Final = (
     ("active.normative_docs.in_force", re.compile(r"现行有效"), re.compile(r"废止|清理|制发|印发|出台")),
     ("active.normative_docs.issued", re.compile(r"制发|印发|出台|制定"), re.compile(r"现行|废止|清理|修改|审查")),
     ("active.normative_docs.repealed", re.compile(r"废止"), re.compile(r"现行|制发|印发|出台|拟")),

@@ -24,5 +24,5 @@ def is_blank(snippet: str) -> bool:
     return not stripped or stripped in BLANK_MARKS
 
 
-def same(a: float, b: float) -> bool:
+def same(a: Number, b: Number) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
+from verify.numbers import Number
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)
 
@@ -27,8 +29,8 @@ class Issue:
     message: str
     severity: str  # 'error' | 'warning' | 'info'
     origin: str  # 'source' | 'extraction'
-    expected: Optional[float] = None
-    found: Optional[float] = None
+    expected: Optional[Number] = None
+    found: Optional[Number] = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import Mapping, Optional
 
 from extract import fields
+from extract.record import Number
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Relation:
         """The cells' values, left then right, in one C call (two keys at least: a tuple)."""
         return itemgetter(*self.left, *self.right)
 
-    def sums(self, values: Mapping[str, Optional[float]]) -> Optional[tuple[float, float]]:
+    def sums(self, values: Mapping[str, Optional[Number]]) -> Optional[tuple[Number, Number]]:
         """sum(left) and sum(right) over `values`; None while any of its cells has no value."""
         try:
             printed = self._pick(values)  # asked ~40 times per document: no Python loop per cell

@@ -7,7 +7,7 @@ printed cells between its row labels with the template.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Final, Optional, cast
 
 from extract import template
 from extract.parsers import active, appeals, meta, requests
@@ -18,7 +18,7 @@ from extract.text import normalize
 from extract.tokens import Token, tokenize
 
 # How far (in label characters) the first 第二十条 item may follow the article's mention.
-_ACTIVE_REACH = 300
+_ACTIVE_REACH: Final = 300
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def find_regions(norm: str, fmt: str, view: Optional[LabelView] = None) -> Regio
     return Regions(active_at, requests_at, appeals_at, five.start() if five else len(norm))
 
 
-_TABLE_WORDS = ("二十条", "本年新", "新收")
+_TABLE_WORDS: Final = ("二十条", "本年新", "新收")
 
 
 def tables_from(norm: str) -> int:
@@ -93,7 +93,7 @@ def parse_normalized(norm: str) -> Extraction:
     """As parse_report, for text already passed through `extract.text.normalize`."""
     year = meta.find_year(norm)
     agency = meta.find_agency(norm)
-    fmt, why = meta.detect_format(norm, year.value)
+    fmt, why = meta.detect_format(norm, cast("Optional[int]", year.value))  # find_year's value is a year
     result = Extraction(method="parsers", format=fmt, year=year, agency=agency)
     if fmt is None:
         result.doubts.append(doubt("format_unknown", [], why))

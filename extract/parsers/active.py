@@ -7,7 +7,7 @@ and the narrative ("现行有效规范性文件698件") may pick the one reading
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Final, Sequence
 
 from extract import fields, template
 from extract.parsers.anchors import LabelView, find_anchors
@@ -78,7 +78,7 @@ def _confirmed(keys: Sequence[str], reading: list[Cell], said: dict[str, set[int
     return hits > 0
 
 
-_YUAN_HEADER = re.compile(r"单位\s*[:：]?\s*元")
+_YUAN_HEADER: Final = re.compile(r"单位\s*[:：]?\s*元")
 
 
 def _as_unit(key: str, cell: Cell, norm: str, label_start: int) -> Cell:

@@ -11,24 +11,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from typing import NamedTuple, Optional, Sequence
+from typing import Final, NamedTuple, Optional, Sequence
 
 from extract.template import Row
 
-_MARKUP = "|#*`>"  # table and markdown markup: like whitespace, not label text
-_ORDINAL_MARKS = frozenset(".、．")
+_MARKUP: Final = "|#*`>"  # table and markdown markup: like whitespace, not label text
+_ORDINAL_MARKS: Final = frozenset(".、．")
 # str.isdigit's characters, as a regex class: the decimal digits and the digit signs (², ①, ⑴, ⒈, ❶ …).
-DIGIT_CHARS = (r"\d\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+DIGIT_CHARS: Final = (r"\d\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
                r"\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
                r"\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a")
 # After the label's distinctive words, the rest of the label runs on until a cell can begin: a
 # digit, a separator, a signed number, a blank mark after a space, or a run of spaces (which
 # separates cells in space-aligned tables).
-_CELL_BEGINS = re.compile(rf"[{DIGIT_CHARS}|\t\n]|(?:[增减]|[+\-])\s*\d|\s+[-/—–]+(?:\s|$)|  ")
+_CELL_BEGINS: Final = re.compile(rf"[{DIGIT_CHARS}|\t\n]|(?:[增减]|[+\-])\s*\d|\s+[-/—–]+(?:\s|$)|  ")
 # A label followed (after the rest of its words) by a number: a data row, not a column header.
-_DATA_AFTER = re.compile(r"[^\d\-—/]{0,40}?[\d]")
+_DATA_AFTER: Final = re.compile(r"[^\d\-—/]{0,40}?[\d]")
 # How many rows ahead a match may be checked against, to tell a misplaced match from a real one.
-_LOOKAHEAD = 3
+_LOOKAHEAD: Final = 3
 
 
 class Anchor(NamedTuple):

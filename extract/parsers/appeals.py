@@ -1,7 +1,7 @@
 """四、行政复议、行政诉讼: 15 numbers in three groups of five (维持/纠正/其他/尚未审结/总计)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Final, Sequence
 
 from extract import template
 from extract.parsers.cells import doubt, fit_row, row_values
@@ -9,7 +9,7 @@ from extract.parsers.solve import agreed_cells
 from extract.record import MISSING, Cell, Doubt
 from extract.tokens import NUM, TEXT, Token
 
-GROUPS = [5, 5, 5]
+GROUPS: Final = [5, 5, 5]
 
 
 def appeal_values(norm: str, tokens: Sequence[Token], start: int, end: int) -> list[Token]:

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, cast
 
 from extract.parsers.splits import Piece, cell_of, cells_of_numbers, join_stray_spaces, piece_of, split_pieces
-from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt
+from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt, Number
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
 
-Check = Callable[[Sequence[float]], bool]
+Check = Callable[[Sequence[Number]], bool]
 _WHOLE, _KIND = attrgetter("whole"), attrgetter("kind")
 
 
-def last_is_sum(values: Sequence[float]) -> bool:
+def last_is_sum(values: Sequence[Number]) -> bool:
     """The template's row shape: the last cell (总计) is the sum of the others."""
     return abs(values[-1] - sum(values[:-1])) < 1e-9
 
@@ -46,12 +46,14 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     n = sum(sizes)
     values = [t for t in tokens if t.kind == NUM or t.kind == BLANK_TOKEN]
     nums = [t for t in values if t.kind == NUM]
+    pieces: list[Piece]
+    joined: list[Piece]
     if all(map(_WHOLE, nums)):
         # The common rows: exactly the printed cells, each read as it is; or so printed one a line,
         # with the empty lines before the next label (the windows below would find that one reading).
         if len(nums) == n and (len(values) == n or (_only_empty_lines_around(values, nums) and not _leading_zero(nums))):
             return RowFit([cells_of_numbers(nums)])
-        pieces = joined = ()  # every number alone in its cell: nothing to cut or join
+        pieces, joined = [], []  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
         joined = join_stray_spaces(pieces)
@@ -88,7 +90,7 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         fit.doubts.append("cells_missing")
         return fit
     if check is not None:
-        passing = [r for r in readings if check([c.value for c in r])]
+        passing = [r for r in readings if check(_printed_values(r))]
         # None passes: the row as printed breaks its sum; that is the source's if there was only
         # one way to read the row. With several ways, picking one would be a guess.
         plain = len(readings) == 1 and "extra_cells" not in fit.doubts and not _edge_blank(readings[0])
@@ -147,8 +149,13 @@ def _split(pieces: list[Piece], sizes: Sequence[int], sums: bool, fit: RowFit, s
     return _dedupe(fit)
 
 
+def _printed_values(cells: list[Cell]) -> list[Number]:
+    """The values of cells read from printed tokens, which always have one."""
+    return cast("list[Number]", [c.value for c in cells])
+
+
 def _group_check(sizes: Sequence[int]) -> Check:
-    def check(values: Sequence[float]) -> bool:
+    def check(values: Sequence[Number]) -> bool:
         start = 0
         for size in sizes:
             if not last_is_sum(values[start:start + size]):
@@ -190,7 +197,7 @@ def _with_one_lost_cell(values: list[Token], sizes: Sequence[int], check: Check)
     if len(core) != n - 1:
         return []
     printed = [cell_of(t) for t in core]  # once: every reading shares them
-    numbers = [c.value for c in printed]
+    numbers = _printed_values(printed)
     readings, seen = [], set()
     start = 0
     for size in sizes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Optional, Sequence
+from typing import Final, Optional, Sequence, cast
 
 from extract import template
 from extract.parsers.anchors import Anchor, LabelView, find_anchors
@@ -20,9 +20,9 @@ from extract.record import FORCED, MISSING, POSITIONAL, Cell, Doubt
 from extract.tokens import BLANK, NUM, TEXT, Token
 from verify.rules import relations
 
-WIDTH = 7  # six applicant columns and 总计
+WIDTH: Final = 7  # six applicant columns and 总计
 # How far (in label characters) 上年结转 may follow 本年新收 for the pair to open the table.
-_OPENING_REACH = 400
+_OPENING_REACH: Final = 400
 
 
 @dataclass
@@ -138,7 +138,7 @@ def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, la
     return row_values(norm, span, label_end)
 
 
-_START = attrgetter("start")
+_START: Final = attrgetter("start")
 
 
 def _split_off_label_line(values: list[Token]) -> tuple[list[Token], list[Token]]:
@@ -164,9 +164,9 @@ def _fill_gap(gap: Sequence[template.Row], values: list[Token], table: RequestTa
     lines = _group_by_line([t for t in values if t.kind in (NUM, BLANK)])
     readings: Optional[list[list[Cell]]] = None
     if len(lines) == len(gap):
-        readings = [_fit_line(line) for line in lines]
-        if any(r is None for r in readings):
-            readings = None
+        fitted = [_fit_line(line) for line in lines]
+        if all(r is not None for r in fitted):
+            readings = cast("list[list[Cell]]", fitted)
     if readings is None and len(nums) == len(gap) * WIDTH:
         readings = [[cell_of(t) for t in nums[k * WIDTH:(k + 1) * WIDTH]] for k in range(len(gap))]
     if readings is None and len(nums) >= len(gap) * WIDTH and all(t.value == 0 for t in nums):

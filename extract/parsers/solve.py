@@ -11,13 +11,13 @@ row's own readings agree on is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Final, Optional, Sequence
 
-from extract.record import Cell
+from extract.record import Cell, Number
 from verify.rules import Relation
 
-SOLUTIONS_LIMIT = 64
-NODES_LIMIT = 200_000
+SOLUTIONS_LIMIT: Final = 64
+NODES_LIMIT: Final = 200_000
 
 
 @dataclass
@@ -34,7 +34,7 @@ def solve_table(rows: dict[str, tuple[str, ...]], candidates: dict[str, list[lis
     result = Solution()
     if not open_rows:
         return result  # the common table: every row read one way
-    fixed: dict[str, float] = {}
+    fixed: dict[str, Number] = {}
     for row, readings in candidates.items():
         if len(readings) == 1:
             fixed.update((k, c.value) for k, c in zip(rows[row], readings[0]) if c.value is not None)
@@ -66,17 +66,17 @@ def agreed_cells(keys: Sequence[str], readings: list[list[Cell]]) -> dict[str, C
 
 def _search(rows, candidates, open_rows, fixed, relations) -> Optional[list[dict[str, list[Cell]]]]:
     """Every table reading that satisfies the relations; None if there are too many to list."""
-    ranges: dict[str, tuple[float, float]] = {}
+    ranges: dict[str, tuple[Number, Number]] = {}
     for row in open_rows:
         for i, key in enumerate(rows[row]):
             values = [r[i].value for r in candidates[row] if r[i].value is not None]
             ranges[key] = (min(values), max(values)) if values else (0.0, float("inf"))
-    assigned: dict[str, float] = dict(fixed)
+    assigned: dict[str, Number] = dict(fixed)
     chosen: dict[str, list[Cell]] = {}
     solutions: list[dict[str, list[Cell]]] = []
     nodes = 0
 
-    def bounds(keys: Sequence[str]) -> tuple[float, float]:
+    def bounds(keys: Sequence[str]) -> tuple[Number, Number]:
         lo = hi = 0.0
         for key in keys:
             if key in assigned:

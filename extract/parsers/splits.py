@@ -8,13 +8,13 @@ not enumerated. The caller decides what several surviving readings mean.
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional, Sequence
+from typing import Final, NamedTuple, Optional, Sequence
 
-from extract.record import BLANK, BLANK_LINE, READ, SPLIT, Cell
+from extract.record import BLANK, BLANK_LINE, READ, SPLIT, Cell, Number
 from extract.tokens import BLANK as BLANK_TOKEN
 from extract.tokens import EMPTY_LINE, NUMBER, Token, parse_number
 
-READINGS_LIMIT = 64
+READINGS_LIMIT: Final = 64
 _new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
@@ -110,10 +110,10 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
     for i in range(len(pieces) - 1, -1, -1):
         capacity[i] = capacity[i + 1] + pieces[i].width
     splittable = [p.splittable for p in pieces]  # a property: asked once per piece, not per step
-    out: list[list[tuple[int, int, int, float]]] = []
-    laid: list[tuple[int, int, int, float]] = []  # (piece, digit offset, length or 0 for whole, value)
+    out: list[list[tuple[int, int, int, Optional[Number]]]] = []
+    laid: list[tuple[int, int, int, Optional[Number]]] = []  # (piece, digit offset, length or 0 for whole, value)
 
-    def lay(i: int, off: int, group_sum: float) -> bool:
+    def lay(i: int, off: int, group_sum: Number) -> bool:
         """Lay cells from piece i, digit offset off; False once the limit is passed."""
         k = len(laid)
         if k == n:
@@ -192,7 +192,7 @@ def _one_digit_each(piece: Piece, sizes: Sequence[int], sums: bool) -> list[list
     return [[_part(piece, off, 1, value) for off, value in enumerate(values)]]
 
 
-def _digits_of(value: float) -> Optional[str]:
+def _digits_of(value: Number) -> Optional[str]:
     if value < 0 or abs(value - round(value)) > 1e-9:
         return None
     return str(int(round(value)))
@@ -216,13 +216,13 @@ def _whole(piece: Piece) -> Cell:
     return cell_of(piece.token)
 
 
-def _value(piece: Piece, off: int, length: int) -> float:
+def _value(piece: Piece, off: int, length: int) -> Number:
     first, last = off == 0, off + length == len(piece.digits)
     return parse_number("-" if first and piece.sign == "-" else "",
                         piece.digits[off:off + length] + (piece.frac if last else ""), piece.unit if last else "")
 
 
-def _part(piece: Piece, off: int, length: int, value: float) -> Cell:
+def _part(piece: Piece, off: int, length: int, value: Optional[Number]) -> Cell:
     """Digits [off, off+length) of the piece as one cell of `value` (as `_value` reads them): the
     sign goes to the first, the fraction and unit to the last; a piece taken whole is read, not split."""
     tok = piece.token
