@@ -165,8 +165,8 @@ def main() -> int:
             cpu_ratios = [run[1] / floor[1] for floor, run in runs]
             rss = max(run[2] for _, run in runs)
             print(f"govreport extract --workers {workers}: {seconds:.2f} s, {args.docs / seconds:.0f} reports/s, "
-                  f"{median(ratios):.0f}x the floor [{min(ratios):.0f}–{max(ratios):.0f}] (in CPU time "
-                  f"{median(cpu_ratios):.0f}x); peak RSS {rss:.0f} MB; "
+                  f"{median(ratios):.1f}x the floor [{min(ratios):.1f}–{max(ratios):.1f}] (in CPU time "
+                  f"{median(cpu_ratios):.1f}x); peak RSS {rss:.0f} MB; "
                   f"store {store_bytes_per_doc(Path(tmp) / f'w{workers}-0.db') / 1024:.1f} KB per document beyond its text")
         seconds_w1 = median(per_round[1])
         if len(settings) > 1:
@@ -176,7 +176,7 @@ def main() -> int:
         if args.instructions:
             floor_ir, cli_ir = instruction_ratio(folder, Path(tmp) / "ir.db", args.docs)
             print(f"instructions (valgrind): floor {floor_ir / 1e6:.2f} M per document; govreport extract "
-                  f"--workers 1 {cli_ir / 1e6:.2f} M per document, start-up included: {cli_ir / floor_ir:.0f}x the floor")
+                  f"--workers 1 {cli_ir / 1e6:.2f} M per document, start-up included: {cli_ir / floor_ir:.1f}x the floor")
         if args.big_kb:
             small_kb = sum(p.stat().st_size for p in paths) / 1024
             big = Path(tmp) / "big"
