@@ -1,19 +1,25 @@
 """Whether the reader runs compiled, and whether that build still matches its source.
 
 `GOVREPORT_COMPILE=1 pip install ...` compiles the reader's hot modules with mypyc into C
-extensions beside their .py files (see setup.py). Python imports an extension before the .py
-of the same name, so a .py edited after the build would be silently ignored: importing
-`extract` refuses such a stale build instead.
+extensions beside their .py files (see setup.py), and records what each .py held then
+(SOURCES_FILE). Python imports an extension before the .py of the same name, so a .py edited
+after the build would be silently ignored: importing `extract` refuses such a stale build.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from importlib.machinery import EXTENSION_SUFFIXES
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _PACKAGES = ("extract", os.path.join("extract", "parsers"), "verify")
-_SHARED_LIBRARY = os.path.join("extract", "reader__mypyc")  # setup.py's group_name "extract.reader"
-_SLACK_S = 2.0  # an installed wheel's files get their times within this of each other
+SOURCES_FILE = os.path.join("extract", "compiled_sources.json")  # written by setup.py's compiling build
+
+
+def source_digest(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def compiled_modules() -> list[tuple[str, str]]:
@@ -34,19 +40,25 @@ def compiled_modules() -> list[tuple[str, str]]:
 
 
 def stale_modules() -> list[str]:
-    """The compiled modules whose .py changed after they were built. A module's extension is a
-    stub (rewritten only when its module list changes); the code is in the shared library."""
-    shared = [os.path.join(_ROOT, _SHARED_LIBRARY + suffix) for suffix in EXTENSION_SUFFIXES]
-    built_at = max((os.stat(path).st_mtime for path in shared if os.path.exists(path)), default=0.0)
-    return [source for source, stub in compiled_modules()
-            if os.stat(source).st_mtime > max(os.stat(stub).st_mtime, built_at) + _SLACK_S]
+    """The compiled modules whose .py differs from what was compiled (all of them when the build
+    recorded nothing). Contents, not times: a checkout rewrites files it does not change."""
+    compiled = compiled_modules()
+    if not compiled:
+        return []
+    try:
+        with open(os.path.join(_ROOT, SOURCES_FILE), encoding="utf-8") as f:
+            built_from = json.load(f)
+    except (OSError, ValueError):
+        built_from = {}
+    return [source for source, _ in compiled
+            if built_from.get(os.path.relpath(source, _ROOT).replace(os.sep, "/")) != source_digest(source)]
 
 
 def check_fresh() -> None:
-    """Refuse a compiled build older than its source: its results would not be the code's."""
+    """Refuse a compiled build of other sources: its results would not be the code's."""
     stale = stale_modules()
     if stale:
         shown = ", ".join(os.path.relpath(p, _ROOT) for p in stale[:3]) + (" …" if len(stale) > 3 else "")
-        raise ImportError(f"the compiled reader is older than its source ({shown}): rebuild it "
+        raise ImportError(f"the compiled reader was built from other sources than these ({shown}): rebuild it "
                           "(GOVREPORT_COMPILE=1 pip install -e .) or delete it "
                           "(find extract verify -name '*.so' -delete)")

@@ -1,8 +1,10 @@
 """The optional compiled reader (mypyc, GOVREPORT_COMPILE=1): what it compiles exists, and a
-build older than its source is refused rather than silently run in place of the edited code."""
+build of other sources is refused rather than silently run in place of the code."""
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import os
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
@@ -24,44 +26,51 @@ def test_every_module_setup_compiles_exists_in_a_package():
         assert os.path.dirname(path) in {p.replace(os.sep, "/") for p in compiled._PACKAGES}, path
 
 
-def _layout(root: Path, names: dict[str, float]) -> None:
-    """Files under root with their modification times (seconds since the epoch)."""
-    for name, mtime in names.items():
+def _layout(root: Path, files: dict[str, str]) -> None:
+    """Files under root with their contents."""
+    for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("")
-        os.utime(path, (mtime, mtime))
+        path.write_text(text)
 
 
-def test_a_source_edited_after_its_build_is_refused(tmp_path, monkeypatch):
+def _built_from(root: Path, sources: dict[str, str]) -> None:
+    """What a compiling build records: the digest of each compiled module's source."""
+    (root / compiled.SOURCES_FILE).write_text(json.dumps(
+        {name: hashlib.sha256(text.encode()).hexdigest() for name, text in sources.items()}))
+
+
+def test_a_source_changed_after_its_build_is_refused(tmp_path, monkeypatch):
     ext = EXTENSION_SUFFIXES[0]
     _layout(tmp_path, {
-        "extract/alpha.py": 1_000, f"extract/alpha{ext}": 2_000,          # built after its source: fresh
-        "extract/parsers/beta.py": 5_000, f"extract/parsers/beta{ext}": 2_000,  # edited since: stale
-        "verify/gamma.py": 2_001, f"verify/gamma{ext}": 2_000,           # within a wheel's slack: fresh
-        "verify/plain.py": 9_000,                                        # never compiled
-        f"verify/orphan{ext}": 1_000,                                    # no source beside it
+        "extract/alpha.py": "A = 1\n", f"extract/alpha{ext}": "",
+        "extract/parsers/beta.py": "B = 2  # edited\n", f"extract/parsers/beta{ext}": "",
+        "verify/gamma.py": "C = 3\n", f"verify/gamma{ext}": "",
+        "verify/plain.py": "D = 4\n",          # never compiled
+        f"verify/orphan{ext}": "",              # no source beside it
+        f"extract/reader__mypyc{ext}": "",      # the shared library: no source either
     })
+    _built_from(tmp_path, {"extract/alpha.py": "A = 1\n", "extract/parsers/beta.py": "B = 2\n", "verify/gamma.py": "C = 3\n"})
     monkeypatch.setattr(compiled, "_ROOT", str(tmp_path))
     assert [os.path.relpath(s, tmp_path) for s, _ in compiled.compiled_modules()] == [
         "extract/alpha.py", os.path.join("extract", "parsers", "beta.py"), "verify/gamma.py"]
     assert compiled.stale_modules() == [str(tmp_path / "extract" / "parsers" / "beta.py")]
-    with pytest.raises(ImportError, match=r"older than its source \(extract/parsers/beta.py\)"):
+    with pytest.raises(ImportError, match=r"other sources than these \(extract/parsers/beta.py\)"):
         compiled.check_fresh()
+    # Rewritten with the same content (a checkout, a copy): still the build's source.
+    (tmp_path / "extract" / "parsers" / "beta.py").write_text("B = 2\n")
+    compiled.check_fresh()
+
+
+def test_a_build_that_recorded_nothing_is_refused(tmp_path, monkeypatch):
+    _layout(tmp_path, {"extract/alpha.py": "A = 1\n", f"extract/alpha{EXTENSION_SUFFIXES[0]}": ""})
+    monkeypatch.setattr(compiled, "_ROOT", str(tmp_path))
+    assert compiled.stale_modules() == [str(tmp_path / "extract" / "alpha.py")]
 
 
 def test_no_compiled_build_is_fine(tmp_path, monkeypatch):
-    _layout(tmp_path, {"extract/alpha.py": 1_000})
+    _layout(tmp_path, {"extract/alpha.py": "A = 1\n"})
     monkeypatch.setattr(compiled, "_ROOT", str(tmp_path))
     assert compiled.compiled_modules() == [] and compiled.stale_modules() == []
     compiled.check_fresh()
 
-
-def test_a_rebuilt_shared_library_makes_old_stubs_fresh(tmp_path, monkeypatch):
-    # A rebuild rewrites the shared library (the code); each module's stub only when the module list changes.
-    ext = EXTENSION_SUFFIXES[0]
-    _layout(tmp_path, {"extract/alpha.py": 5_000, f"extract/alpha{ext}": 1_000, f"extract/reader__mypyc{ext}": 6_000})
-    monkeypatch.setattr(compiled, "_ROOT", str(tmp_path))
-    assert compiled.stale_modules() == []
-    os.utime(tmp_path / "extract" / f"reader__mypyc{ext}", (4_000, 4_000))
-    assert compiled.stale_modules() == [str(tmp_path / "extract" / "alpha.py")]
