@@ -8,11 +8,10 @@ many cells it holds and which of them sum. The relations between rows live in
 """
 from __future__ import annotations
 
-from typing import Final
-
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from extract import fields
 

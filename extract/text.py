@@ -6,10 +6,9 @@ decoded source: provenance stays true to what the agency printed.
 """
 from __future__ import annotations
 
-from typing import Final
-
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from extract.errors import InputError
 
