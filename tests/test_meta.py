@@ -1,9 +1,12 @@
 """Year, agency and template version from titles and headers as agencies really write them."""
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from extract.parsers.meta import detect_format, find_agency, find_year
+from extract.parsers.meta import detect_format, find_agency, find_year, place_mentions
 from extract.text import normalize
 from extract.tokens import tokenize
 
@@ -53,3 +56,22 @@ def test_ordinals_and_references_are_not_cells_however_far_along_a_flattened_lin
     assert cells == [("5", 5), ("6", 6), ("12", 12), ("增 3", 3)]
     assert [t.start for t in tokenize(line) if t.kind == "num"] == [line.index(" 5 ") + 1, line.index(" 6 ") + 1,
                                                                     line.index("12"), line.index("增 3")]
+
+
+def _mentions_by_pattern(text: str, core: str) -> list[tuple[str, str]]:
+    """The specification place_mentions follows, as the regular expression it replaced."""
+    cjk = r"[\u4e00-\u9fff]"
+    short = re.escape(core[0]) + cjk + "{0,3}?" + re.escape(core[-1])
+    pattern = re.compile(rf"(?<!{cjk})({cjk}{{2,}}?(?:省|市|县|区|州|盟|旗))({re.escape(core)}|{short})")
+    return [(m.group(1), m.group(2)) for m in pattern.finditer(text)]
+
+
+def test_place_mentions_match_the_pattern_they_replace():
+    rng = random.Random(7)
+    cores = ["人社局", "局", "人力资源和社会保障局", "市场监督管理局", "(中心)", "A局", "区政府", "发展和改革委员会"]
+    for _ in range(3000):
+        core = rng.choice(cores)
+        pieces = [core, core[0], core[-1], *rng.sample(core, len(core)), "省", "市", "县", "区", "旗", "东乡", "济源示范",
+                  "全年通过", "我", "的", "，", "“", "”", " ", "\n", "A", "1", "(", "发布", "微博"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+        assert list(place_mentions(text, core)) == _mentions_by_pattern(text, core), (text, core)
