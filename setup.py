@@ -4,6 +4,7 @@ the fallback): a quarter fewer instructions per report. See README "Faster bulk 
 import hashlib
 import json
 import os
+from pathlib import Path
 
 from setuptools import setup
 
@@ -36,6 +37,6 @@ if compile_reader:
     # What each module held when compiled: importing extract refuses a build of other sources
     # (extract/compiled.py, which names this file).
     with open(os.path.join("extract", "compiled_sources.json"), "w", encoding="utf-8") as out:
-        json.dump({path: hashlib.sha256(open(path, "rb").read()).hexdigest() for path in COMPILED}, out, indent=0)
+        json.dump({path: hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in COMPILED}, out, indent=0)
 
 setup(ext_modules=ext_modules, setup_requires=[COMPILER] if compile_reader else [])
