@@ -17,9 +17,12 @@ _HEADING: Final = re.compile(r"^\s*(?:#+\s*)?(?:一[、.]|\(一\)|概述|总体�
 _YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日")
 _TITLE_TAIL: Final = re.compile(r"(?:政府信息公开|政务公开|信息公开)")
-_PLACE: Final = re.compile(r"[\u4e00-\u9fff]{2,}?(?:省|市|县|区|州|盟|旗)")
+_CJK: Final = r"\u4e00-\u9fff"  # the CJK ideographs, as a range of a regex class
+_PLACE_ENDS: Final = "省市县区州盟旗"  # the last character of a place name
+_PLACE: Final = re.compile(rf"[{_CJK}]{{2,}}?[{_PLACE_ENDS}]")
+_PLACE_PREFIX: Final = re.compile(rf"^[{_CJK}]*?[{_PLACE_ENDS}]")  # the shortest: '县人社局' → '县'
 _AGENCY_SUFFIX: Final = r"(?:局|委员会|委|办公室|办|厅|部|院|政府|中心|署|会|所|站|队|处|馆|(?:实验|示范|开发|高新|试验|合作|新)区)"
-_SIGNATURE: Final = re.compile(r"^[\u4e00-\u9fff()]{4,40}" + _AGENCY_SUFFIX + r"$")
+_SIGNATURE: Final = re.compile(rf"^[{_CJK}()]{{4,40}}" + _AGENCY_SUFFIX + r"$")
 
 
 # A scraper's record fields before the title ("标题: …"); the field name is not part of it.
@@ -117,7 +120,7 @@ def _has_place(name: str) -> bool:
 
 def _core(name: str) -> str:
     """The agency without its place: '县人社局' → '人社局'."""
-    return re.sub(r"^[\u4e00-\u9fff]*?(?:省|市|县|区|州|盟|旗)", "", name)
+    return _PLACE_PREFIX.sub("", name)
 
 
 def _abbreviates(name: str, signature: tuple[str, int]) -> bool:
@@ -156,8 +159,7 @@ def _place_from_mentions(text: str, name: str) -> Optional[str]:
     return places.most_common(1)[0][0] + core if places else None
 
 
-_CJK_RUN: Final = re.compile(r"[\u4e00-\u9fff]+")
-_PLACE_ENDS: Final = frozenset("省市县区州盟旗")
+_CJK_RUN: Final = re.compile(rf"[{_CJK}]+")
 
 
 def place_mentions(text: str, core: str) -> Iterator[tuple[str, str]]:
