@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from itertools import repeat
-from typing import Any, Final, NamedTuple, Optional, cast
+from typing import Any, Final, Iterable, NamedTuple, Optional, cast
 
 from extract import fields
 
@@ -192,15 +192,25 @@ def _positions() -> dict[str, int]:
     return {k: i for i, k in enumerate(fields.template_order())}
 
 
+def pack_issue(issue: dict) -> tuple:
+    """An issue as the store's row holds it, its document aside: (code, keys as packed JSON,
+    message, severity, origin, expected, found)."""
+    return (issue["code"], encode_json(pack_keys(list(issue.get("keys", ())))), issue.get("message", ""),
+            issue.get("severity", "error"), issue.get("origin"), issue.get("expected"), issue.get("found"))
+
+
 class Packed(NamedTuple):
-    """A record's packed columns, made where the record is made (a worker process), so that
-    the store's single writer only inserts them. (A tuple pickles the same compiled or not.)"""
+    """A record's packed columns and issue rows, made where the record is made (a worker
+    process), so that the store's single writer only inserts them. (A tuple pickles the same
+    compiled or not.)"""
 
     values: Optional[str]
     provenance: Optional[str]
     confidence: Optional[str]
+    issues: tuple = ()   # pack_issue's rows
 
 
 def pack_record(fmt: Optional[str], values: Optional[dict], provenance: Optional[dict],
-                confidence: Optional[dict]) -> Packed:
-    return Packed(pack_values(fmt, values), pack_provenance(fmt, provenance), pack_confidence(fmt, confidence))
+                confidence: Optional[dict], issues: Iterable[dict] = ()) -> Packed:
+    return Packed(pack_values(fmt, values), pack_provenance(fmt, provenance), pack_confidence(fmt, confidence),
+                  tuple(map(pack_issue, issues)))

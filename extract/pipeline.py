@@ -18,14 +18,14 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
 from extract.packing import (Packed, encode_json, pack_attempt_result, pack_cell_provenance, pack_confidence,
-                             pack_provenance, pack_values)
+                             pack_issue, pack_provenance, pack_values)
 from extract.parsers import parse_normalized
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.session import LLMSession
@@ -79,29 +79,54 @@ class Loaded:
     owner: str = ""
 
 
+class Input(NamedTuple):
+    """An input file's bytes, or why they could not be read."""
+
+    path: str
+    data: bytes
+    unreadable: Optional[str] = None
+
+
+def read_input(path: Path) -> Input:
+    reason = why_unreadable(path)
+    if reason is None:
+        try:
+            return Input(str(path), path.read_bytes())
+        except OSError as exc:
+            reason = f"cannot read file: {exc.strerror or exc}"
+    return Input(str(path), b"", reason)
+
+
 def load_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Loaded | Outcome:
     """Read and hash one input, record its path, skip it if done, claim it; main process only.
     An Outcome means it is finished already (unreadable, or done in an earlier run)."""
-    name = str(path)
-    reason = why_unreadable(path)
-    data = b""
-    if reason is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = f"cannot read file: {exc.strerror or exc}"
-    if reason is not None:
-        store.record_file(name, None, None, reason)
-        return Outcome(name, FAILED, reason)
-    sha = hashlib.sha256(data).hexdigest()
+    return load_inputs([read_input(path)], store, run_id, settings)[0]
+
+
+def load_inputs(inputs: Sequence[Input], store: Store, run_id: int,
+                settings: Settings = Settings()) -> list[Loaded | Outcome]:
+    """load_file for inputs read already, in one transaction and a statement per table for them
+    all (a batch); main process only."""
+    hashed = [(item, hashlib.sha256(item.data).hexdigest() if item.unreadable is None else None) for item in inputs]
     with store.transaction():
-        store.record_file(name, sha, len(data))
-        if store.is_done(sha) and not settings.force:
-            return Outcome(name, "skipped", sha256=sha)
-        if settings.owner and not store.claim(sha, settings.owner):
-            # Another run sharing this store is extracting the same content right now.
-            return Outcome(name, "skipped", "being extracted by another run", sha)
-    return Loaded(name, sha, data, settings.owner)
+        store.record_files([(item.path, sha, None if sha is None else len(item.data), item.unreadable)
+                            for item, sha in hashed])
+        readable = [sha for _, sha in hashed if sha is not None]
+        done = set() if settings.force else store.done_among(readable)
+        # Another run sharing this store may be extracting the same content right now.
+        claimed = store.claim_each([sha for sha in readable if sha not in done], settings.owner) \
+            if settings.owner else set(readable)
+    loaded: list[Loaded | Outcome] = []
+    for item, sha in hashed:
+        if sha is None:
+            loaded.append(Outcome(item.path, FAILED, item.unreadable or ""))
+        elif sha in done:
+            loaded.append(Outcome(item.path, "skipped", sha256=sha))
+        elif sha not in claimed:
+            loaded.append(Outcome(item.path, "skipped", "being extracted by another run", sha))
+        else:
+            loaded.append(Loaded(item.path, sha, item.data, settings.owner))
+    return loaded
 
 
 def store_unreadable(loaded: Loaded, exc: InputError, store: Store, run_id: int) -> Outcome:
@@ -195,14 +220,23 @@ def extract_many(items: list[tuple[str, bytes]], max_bytes: int) -> list[Extract
     return [extract_offline(name, data, max_bytes) for name, data in items]
 
 
-def store_extracted(loaded: Loaded, extracted: Extracted, store: Store, run_id: int) -> Outcome:
-    """A worker's result stored like a document processed here; main process only."""
-    if extracted.error is not None:
-        return store_unreadable(loaded, extracted.error, store, run_id)
-    store.add_document(loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding)
-    prepared = Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner)
-    write_record(prepared, extracted.record, store, run_id)
-    return Outcome(prepared.path, extracted.record.status, extracted.record.reason, prepared.sha256)
+def store_extracted(batch: list[tuple[Loaded, Extracted]], store: Store, run_id: int) -> list[Outcome]:
+    """Workers' results stored like documents processed here, in one transaction and a statement
+    per table for the whole batch (the single writer's share of the work is what limits
+    --workers); main process only. An Outcome per document, in order."""
+    outcomes: list[Outcome] = []
+    documents, records = [], []
+    with store.transaction():
+        for loaded, extracted in batch:
+            if extracted.error is not None:
+                outcomes.append(store_unreadable(loaded, extracted.error, store, run_id))
+                continue
+            documents.append((loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding))
+            records.append((Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner), extracted.record, ()))
+            outcomes.append(Outcome(loaded.path, extracted.record.status, extracted.record.reason, loaded.sha256))
+        store.add_documents(documents)
+        write_records(records, store, run_id)
+    return outcomes
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
@@ -274,20 +308,21 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
     for attempt in work.attempts:
         for name, count in (attempt.get("usage") or {}).items():
             tokens[name] = tokens.get(name, 0) + count
-    write_record(prepared, record_of(work.parsed, work.parse_s, found), store, run_id, work.attempts)
+    write_records([(prepared, record_of(work.parsed, work.parse_s, found), work.attempts)], store, run_id)
     return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens,
                    bool(work.llm_unavailable))
 
 
-def write_record(prepared: Prepared, record: Record, store: Store, run_id: int, attempts: Sequence[dict] = ()) -> None:
-    """The parsers' attempt, the LLM's attempts and the record, together; the claim released."""
+def write_records(records: Sequence[tuple[Prepared, Record, Sequence[dict]]], store: Store, run_id: int) -> None:
+    """Each document's parsers' attempt, its LLM attempts and its record, together; its claim
+    released. (prepared, record, LLM attempts) each."""
     with store.transaction():
-        store.add_attempt(prepared.sha256, run_id, "parsers", latency_s=record.parse_s, result=record.parser_attempt)
-        for attempt in attempts:
-            store.add_attempt(prepared.sha256, run_id, **attempt)
-        store.save_result(prepared.sha256, run_id=run_id, **record.result)
-        if prepared.owner:
-            store.release(prepared.sha256, prepared.owner)
+        store.add_attempts(attempt for prepared, record, llm_attempts in records for attempt in (
+            dict(sha256=prepared.sha256, run_id=run_id, method="parsers", latency_s=record.parse_s,
+                 result=record.parser_attempt),
+            *(dict(attempt, sha256=prepared.sha256, run_id=run_id) for attempt in llm_attempts)))
+        store.save_results(dict(record.result, sha256=prepared.sha256, run_id=run_id) for prepared, record, _ in records)
+        store.release_each((prepared.sha256, prepared.owner) for prepared, _, _ in records if prepared.owner)
 
 
 # --- the LLM round (policy; runs in worker threads, never touches the store) -----------------
@@ -441,10 +476,10 @@ def result_fields(found: "Assessment", values_in_order: Optional[list] = None) -
     provenance = pack_cell_provenance(fmt, chosen.cells, meta_provenance(chosen)) \
         or pack_provenance(fmt, provenance_of(chosen))
     values = encode_json(values_in_order) if values_in_order is not None else pack_values(fmt, record_values(chosen))
-    packed = Packed(values, provenance, pack_confidence(fmt, found.confidence))
+    issues = tuple(map(pack_issue, found.report.to_dicts())) if found.report else ()
+    packed = Packed(values, provenance, pack_confidence(fmt, found.confidence), issues)
     return dict(status=found.status, reason=found.reason, format=fmt, year=chosen.year.value,
-                agency=chosen.agency.value, chosen=chosen.method, packed=packed,
-                issues=found.report.to_dicts() if found.report else [])
+                agency=chosen.agency.value, chosen=chosen.method, packed=packed)
 
 
 def record_values(extraction: Extraction) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ThreadPoolExecutor, wait
 
 from extract.errors import GovReportError
-from extract.pipeline import (Loaded, Outcome, extract_many, finish_extraction, load_file, prepare_file, process_file,
-                              run_llm_round, start_extraction, store_extracted)
+from extract.pipeline import (Outcome, extract_many, finish_extraction, load_inputs, prepare_file, process_file,
+                              read_input, run_llm_round, start_extraction, store_extracted)
 
 
 def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
@@ -70,17 +70,15 @@ def _claimed_batches(inputs, store, run_id, settings):
     fewer once the bytes read reach BATCH_BYTES."""
     paths = iter(inputs)
     while True:
-        loaded, size = [], 0
-        with store.transaction():
-            for path in paths:
-                item = load_file(path, store, run_id, settings)
-                loaded.append(item)
-                size += len(item.data) if isinstance(item, Loaded) else 0
-                if len(loaded) >= BATCH_DOCS or size >= BATCH_BYTES:
-                    break
-        if not loaded:
+        batch, size = [], 0
+        for path in paths:
+            batch.append(read_input(path))
+            size += len(batch[-1].data)
+            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
+                break
+        if not batch:
             return
-        yield loaded
+        yield load_inputs(batch, store, run_id, settings)
 
 
 def _submit(pool, loaded: list, max_bytes: int, workers: int) -> list:
@@ -99,10 +97,9 @@ def _store_batch(submitted: list, store, run_id):
     except BrokenExecutor as exc:  # BrokenProcessPool: no other pool breaks here
         raise GovReportError("a worker process died (killed for lack of memory?); the records stored so far are "
                              "kept: re-run the same command to resume, or with --workers 1") from exc
-    with store.transaction():
-        outcomes = [item if isinstance(item, Outcome) else store_extracted(item, next(results), store, run_id)
-                    for item in loaded]
-    yield from outcomes
+    stored = iter(store_extracted([(item, next(results)) for item in loaded if not isinstance(item, Outcome)],
+                                  store, run_id))
+    yield from [item if isinstance(item, Outcome) else next(stored) for item in loaded]
 
 
 class _InlinePool:

@@ -292,6 +292,15 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"store {self.path}: {exc}") from exc
 
+    def _run_many(self, sql: str, rows: list) -> None:
+        """One statement over many rows (a batch's documents: one call, not one per row)."""
+        if not rows:
+            return
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.path}: {exc}") from exc
+
     # --- runs -------------------------------------------------------------------------------
 
     def begin_run(self, argv: list[str], settings: dict[str, Any]) -> int:
@@ -307,16 +316,25 @@ class Store:
 
     def record_file(self, path: str, sha256: Optional[str], size: Optional[int], error: Optional[str] = None) -> None:
         """Remember an input path; sha256 is None when the file could not be read at all."""
-        self._run(
+        self.record_files([(path, sha256, size, error)])
+
+    def record_files(self, files: Iterable[tuple[str, Optional[str], Optional[int], Optional[str]]]) -> None:
+        """record_file for many: (path, sha256, size, error) each."""
+        now = time.time()
+        self._run_many(
             """INSERT INTO files (path, sha256, size, error, seen_at) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
-                   error = excluded.error, seen_at = excluded.seen_at""",
-            (path, sha256, size, error, time.time()))
+                   error = excluded.error, seen_at = excluded.seen_at""", [(*file, now) for file in files])
 
     def add_document(self, sha256: str, path: str, size: int, text: Optional[str], encoding: Optional[str]) -> None:
         """Store a distinct content once; a later copy under another path changes nothing."""
-        self._run("INSERT OR IGNORE INTO documents (sha256, path, size, encoding, text, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                  (sha256, path, size, encoding, text, time.time()))
+        self.add_documents([(sha256, path, size, text, encoding)])
+
+    def add_documents(self, documents: Iterable[tuple[str, str, int, Optional[str], Optional[str]]]) -> None:
+        """add_document for many: (sha256, path, size, text, encoding) each."""
+        now = time.time()
+        self._run_many("INSERT OR IGNORE INTO documents (sha256, path, size, text, encoding, added_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", [(*document, now) for document in documents])
 
     def get_text(self, sha256: str) -> Optional[str]:
         row = self._run("SELECT text FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
@@ -324,17 +342,13 @@ class Store:
 
     # --- attempts ---------------------------------------------------------------------------
 
-    def add_attempt(self, sha256: str, run_id: Optional[int], method: str, *, model: Optional[str] = None,
-                    cache_key: Optional[str] = None, request: Any = None, response: Any = None,
-                    usage: Any = None, latency_s: Optional[float] = None, error: Optional[str] = None,
-                    result: Any = None) -> int:
-        cursor = self._run(
-            """INSERT INTO attempts (sha256, run_id, method, model, cache_key, request, response, usage,
-                                     latency_s, error, result, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (sha256, run_id, method, model, cache_key, dump_json(request), dump_json(response),
-             dump_json(usage), latency_s, error, dump_json(result), time.time()))
-        return int(cursor.lastrowid)
+    def add_attempt(self, sha256: str, run_id: Optional[int], method: str, **details: Any) -> int:
+        """One attempt; `details` are _attempt_row's (model, cache_key, request, …). Its id."""
+        return int(self._run(_INSERT_ATTEMPT, _attempt_row(sha256, run_id, method, **details)).lastrowid)
+
+    def add_attempts(self, attempts: Iterable[dict[str, Any]]) -> None:
+        """add_attempt for many, in order: each a dict of its arguments (sha256, run_id, method, …)."""
+        self._run_many(_INSERT_ATTEMPT, [_attempt_row(**attempt) for attempt in attempts])
 
     def cached_attempt(self, cache_key: str) -> Optional[dict[str, Any]]:
         """The newest error-free attempt made with this cache key, or None."""
@@ -352,10 +366,16 @@ class Store:
 
     def is_done(self, sha256: str) -> bool:
         """A result exists, and its LLM step did not fail (such a record is tried again)."""
-        return self._run(
-            """SELECT 1 FROM results r WHERE r.sha256 = ? AND NOT EXISTS
-               (SELECT 1 FROM issues i WHERE i.sha256 = r.sha256 AND i.code = 'llm_unavailable')""",
-            (sha256,)).fetchone() is not None
+        return bool(self.done_among([sha256]))
+
+    def done_among(self, sha256s: Iterable[str]) -> set[str]:
+        """Those of the documents that are done (is_done), in a query per 500."""
+        done: set[str] = set()
+        for chunk in _chunks(list(sha256s)):
+            done.update(row[0] for row in self._run(
+                f"""SELECT r.sha256 FROM results r WHERE r.sha256 IN ({', '.join('?' * len(chunk))}) AND NOT EXISTS
+                    (SELECT 1 FROM issues i WHERE i.sha256 = r.sha256 AND i.code = 'llm_unavailable')""", chunk))
+        return done
 
     def claim(self, sha256: str, owner: str, now: Optional[float] = None) -> bool:
         """Take the document for `owner` ('host:pid:…') unless another live run holds it.
@@ -363,18 +383,29 @@ class Store:
         A claim is void when it is old, or when its run was on this machine and has ended
         (an interrupted run must not block the re-run that resumes it).
         """
+        return bool(self.claim_each([sha256], owner, now))
+
+    def claim_each(self, sha256s: Iterable[str], owner: str, now: Optional[float] = None) -> set[str]:
+        """claim for many: those of the documents now held by `owner`."""
         now = time.time() if now is None else now
-        row = self._run("SELECT owner, claimed_at FROM claims WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is not None and row["owner"] != owner and row["claimed_at"] >= now - CLAIM_STALE_S \
-                and _alive(row["owner"]):
-            return False
-        self._run("""INSERT INTO claims (sha256, owner, claimed_at) VALUES (?, ?, ?)
-                     ON CONFLICT(sha256) DO UPDATE SET owner = excluded.owner, claimed_at = excluded.claimed_at""",
-                  (sha256, owner, now))
-        return True
+        wanted = list(sha256s)
+        held: dict[str, tuple[str, float]] = {}
+        for chunk in _chunks(wanted):
+            held.update((row[0], (row[1], row[2])) for row in self._run(
+                f"SELECT sha256, owner, claimed_at FROM claims WHERE sha256 IN ({', '.join('?' * len(chunk))})", chunk))
+        taken = [sha256 for sha256 in wanted if sha256 not in held or held[sha256][0] == owner
+                 or held[sha256][1] < now - CLAIM_STALE_S or not _alive(held[sha256][0])]
+        self._run_many("""INSERT INTO claims (sha256, owner, claimed_at) VALUES (?, ?, ?)
+                          ON CONFLICT(sha256) DO UPDATE SET owner = excluded.owner, claimed_at = excluded.claimed_at""",
+                       [(sha256, owner, now) for sha256 in taken])
+        return set(taken)
 
     def release(self, sha256: str, owner: str) -> None:
-        self._run("DELETE FROM claims WHERE sha256 = ? AND owner = ?", (sha256, owner))
+        self.release_each([(sha256, owner)])
+
+    def release_each(self, claims: Iterable[tuple[str, str]]) -> None:
+        """Release many claims: (sha256, owner) each."""
+        self._run_many("DELETE FROM claims WHERE sha256 = ? AND owner = ?", list(claims))
 
     def release_all(self, owner: str) -> None:
         self._run("DELETE FROM claims WHERE owner = ?", (owner,))
@@ -385,16 +416,29 @@ class Store:
                     confidence: Optional[dict[str, Any]] = None, issues: Iterable[dict[str, Any]] = (),
                     run_id: Optional[int] = None, packed: Optional[Packed] = None) -> None:
         """Replace the document's result and all its issues, atomically. `packed` (values,
-        provenance and confidence already packed) takes the place of the three dicts."""
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
-        issue_rows = [(sha256, i["code"], dump_json(pack_keys(list(i.get("keys", ())))), i.get("message", ""),
-                       i.get("severity", "error"), i.get("origin"), i.get("expected"), i.get("found"))
-                      for i in issues]
-        packed = packed or pack_record(format, values, provenance, confidence)
+        provenance, confidence and issues already packed) takes the place of the four."""
+        self.save_results([dict(sha256=sha256, status=status, reason=reason, format=format, year=year, agency=agency,
+                                chosen=chosen, run_id=run_id,
+                                packed=packed or pack_record(format, values, provenance, confidence, issues))])
+
+    def save_results(self, results: Iterable[dict[str, Any]]) -> None:
+        """save_result for many documents, atomically, a statement per table for them all: each a
+        dict of sha256, status, reason, format, year, agency, chosen, run_id and packed. A document
+        given twice (two paths, one content) keeps its last."""
+        latest = {result["sha256"]: result for result in results}
+        now = time.time()
+        rows, issue_rows = [], []
+        for sha256, result in latest.items():
+            if result["status"] not in STATUSES:
+                raise ValueError(f"unknown status {result['status']!r}; expected one of {', '.join(STATUSES)}")
+            packed = result["packed"]
+            rows.append((sha256, result["status"], result.get("reason"), result.get("format"), result.get("year"),
+                         result.get("agency"), result.get("chosen"), packed.values, packed.provenance,
+                         packed.confidence, result.get("run_id"), now))
+            issue_rows += [(sha256, *issue) for issue in packed.issues]
         with self.transaction():
-            self._run("DELETE FROM issues WHERE sha256 = ?", (sha256,))
-            self._run(
+            self._run_many("DELETE FROM issues WHERE sha256 = ?", [(sha256,) for sha256 in latest])
+            self._run_many(
                 """INSERT INTO results (sha256, status, reason, format, year, agency, chosen, cell_values,
                                         provenance, confidence, run_id, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -402,16 +446,9 @@ class Store:
                        format = excluded.format, year = excluded.year, agency = excluded.agency,
                        chosen = excluded.chosen, cell_values = excluded.cell_values,
                        provenance = excluded.provenance, confidence = excluded.confidence,
-                       run_id = excluded.run_id, updated_at = excluded.updated_at""",
-                (sha256, status, reason, format, year, agency, chosen, packed.values,
-                 packed.provenance, packed.confidence, run_id, time.time()))
-            if issue_rows:
-                try:
-                    self._conn.executemany(
-                        """INSERT INTO issues (sha256, code, keys, message, severity, origin, expected, found)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", issue_rows)
-                except sqlite3.Error as exc:
-                    raise StoreError(f"store {self.path}: {exc}") from exc
+                       run_id = excluded.run_id, updated_at = excluded.updated_at""", rows)
+            self._run_many("""INSERT INTO issues (sha256, code, keys, message, severity, origin, expected, found)
+                              VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", issue_rows)
 
     def iter_results(self, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
         """One dict per input path with a result, ordered by path, each with its issues.
@@ -467,6 +504,23 @@ class Store:
         # Inputs that could not even be read have no result, and they failed all the same.
         counts["failed"] += self._run("SELECT COUNT(*) FROM files WHERE sha256 IS NULL").fetchone()[0]
         return counts
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    """Slices of at most `size`: SQLite limits the parameters of a statement (999 in older builds)."""
+    return (items[i:i + size] for i in range(0, len(items), size))
+
+
+_INSERT_ATTEMPT = """INSERT INTO attempts (sha256, run_id, method, model, cache_key, request, response, usage,
+                                           latency_s, error, result, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _attempt_row(sha256: str, run_id: Optional[int], method: str, *, model: Optional[str] = None,
+                 cache_key: Optional[str] = None, request: Any = None, response: Any = None, usage: Any = None,
+                 latency_s: Optional[float] = None, error: Optional[str] = None, result: Any = None) -> tuple:
+    return (sha256, run_id, method, model, cache_key, dump_json(request), dump_json(response), dump_json(usage),
+            latency_s, error, dump_json(result), time.time())
 
 
 def _alive(owner: str) -> bool:

@@ -262,16 +262,16 @@ def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_
         (folder / f"r{i:02d}.txt").write_text(REPORTS[i % len(REPORTS)].read_text(encoding="utf-8") + f"\n{i}\n",
                                                encoding="utf-8")
     db = tmp_path / "s.db"
-    stored = []
-    real = pipeline.write_record
+    written = []
+    real = pipeline.write_records
 
-    def crash_on_the_sixth(prepared, *args, **kwargs):
-        if len(stored) == 5:
-            raise KeyboardInterrupt  # in the middle of the second batch
-        stored.append(prepared.path)
-        return real(prepared, *args, **kwargs)
+    def crash_in_the_second_batch(records, *args, **kwargs):
+        real(records, *args, **kwargs)
+        written.append(len(records))
+        if len(written) == 2:
+            raise KeyboardInterrupt  # the second batch's records written, not yet committed
 
-    monkeypatch.setattr(pipeline, "write_record", crash_on_the_sixth)
+    monkeypatch.setattr(pipeline, "write_records", crash_in_the_second_batch)
     assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 130  # Ctrl-C
     with sqlite3.connect(db) as conn:
         kept = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
@@ -279,7 +279,8 @@ def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_
     assert kept == 4  # the first batch, committed; the second rolled back as a whole
     assert claims == 0  # …and its claims released, so no run waits for this one
 
-    monkeypatch.setattr(pipeline, "write_record", real)
+    assert written == [4, 4]
+    monkeypatch.setattr(pipeline, "write_records", real)
     capsys.readouterr()
     assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
     assert "skipped 4" in capsys.readouterr().err

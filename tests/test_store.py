@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from extract.errors import StoreError
+from extract.packing import pack_record
 from extract.store import MIGRATIONS, STATUSES, Store
 
 ISSUE = {"code": "sum_mismatch", "keys": ["新收申请.合计", "新收申请.自然人"], "message": "合计 ≠ 分项之和",
@@ -340,6 +341,61 @@ def test_a_claim_of_a_run_that_ended_does_not_block(tmp_path):
         assert store.claim("abc", f"{socket.gethostname()}:1:2")  # pid 1 is alive: now it holds it
         assert not store.claim("abc", "elsewhere:5:3")             # a live claim holds
         assert store.claim("abc", "elsewhere:5:3", now=10 ** 12)     # …until it is stale
+
+
+def test_claims_of_a_batch_are_decided_each_as_one_claim_would_be(tmp_path):
+    import socket
+
+    live, other = f"{socket.gethostname()}:1:1", "elsewhere:5:3"   # pid 1 is alive
+    with Store(tmp_path / "s.db") as store:
+        assert store.claim("held", other) and store.claim("mine", live) and store.claim("old", other, now=1.0)
+        assert store.claim("gone", f"{socket.gethostname()}:999999999:1")
+        taken = store.claim_each(["free", "held", "mine", "old", "gone", "free"], live)
+        assert taken == {"free", "mine", "old", "gone"}
+        owners = dict(store._conn.execute("SELECT sha256, owner FROM claims").fetchall())
+    assert owners == {"free": live, "held": other, "mine": live, "old": live, "gone": live}
+
+
+def test_done_among_answers_for_more_documents_than_one_statement_may_name(store: Store) -> None:
+    shas = [f"d{i:04d}" for i in range(1203)]   # SQLite limits a statement's parameters (999 in older builds)
+    store.add_documents([(sha, f"{sha}.txt", 1, "正文", "utf-8") for sha in shas])
+    store.save_results([dict(sha256=sha, status="verified", packed=pack_record(None, None, None, None))
+                        for sha in shas[::2]])
+    store.save_result("d0002", status="needs_review", issues=[{**ISSUE, "code": "llm_unavailable"}])
+    assert store.done_among(shas + ["unknown"]) == set(shas[::2]) - {"d0002"}
+
+
+def test_a_batch_naming_one_document_twice_keeps_its_last_record_and_issues_once(store: Store, db: Path) -> None:
+    add_doc(store, "d")
+    first = pack_record(None, {"a": 1}, None, None, [ISSUE, {**ISSUE, "code": "second"}])
+    last = pack_record(None, {"a": 2}, None, None, [{**ISSUE, "code": "last"}])
+    store.save_results([dict(sha256="d", status="needs_review", packed=first),
+                        dict(sha256="d", status="verified", packed=last)])
+    [record] = store.iter_results()
+    assert (record["status"], record["values"]) == ("verified", {"a": 2})
+    assert [i["code"] for i in record["issues"]] == ["last"]
+    assert raw_rows(db, "SELECT COUNT(*) FROM issues") == [(1,)]
+
+
+def test_a_batch_with_a_bad_record_leaves_the_store_as_it_was(store: Store, db: Path) -> None:
+    add_doc(store, "a")
+    add_doc(store, "b")
+    good = dict(sha256="a", status="verified", packed=pack_record(None, {"x": 1}, None, None, [ISSUE]))
+    with pytest.raises(ValueError, match="done"):
+        store.save_results([good, dict(sha256="b", status="done", packed=pack_record(None, None, None, None))])
+    assert raw_rows(db, "SELECT COUNT(*) FROM results") == [(0,)]
+    with pytest.raises(StoreError):
+        store.save_results([good, dict(sha256="b", status="verified",
+                                       packed=pack_record(None, None, None, None, [{**ISSUE, "code": None}]))])
+    assert raw_rows(db, "SELECT COUNT(*) FROM results") == raw_rows(db, "SELECT COUNT(*) FROM issues") == [(0,)]
+
+
+def test_attempts_of_a_batch_keep_their_order(store: Store, db: Path) -> None:
+    add_doc(store, "d")
+    store.add_attempts([dict(sha256="d", run_id=None, method=method, result={"n": i})
+                        for i, method in enumerate(["parsers", "llm_first", "llm_reask"])])
+    assert raw_rows(db, "SELECT method, result FROM attempts ORDER BY id") == [
+        ("parsers", '{"n":0}'), ("llm_first", '{"n":1}'), ("llm_reask", '{"n":2}')]
 
 
 def test_records_are_packed_and_read_back_the_same(tmp_path):
