@@ -15,11 +15,11 @@ from extract import fields
 from extract.endpoint import MODES, resolve_endpoint
 from extract.errors import GovReportError, StoreError
 from extract.inputs import expand_inputs
-from extract.pipeline import FAILED, LLMSession, Settings
 from extract.progress import Progress, plural
-from extract.runner import run_documents
-from extract.session import DOCUMENT_DEADLINE_S
-from extract.store import DEFAULT_PATH, STATUSES, Store
+from extract.runner import Workers, run_documents
+from extract.session import DOCUMENT_DEADLINE_S, LLMSession
+from extract.settings import MAX_BYTES_DEFAULT, Settings
+from extract.store import DEFAULT_PATH, FAILED, STATUSES, Store
 
 EXIT_OK, EXIT_ISSUES, EXIT_USAGE = 0, 1, 2
 
@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                    help="processes that read, parse and verify (default: the machine's cores); the store has "
                         "one writer; with the LLM on, parsing stays in one process and --jobs sets the LLM calls")
-    p.add_argument("--max-mb", type=positive_float, default=2.0, help="reject text and HTML files larger than this (default 2 MB); PDF and Word files may be 10 times larger")
+    p.add_argument("--max-mb", type=positive_float, default=MAX_BYTES_DEFAULT / 2 ** 20,
+                   help=f"reject text and HTML files larger than this (default {MAX_BYTES_DEFAULT / 2 ** 20:g} MB); "
+                        "PDF and Word files may be 10 times larger")
     llm = p.add_argument_group(
         "LLM (optional; any OpenAI-compatible server)",
         "The LLM reads the tables first; the verifier checks it, re-asks once, and the deterministic parsers "
@@ -171,13 +173,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     started = time.monotonic()
     counts = dict.fromkeys(STATUSES + ("skipped",), 0)
     totals = {"calls": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0, "llm_unavailable": 0}
-    with Store(args.db) as store:
+    # The workers start first: they load the reader while this process opens the store.
+    with Workers(args.workers if llm is None else 1, len(inputs)) as workers, Store(args.db) as store:
         run_id = store.begin_run(sys.argv, {"max_bytes": settings.max_bytes, "force": settings.force,
                                             "llm": endpoint.describe() if endpoint else None})
         settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
         progress = Progress(len(inputs))
         try:
-            for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1), args.workers):
+            for outcome in run_documents(inputs, store, run_id, settings, llm, max(args.jobs, 1), workers):
                 counts[outcome.status] += 1
                 totals["calls"] += outcome.llm_calls
                 totals["cache_hits"] += outcome.cache_hits

@@ -1,4 +1,5 @@
-"""Policy: read a file, extract, verify, decide the record's status, store everything.
+"""Policy: extract, verify, decide the record's status (`extract.intake` reads inputs and stores
+the records).
 
 The only module that decides. Extractors propose readings, the verifier reports issues, and
 this module turns them into one record per document with a status a user can rely on:
@@ -11,136 +12,31 @@ this module turns them into one record per document with a status a user can rel
 """
 from __future__ import annotations
 
-import errno
-import hashlib
-import os
-import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import Any, Optional
 
 from extract import fields
 from extract.choose import PARSERS_ONLY, choose
 from extract.errors import InputError
 from extract.formats import read_document
+from extract.intake import (Extracted, Outcome, Prepared, Record, load_file, store_unreadable,
+                            write_records)
 from extract.packing import (Packed, encode_json, pack_attempt_result, pack_cell_provenance, pack_confidence,
                              pack_issue, pack_provenance, pack_values)
 from extract.parsers import parse_normalized
 from extract.record import LLM, Cell, Extraction, MetaField
 from extract.session import LLMSession
-from extract.store import JSONText, Store, dump_json
-from extract.text import MAX_BYTES_DEFAULT, normalize
+from extract.settings import Settings
+from extract.store import FAILED, NEEDS_REVIEW, SOURCE_INCONSISTENT, VERIFIED, JSONText, Store, dump_json
+from extract.text import normalize
 from verify import Issue, Report, verify_extraction
 from verify.grounding import IN_ORDER, ground_reading
 from verify.report import EXTRACTION, INFO
 
-VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 _TEMPLATE_WORDS = ("第二十条", "本年新收", "主动公开政府信息情况", "行政复议", "年度报告")
-
-
-@dataclass(frozen=True)
-class Settings:
-    max_bytes: int = MAX_BYTES_DEFAULT
-    force: bool = False
-    owner: str = ""   # this run's name in the store's claims ('host:pid:run'); '' claims nothing
-
-
-@dataclass
-class Outcome:
-    path: str
-    status: str            # one of the four statuses, or "skipped" (already done)
-    reason: str = ""
-    sha256: Optional[str] = None
-    llm_calls: int = 0
-    cache_hits: int = 0
-    tokens: dict[str, int] = field(default_factory=dict)
-    llm_unavailable: bool = False
-
-
-@dataclass
-class Prepared:
-    """A decoded document, stored, waiting for its extraction."""
-
-    path: str
-    sha256: str
-    text: str
-    owner: str = ""   # the claim this run holds on the document, released when its record is stored
-
-
-@dataclass
-class Loaded:
-    """An input's bytes, read, hashed and claimed; not yet decoded."""
-
-    path: str
-    sha256: str
-    data: bytes
-    owner: str = ""
-
-
-class Input(NamedTuple):
-    """An input file's bytes, or why they could not be read."""
-
-    path: str
-    data: bytes
-    unreadable: Optional[str] = None
-
-
-def read_input(path: Path) -> Input:
-    reason = why_unreadable(path)
-    if reason is None:
-        try:
-            return Input(str(path), path.read_bytes())
-        except OSError as exc:
-            reason = f"cannot read file: {exc.strerror or exc}"
-    return Input(str(path), b"", reason)
-
-
-def load_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Loaded | Outcome:
-    """Read and hash one input, record its path, skip it if done, claim it; main process only.
-    An Outcome means it is finished already (unreadable, or done in an earlier run)."""
-    return load_inputs([read_input(path)], store, run_id, settings)[0]
-
-
-def load_inputs(inputs: Sequence[Input], store: Store, run_id: int,
-                settings: Settings = Settings()) -> list[Loaded | Outcome]:
-    """load_file for inputs read already, in one transaction and a statement per table for them
-    all (a batch); main process only."""
-    hashed = [(item, hashlib.sha256(item.data).hexdigest() if item.unreadable is None else None) for item in inputs]
-    with store.transaction():
-        store.record_files([(item.path, sha, None if sha is None else len(item.data), item.unreadable)
-                            for item, sha in hashed])
-        readable = [sha for _, sha in hashed if sha is not None]
-        done = set() if settings.force else store.done_among(readable)
-        # Another run sharing this store may be extracting the same content right now.
-        claimed = store.claim_each([sha for sha in readable if sha not in done], settings.owner) \
-            if settings.owner else set(readable)
-    loaded: list[Loaded | Outcome] = []
-    for item, sha in hashed:
-        if sha is None:
-            loaded.append(Outcome(item.path, FAILED, item.unreadable or ""))
-        elif sha in done:
-            loaded.append(Outcome(item.path, "skipped", sha256=sha))
-        elif sha not in claimed:
-            loaded.append(Outcome(item.path, "skipped", "being extracted by another run", sha))
-        else:
-            loaded.append(Loaded(item.path, sha, item.data, settings.owner))
-    return loaded
-
-
-def store_unreadable(loaded: Loaded, exc: InputError, store: Store, run_id: int) -> Outcome:
-    """An input that is not a readable report: its failure stored, its claim released."""
-    with store.transaction():
-        if loaded.owner:
-            store.release(loaded.sha256, loaded.owner)
-        if exc.retry:
-            # A failure a setting decided (--max-mb), or the reader's own: no result, so the next run retries it.
-            store.record_file(loaded.path, None, len(loaded.data), str(exc))
-            return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
-        store.add_document(loaded.sha256, loaded.path, len(loaded.data), None, None)
-        store.save_result(loaded.sha256, status=FAILED, reason=str(exc), run_id=run_id)
-    return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
 
 
 def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Prepared | Outcome:
@@ -157,39 +53,11 @@ def prepare_file(path: Path, store: Store, run_id: int, settings: Settings = Set
     return Prepared(loaded.path, loaded.sha256, decoded.text, loaded.owner)
 
 
-@dataclass(frozen=True)
-class Record:
-    """What the store keeps of one document's extraction, packed where it was made (a worker
-    process sends this, not the objects behind it: the single writer only inserts)."""
-
-    parse_s: float
-    parser_attempt: JSONText   # the parsers' reading, packed
-    result: dict[str, Any]     # the results row: status, reason, meta, packed cells, issues
-
-    @property
-    def status(self) -> str:
-        return self.result["status"]
-
-    @property
-    def reason(self) -> str:
-        return self.result["reason"]
-
-
 def record_of(parsed: Extraction, parse_s: float, found: "Assessment") -> Record:
     attempt = pack_attempt_result(extraction_to_dict(parsed))
     # The record of the parsers' own reading has the values its attempt packed: the same list.
     values = attempt["values"] if found.extraction is parsed and isinstance(attempt["values"], list) else None
     return Record(parse_s, JSONText(dump_json(attempt)), result_fields(found, values))
-
-
-@dataclass
-class Extracted:
-    """What a worker process hands back for one input: its text and record, or why not."""
-
-    text: str = ""
-    encoding: str = ""
-    record: Optional[Record] = None
-    error: Optional[InputError] = None
 
 
 def parse_text(text: str) -> tuple[str, Extraction, float]:
@@ -218,45 +86,6 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
 def extract_many(items: list[tuple[str, bytes]], max_bytes: int) -> list[Extracted]:
     """extract_offline over several inputs: one call (one round trip to a worker) for them all."""
     return [extract_offline(name, data, max_bytes) for name, data in items]
-
-
-def store_extracted(batch: list[tuple[Loaded, Extracted]], store: Store, run_id: int) -> list[Outcome]:
-    """Workers' results stored like documents processed here, in one transaction and a statement
-    per table for the whole batch (the single writer's share of the work is what limits
-    --workers); main process only. An Outcome per document, in order."""
-    outcomes: list[Outcome] = []
-    documents, records = [], []
-    with store.transaction():
-        for loaded, extracted in batch:
-            if extracted.error is not None:
-                outcomes.append(store_unreadable(loaded, extracted.error, store, run_id))
-                continue
-            documents.append((loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding))
-            records.append((Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner), extracted.record, ()))
-            outcomes.append(Outcome(loaded.path, extracted.record.status, extracted.record.reason, loaded.sha256))
-        store.add_documents(documents)
-        write_records(records, store, run_id)
-    return outcomes
-
-
-_SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-            (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
-
-
-def why_unreadable(path: Path) -> Optional[str]:
-    """Why `path` is not a regular file to read, or None. Never opens it (a FIFO would block)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "broken symbolic link: its target does not exist" if path.is_symlink() else "no such file or folder"
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "symbolic link loop"
-        return f"cannot read file: {exc.strerror or exc}"
-    for test, kind in _SPECIAL:
-        if test(mode):
-            return f"not a regular file: {kind}"
-    return None
 
 
 def process_file(path: Path, store: Store, run_id: int, settings: Settings = Settings(),
@@ -311,18 +140,6 @@ def finish_extraction(prepared: Prepared, work: Work, store: Store, run_id: int)
     write_records([(prepared, record_of(work.parsed, work.parse_s, found), work.attempts)], store, run_id)
     return Outcome(prepared.path, found.status, found.reason, prepared.sha256, work.calls, work.cache_hits, tokens,
                    bool(work.llm_unavailable))
-
-
-def write_records(records: Sequence[tuple[Prepared, Record, Sequence[dict]]], store: Store, run_id: int) -> None:
-    """Each document's parsers' attempt, its LLM attempts and its record, together; its claim
-    released. (prepared, record, LLM attempts) each."""
-    with store.transaction():
-        store.add_attempts(attempt for prepared, record, llm_attempts in records for attempt in (
-            dict(sha256=prepared.sha256, run_id=run_id, method="parsers", latency_s=record.parse_s,
-                 result=record.parser_attempt),
-            *(dict(attempt, sha256=prepared.sha256, run_id=run_id) for attempt in llm_attempts)))
-        store.save_results(dict(record.result, sha256=prepared.sha256, run_id=run_id) for prepared, record, _ in records)
-        store.release_each((prepared.sha256, prepared.owner) for prepared, _, _ in records if prepared.owner)
 
 
 # --- the LLM round (policy; runs in worker threads, never touches the store) -----------------

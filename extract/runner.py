@@ -7,21 +7,23 @@ as they finish with it on.
 """
 from __future__ import annotations
 
+import importlib
 # ProcessPoolExecutor loads only for --workers N: its multiprocessing imports (~20 ms of
 # start-up) are not needed by a run of one worker.
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ThreadPoolExecutor, wait
 
 from extract.errors import GovReportError
-from extract.pipeline import (Outcome, extract_many, finish_extraction, load_inputs, prepare_file, process_file,
-                              read_input, run_llm_round, start_extraction, store_extracted)
+from extract.intake import Outcome, load_inputs, read_input, store_extracted
 
 
-def run_documents(inputs, store, run_id, settings, llm, jobs, workers=1):
-    """Yield one Outcome per input. With the LLM off, documents go in batches through `workers`
-    processes; LLM rounds run on a bounded thread pool; the store stays on this thread."""
+def run_documents(inputs, store, run_id, settings, llm, jobs, workers: "Workers"):
+    """Yield one Outcome per input. With the LLM off, documents go in batches through `workers`;
+    LLM rounds run on a bounded thread pool; the store stays on this thread."""
     if llm is None:
         yield from _run_offline(inputs, store, run_id, settings, workers)
         return
+    from extract.pipeline import finish_extraction, prepare_file, process_file, run_llm_round, start_extraction
+
     if jobs == 1:
         for path in inputs:
             yield process_file(path, store, run_id, settings, llm)
@@ -46,23 +48,53 @@ BATCH_DOCS = 64              # documents claimed together and stored together (o
 BATCH_BYTES = 32 * 1024 * 1024   # …fewer when they are large: a batch is held in memory
 
 
-def _run_offline(inputs, store, run_id, settings, workers):
+class Workers:
+    """Where documents are read with the LLM off: `count` worker processes, or this process when
+    one is asked for or the documents are too few to share. The processes start at once, so
+    that they load the reader while this process opens the store and reads the first batch
+    (this process never loads it then). A context manager: leaving it ends the processes."""
+
+    def __init__(self, count: int, documents: int) -> None:
+        self.count = count if count > 1 and documents >= 2 * count else 1
+        if self.count == 1:
+            self.pool = _InlinePool()
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=load_reader)
+        self.pool.submit(load_reader)  # processes start with the first task
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.pool.__exit__(*exc_info)
+
+
+def load_reader() -> None:
+    """In a worker process: import the reader (parsers, verifier) before the first batch comes."""
+    importlib.import_module("extract.pipeline")
+
+
+def extract_batch(items: list, max_bytes: int) -> list:
+    """In a worker: `extract.pipeline.extract_many`, imported there and not in the writer."""
+    from extract.pipeline import extract_many
+
+    return extract_many(items, max_bytes)
+
+
+def _run_offline(inputs, store, run_id, settings, workers: Workers):
     """The parsers alone. This process reads, claims and writes (SQLite has one writer); workers
     decode, parse and verify. A batch is claimed in one transaction (other runs see the claims at
     once) and stored in one; the next batch is in the workers while this one is written, so an
     interrupted run loses at most those two, which its re-run redoes. Records come in input order."""
-    use_processes = workers > 1 and len(inputs) >= 2 * workers
-    if use_processes:
-        from concurrent.futures import ProcessPoolExecutor
-    pool = ProcessPoolExecutor(max_workers=workers) if use_processes else _InlinePool()
     in_flight: list = []
-    with pool:
-        for loaded in _claimed_batches(inputs, store, run_id, settings):
-            in_flight.append(_submit(pool, loaded, settings.max_bytes, workers))
-            if len(in_flight) > 1:
-                yield from _store_batch(in_flight.pop(0), store, run_id)
-        while in_flight:
+    for loaded in _claimed_batches(inputs, store, run_id, settings):
+        in_flight.append(_submit(workers, loaded, settings.max_bytes))
+        if len(in_flight) > 1:
             yield from _store_batch(in_flight.pop(0), store, run_id)
+    while in_flight:
+        yield from _store_batch(in_flight.pop(0), store, run_id)
 
 
 def _claimed_batches(inputs, store, run_id, settings):
@@ -81,11 +113,11 @@ def _claimed_batches(inputs, store, run_id, settings):
         yield load_inputs(batch, store, run_id, settings)
 
 
-def _submit(pool, loaded: list, max_bytes: int, workers: int) -> list:
+def _submit(workers: Workers, loaded: list, max_bytes: int) -> list:
     """The batch's documents in a few calls (a round trip each), one list of results per call."""
     todo = [item for item in loaded if not isinstance(item, Outcome)]
-    per_call = max(1, -(-len(todo) // (2 * workers)))
-    calls = [pool.submit(extract_many, [(item.path, item.data) for item in todo[i:i + per_call]], max_bytes)
+    per_call = max(1, -(-len(todo) // (2 * workers.count)))
+    calls = [workers.pool.submit(extract_batch, [(item.path, item.data) for item in todo[i:i + per_call]], max_bytes)
              for i in range(0, len(todo), per_call)]
     return [loaded, calls]
 

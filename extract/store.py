@@ -34,7 +34,8 @@ from extract.packing import (Packed, encode_json, pack_attempt_result, pack_conf
                              unpack_values)
 
 DEFAULT_PATH = "govreport.db"
-STATUSES: tuple[str, ...] = ("verified", "source_inconsistent", "needs_review", "failed")
+VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED = "verified", "source_inconsistent", "needs_review", "failed"
+STATUSES: tuple[str, ...] = (VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED)
 
 _ATTEMPT_JSON = ("request", "response", "usage", "result")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from extract.errors import InputError
+from extract.settings import MAX_BYTES_DEFAULT
 
-MAX_BYTES_DEFAULT: Final = 2 * 1024 * 1024  # real reports are 5–100 KB of text; a larger text file is a dump, not a report
 
 
 def _ranges(code_points: list[int]) -> list[tuple[int, int]]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import pytest
-from conftest import GOLD, REPORTS, SHARED
+from conftest import GOLD, REPO, REPORTS, SHARED
 
 from extract import fields
 from extract.cli import build_parser, main
@@ -249,11 +251,24 @@ def test_workers_give_the_same_records_as_one_process(tmp_path, capsys):
     assert exports[0] == exports[1]
 
 
+def test_the_writer_of_a_run_with_workers_does_not_load_the_reader():
+    # Its workers start before it and load the reader while it opens the store: were the writer to
+    # load it too, the run's serial start would hold both.
+    code = ("import sys, extract.cli, extract.runner\n"
+            "with extract.runner.Workers(2, 4) as workers:\n"
+            "    assert workers.count == 2\n"
+            "    assert workers.pool.submit(extract.runner.extract_batch, [], 1).result() == []\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('verify', 'extract.parsers', 'extract.pipeline'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_path, capsys, monkeypatch, workers):
     import sqlite3
 
-    from extract import pipeline, runner
+    from extract import intake, runner
 
     monkeypatch.setattr(runner, "BATCH_DOCS", 4)
     folder = tmp_path / "in"
@@ -263,7 +278,7 @@ def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_
                                                encoding="utf-8")
     db = tmp_path / "s.db"
     written = []
-    real = pipeline.write_records
+    real = intake.write_records
 
     def crash_in_the_second_batch(records, *args, **kwargs):
         real(records, *args, **kwargs)
@@ -271,7 +286,7 @@ def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_
         if len(written) == 2:
             raise KeyboardInterrupt  # the second batch's records written, not yet committed
 
-    monkeypatch.setattr(pipeline, "write_records", crash_in_the_second_batch)
+    monkeypatch.setattr(intake, "write_records", crash_in_the_second_batch)
     assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 130  # Ctrl-C
     with sqlite3.connect(db) as conn:
         kept = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
@@ -280,7 +295,7 @@ def test_an_interrupted_run_loses_at_most_one_batch_and_its_rerun_completes(tmp_
     assert claims == 0  # …and its claims released, so no run waits for this one
 
     assert written == [4, 4]
-    monkeypatch.setattr(pipeline, "write_records", real)
+    monkeypatch.setattr(intake, "write_records", real)
     capsys.readouterr()
     assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
     assert "skipped 4" in capsys.readouterr().err

@@ -10,7 +10,8 @@ Optional libraries load only for their format; a missing one is a one-line hint.
 from __future__ import annotations
 
 from extract.errors import InputError
-from extract.text import MAX_BYTES_DEFAULT, Decoded, decode_bytes
+from extract.settings import MAX_BYTES_DEFAULT
+from extract.text import Decoded, decode_bytes
 
 _HTML_MARKS = (b"<html", b"<!doctype html", b"<table", b"<body", b"<div", b"<p>", b"<p ")
 DOCUMENT_SIZE_FACTOR = 10  # a PDF or Word file carries pictures and fonts: it may be this much larger than text
