@@ -138,7 +138,7 @@ class Record:
 class Extracted:
     """What a worker process hands back for one input: its text and record, or why not."""
 
-    text: str = ""
+    text: Optional[str] = ""   # None: the input's bytes are its text (UTF-8), stored as they are
     encoding: str = ""
     record: Optional[Record] = None
     error: Optional[InputError] = None
@@ -155,8 +155,9 @@ def store_extracted(batch: list[tuple[Loaded, Extracted]], store: Store, run_id:
             if extracted.error is not None:
                 outcomes.append(store_unreadable(loaded, extracted.error, store, run_id))
                 continue
-            documents.append((loaded.sha256, loaded.path, len(loaded.data), extracted.text, extracted.encoding))
-            records.append((Prepared(loaded.path, loaded.sha256, extracted.text, loaded.owner), extracted.record, ()))
+            text = loaded.data if extracted.text is None else extracted.text
+            documents.append((loaded.sha256, loaded.path, len(loaded.data), text, extracted.encoding))
+            records.append((loaded, extracted.record, ()))
             outcomes.append(Outcome(loaded.path, extracted.record.status, extracted.record.reason, loaded.sha256))
         store.add_documents(documents)
         write_records(records, store, run_id)
@@ -183,7 +184,8 @@ def why_unreadable(path: Path) -> Optional[str]:
     return None
 
 
-def write_records(records: Sequence[tuple[Prepared, Record, Sequence[dict]]], store: Store, run_id: int) -> None:
+def write_records(records: Sequence[tuple[Prepared | Loaded, Record, Sequence[dict]]], store: Store,
+                  run_id: int) -> None:
     """Each document's parsers' attempt, its LLM attempts and its record, together; its claim
     released. (prepared, record, LLM attempts) each."""
     with store.transaction():

@@ -74,7 +74,9 @@ def extract_offline(name: str, data: bytes, max_bytes: int) -> Extracted:
     try:
         decoded = read_document(data, name, max_bytes)
         norm, parsed, parse_s = parse_text(decoded.text)
-        return Extracted(decoded.text, decoded.encoding, record_of(parsed, parse_s, assess(norm, parsed, None)))
+        # A UTF-8 file's text is its bytes, which the writer has: the text need not travel back.
+        text = None if decoded.encoding == "utf-8" else decoded.text
+        return Extracted(text, decoded.encoding, record_of(parsed, parse_s, assess(norm, parsed, None)))
     except InputError as exc:
         return Extracted(error=exc)
     except Exception as exc:  # a bug of the reader's must not end a run of thousands: this input is noted

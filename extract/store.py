@@ -331,11 +331,12 @@ class Store:
         """Store a distinct content once; a later copy under another path changes nothing."""
         self.add_documents([(sha256, path, size, text, encoding)])
 
-    def add_documents(self, documents: Iterable[tuple[str, str, int, Optional[str], Optional[str]]]) -> None:
-        """add_document for many: (sha256, path, size, text, encoding) each."""
+    def add_documents(self, documents: Iterable[tuple[str, str, int, Union[str, bytes, None], Optional[str]]]) -> None:
+        """add_document for many: (sha256, path, size, text, encoding) each. The text may be given
+        as UTF-8 bytes: SQLite stores them as that text, not decoded and encoded again here."""
         now = time.time()
         self._run_many("INSERT OR IGNORE INTO documents (sha256, path, size, text, encoding, added_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", [(*document, now) for document in documents])
+                       "VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?)", [(*document, now) for document in documents])
 
     def get_text(self, sha256: str) -> Optional[str]:
         row = self._run("SELECT text FROM documents WHERE sha256 = ?", (sha256,)).fetchone()

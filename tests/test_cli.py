@@ -251,6 +251,26 @@ def test_workers_give_the_same_records_as_one_process(tmp_path, capsys):
     assert exports[0] == exports[1]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_store_keeps_each_input_s_text_whatever_its_encoding(tmp_path, capsys, workers):
+    # A UTF-8 file's text is stored from its bytes (they do not travel back from the worker); the
+    # others from the text read. Either way the store holds what the reader read: its offsets point into it.
+    from extract.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = REPORTS[0].read_text(encoding="utf-8").replace("\n", "\r\n")
+    encodings = {"utf8.txt": "utf-8", "gbk.txt": "gb18030", "bom.txt": "utf-8-sig", "utf16.txt": "utf-16"}
+    for i, (name, encoding) in enumerate(encodings.items()):
+        (folder / name).write_bytes((text + f"\r\n{i}").encode(encoding))
+    db = tmp_path / "s.db"
+    assert main(["extract", str(folder), "--db", str(db), "--workers", workers]) == 0
+    with Store(db) as store:
+        for i, name in enumerate(encodings):
+            [(sha,)] = store._conn.execute("SELECT sha256 FROM files WHERE path LIKE ?", (f"%{name}",)).fetchall()
+            assert store.get_text(sha) == text + f"\r\n{i}"
+
+
 def test_the_writer_of_a_run_with_workers_does_not_load_the_reader():
     # Its workers start before it and load the reader while it opens the store: were the writer to
     # load it too, the run's serial start would hold both.
