@@ -61,6 +61,7 @@ class Input(NamedTuple):
 
 
 def read_input(path: Path) -> Input:
+    """The file's bytes, or why not (never raises: every input becomes a record)."""
     reason = why_unreadable(path)
     if reason is None:
         try:
@@ -123,7 +124,7 @@ class Record:
 
     parse_s: float
     parser_attempt: JSONText   # the parsers' reading, packed
-    result: dict[str, Any]     # the results row: status, reason, meta, packed cells, issues
+    result: dict[str, Any]     # the results row: status, reason, meta, packed cells and issues
 
     @property
     def status(self) -> str:
@@ -187,11 +188,11 @@ def why_unreadable(path: Path) -> Optional[str]:
 def write_records(records: Sequence[tuple[Prepared | Loaded, Record, Sequence[dict]]], store: Store,
                   run_id: int) -> None:
     """Each document's parsers' attempt, its LLM attempts and its record, together; its claim
-    released. (prepared, record, LLM attempts) each."""
+    released. (document, record, LLM attempts) each."""
     with store.transaction():
-        store.add_attempts(attempt for prepared, record, llm_attempts in records for attempt in (
-            dict(sha256=prepared.sha256, run_id=run_id, method="parsers", latency_s=record.parse_s,
+        store.add_attempts(attempt for document, record, llm_attempts in records for attempt in (
+            dict(sha256=document.sha256, run_id=run_id, method="parsers", latency_s=record.parse_s,
                  result=record.parser_attempt),
-            *(dict(attempt, sha256=prepared.sha256, run_id=run_id) for attempt in llm_attempts)))
-        store.save_results(dict(record.result, sha256=prepared.sha256, run_id=run_id) for prepared, record, _ in records)
-        store.release_each((prepared.sha256, prepared.owner) for prepared, _, _ in records if prepared.owner)
+            *(dict(attempt, sha256=document.sha256, run_id=run_id) for attempt in llm_attempts)))
+        store.save_results(dict(record.result, sha256=document.sha256, run_id=run_id) for document, record, _ in records)
+        store.release_each((document.sha256, document.owner) for document, _, _ in records if document.owner)
