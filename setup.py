@@ -8,17 +8,22 @@ from pathlib import Path
 
 from setuptools import setup
 
-# The reader's hot loops. Left pure: the CLI, store and LLM code (their time is SQLite's and
-# the network's); the verifier's entry checks, which take odd input (an LLM's cells) on purpose;
-# its rules (cached properties, which mypyc does not keep).
+# The reader's hot loops: the template and the document model, the parsers, the verifier's checks,
+# the packing of records. Left pure: the CLI, store and LLM code (their time is SQLite's and the
+# network's); the verifier's entry point, which takes odd input (an LLM's cells) on purpose; the
+# pydantic models.
 COMPILED = [
-    "extract/tokens.py", "extract/text.py", "extract/template.py", "extract/fields.py",
-    "extract/packing.py", "extract/record.py",
-    "extract/parsers/__init__.py", "extract/parsers/active.py", "extract/parsers/anchors.py",
-    "extract/parsers/appeals.py", "extract/parsers/cells.py", "extract/parsers/meta.py",
-    "extract/parsers/requests.py", "extract/parsers/rows.py", "extract/parsers/solve.py",
+    "extract/text.py", "extract/reading.py",
+    "extract/template/spec.py", "extract/template/keys.py",
+    "extract/template/relation.py", "extract/template/rows.py", "extract/template/rules.py",
+    "extract/document/__init__.py", "extract/document/tokens.py", "extract/document/anchors.py",
+    "extract/document/sections.py", "extract/document/rows.py", "extract/document/pieces.py",
+    "extract/document/meta.py", "extract/document/narrative.py",
+    "extract/packing/columns.py",
+    "extract/parsers/__init__.py", "extract/parsers/active.py", "extract/parsers/appeals.py",
+    "extract/parsers/cells.py", "extract/parsers/requests.py", "extract/parsers/solve.py",
     "extract/parsers/splits.py",
-    "verify/checks.py", "verify/grounding.py", "verify/narrative.py", "verify/numbers.py", "verify/report.py",
+    "verify/checks.py", "verify/grounding.py", "verify/numbers.py", "verify/report.py",
 ]
 
 COMPILER = "mypy==2.4.1"  # the mypyc these modules were checked with: same output as the pure modules

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from extract.formats import read_document  # noqa: E402
-from extract.pipeline import assess_text  # noqa: E402
+from extract.process import assess_text  # noqa: E402
 
 
 def pages_of(path: Path, data: bytes) -> int:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO))
 
 from extract.formats import read_document  # noqa: E402
 from extract.parsers.meta import detect_format, find_year  # noqa: E402
-from extract.prompting import build_excerpt, build_messages  # noqa: E402
+from extract.llm.prompting import build_excerpt, build_messages  # noqa: E402
 from extract.text import normalize  # noqa: E402
 
 

@@ -1,7 +1,8 @@
 """Per-cell choice between the parsers' reading and the LLM's, each judged by where it is printed.
 
 Both readings are grounded the same way (`verify.grounding`: a row's values printed in order
-at the row's own label). Then, cell by cell:
+at the row's own label; the LLM's reading arrives grounded, each cell printed in order there
+carrying its span). Then, cell by cell:
 
 - both readers agree → `agree` (a cell the parsers cut out of a digit run, confirmed by the
   other reader, no longer needs a human);
@@ -18,38 +19,35 @@ from __future__ import annotations
 
 from typing import Optional
 
-from extract import fields
-from extract.parsers.cells import doubt
-from extract.record import LLM, MISSING, SPLIT, Cell, Extraction, MetaField
-from verify.grounding import IN_ORDER, ground_reading
+from extract.document import Document
+from extract.reading import LLM, MISSING, SPLIT, SPLIT_CONFIRMED, Cell, Doubt, MetaField, Reading
+from extract.template import VERSIONS, numeric_keys, relations
 from verify.numbers import same
-from verify.rules import relations
 
 AGREE, PARSERS_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_grounded", "disagree"
-SPLIT_CONFIRMED = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
 # Parser doubts that mean "this printed text has several readings": a pick among them is not a reading.
 _AMBIGUOUS = frozenset({"ambiguous_row", "ambiguous_cells", "too_many_readings", "appeals_unreadable"})
 
 
-def choose(parsed: Extraction, llm: Extraction, norm: str) -> tuple[Extraction, dict[str, str]]:
-    """The merged reading and a confidence per field: agree / parsers_only / llm_grounded / disagree."""
-    fmt = parsed.format
+def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, dict[str, str]]:
+    """The merged reading and a confidence per field: agree / parsers_only / llm_grounded / disagree.
+    The LLM's cells printed in order at their rows carry their spans (`extract.llm.round`)."""
+    version = parsed.version
     theirs_values = {k: c.value for k, c in llm.cells.items() if c.value is not None}
-    grounded = ground_reading(fmt, theirs_values, norm)
-    ambiguous = _keys_of(fmt, parsed.doubts, _AMBIGUOUS)
+    ambiguous = _keys_of(version, parsed.doubts, _AMBIGUOUS)
     merged: dict[str, Cell] = {}
     confidence: dict[str, str] = {}
     taken: list[str] = []
-    for key in fields.numeric_keys(fmt):
+    for key in numeric_keys(version):
         mine = parsed.cells.get(key, MISSING)
         theirs = theirs_values.get(key)
-        where = grounded.get(key)
         if theirs is None or (mine.value is not None and same(mine.value, theirs)):
             merged[key] = _confirmed(mine) if theirs is not None else mine
             if mine.value is not None:
                 confidence[key] = AGREE if theirs is not None else PARSERS_ONLY
             continue
-        in_order = where is not None and where.state == IN_ORDER
+        where = llm.cells[key]
+        in_order = where.start is not None
         if mine.value is None:
             if in_order:
                 merged[key] = Cell(theirs, LLM, where.start, where.end, where.line, "read by the LLM, printed here")
@@ -60,17 +58,18 @@ def choose(parsed: Extraction, llm: Extraction, norm: str) -> tuple[Extraction, 
             continue
         merged[key] = mine
         confidence[key] = DISAGREE if in_order else PARSERS_ONLY
-    disputed = [k for k, c in confidence.items() if c == DISAGREE and _both_fit(fmt, merged, k, theirs_values[k])]
+    disputed = [k for k, c in confidence.items() if c == DISAGREE and _both_fit(version, merged, k, theirs_values[k])]
     for key in [k for k, c in confidence.items() if c == DISAGREE and k not in disputed]:
         confidence[key] = PARSERS_ONLY  # the LLM's value would break a relation the parsers' reading keeps
-    result = Extraction("merged", fmt, _meta(parsed.year, llm.year, norm), _meta(parsed.agency, llm.agency, norm),
-                        merged, _settled(parsed, merged, set(taken)))
+    norm = document.text
+    result = Reading("merged", version, _meta(parsed.year, llm.year, norm), _meta(parsed.agency, llm.agency, norm),
+                     merged, _settled(parsed, merged, set(taken)))
     picked = [k for k in taken if k in ambiguous]
     if picked:
-        result.doubts.append(doubt("llm_picked_a_reading", picked, f"{len(picked)} cells: the printed text has "
+        result.doubts.append(Doubt("llm_picked_a_reading", tuple(picked), f"{len(picked)} cells: the printed text has "
                                    f"several readings and the LLM chose one: {', '.join(picked[:5])}"))
     if disputed:
-        result.doubts.append(doubt("methods_disagree", disputed, f"parsers and LLM read {len(disputed)} cells "
+        result.doubts.append(Doubt("methods_disagree", tuple(disputed), f"parsers and LLM read {len(disputed)} cells "
                                    f"differently, both printed there and both fitting the relations (parsers' "
                                    f"reading kept): {', '.join(disputed[:5])}"))
     return result, confidence
@@ -84,10 +83,10 @@ def _confirmed(cell: Cell) -> Cell:
     return Cell(cell.value, SPLIT_CONFIRMED, cell.start, cell.end, cell.line, "split; the LLM read the same value")
 
 
-def _both_fit(fmt: str, merged: dict[str, Cell], key: str, theirs: float) -> bool:
+def _both_fit(version: str, merged: dict[str, Cell], key: str, theirs: float) -> bool:
     """Whether the LLM's value for `key` keeps every complete relation through `key` holding,
     as the parsers' value does: then the sums cannot tell the two readings apart."""
-    touching = [r for r in relations(fmt) if key in r.keys]
+    touching = [r for r in relations(version) if key in r.keys]
     if not touching:
         return True  # section 二: no relation can decide
     values = {k: c.value for k, c in merged.items()}
@@ -99,10 +98,10 @@ def _both_fit(fmt: str, merged: dict[str, Cell], key: str, theirs: float) -> boo
     return True
 
 
-def _keys_of(fmt: Optional[str], doubts: list, codes: Optional[frozenset[str]] = None) -> set[str]:
+def _keys_of(version: Optional[str], doubts: list, codes: Optional[frozenset[str]] = None) -> set[str]:
     """Canonical keys named by these doubts (of these codes, if given), 'row.*' expanded."""
     out: set[str] = set()
-    all_keys = fields.numeric_keys(fmt) if fmt in fields.FORMATS else ()
+    all_keys = numeric_keys(version) if version in VERSIONS else ()
     for d in doubts:
         if codes is not None and d.code not in codes:
             continue
@@ -115,11 +114,11 @@ def _keys_of(fmt: Optional[str], doubts: list, codes: Optional[frozenset[str]] =
     return out
 
 
-def _settled(parsed: Extraction, merged: dict[str, Cell], taken: set[str]) -> list:
+def _settled(parsed: Reading, merged: dict[str, Cell], taken: set[str]) -> list:
     """The parsers' doubts, less those about cells the accepted reading now fills in order."""
     out = []
     for d in parsed.doubts:
-        keys = _keys_of(parsed.format, [d])
+        keys = _keys_of(parsed.version, [d])
         if keys and keys <= taken and d.code not in _AMBIGUOUS:
             continue
         out.append(d)

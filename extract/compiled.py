@@ -13,7 +13,7 @@ import os
 from importlib.machinery import EXTENSION_SUFFIXES
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_PACKAGES = ("extract", os.path.join("extract", "parsers"), "verify")
+_PACKAGES = ("extract", *(os.path.join("extract", p) for p in ("document", "packing", "parsers", "template")), "verify")
 SOURCES_FILE = os.path.join("extract", "compiled_sources.json")  # written by setup.py's compiling build
 
 

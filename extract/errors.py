@@ -1,6 +1,8 @@
 """The exception tree. Foreign exceptions are translated once, at the boundary that meets them.
 
 GovReportError                 base of everything this package raises on purpose
+├── UsageError                 what was asked cannot be done as asked (no store to read, a gold
+│                              folder with no gold); the command line says so and exits 2
 ├── InputError                 an input file cannot be read as a report (its message is the
 │                              one-line reason stored and shown in `review`)
 ├── StoreError                 the SQLite store is unusable (locked, corrupt, newer schema)
@@ -12,6 +14,10 @@ from __future__ import annotations
 
 class GovReportError(Exception):
     """Base class."""
+
+
+class UsageError(GovReportError):
+    """A command was given something it cannot work with; the message says what, in one line."""
 
 
 class InputError(GovReportError):

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-FLAGGED = frozenset({"needs_review", "failed"})
-TRUSTED = ("verified", "source_inconsistent")
+from extract.errors import UsageError
+from extract.policy import FAILED, NEEDS_REVIEW, SOURCE_INCONSISTENT, VERIFIED
+
+FLAGGED = frozenset({NEEDS_REVIEW, FAILED})
+TRUSTED = (VERIFIED, SOURCE_INCONSISTENT)
 
 
 @dataclass
@@ -42,16 +45,20 @@ class DocumentScore:
 
 
 def load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:
-    """Gold files by stem; raises ValueError with a one-line reason on a bad file."""
+    """Gold files by stem; UsageError with a one-line reason when there are none to read."""
+    if not gold_dir.is_dir():
+        raise UsageError(f"{gold_dir}: no such folder")
     out = {}
     for path in sorted(gold_dir.glob("*.json")):
         try:
             gold = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path}: not a gold file ({exc})") from exc
+            raise UsageError(f"{path}: not a gold file ({exc})") from exc
         if not isinstance(gold, dict) or not isinstance(gold.get("values"), dict):
-            raise ValueError(f"{path}: not a gold file (needs an object with 'values')")
+            raise UsageError(f"{path}: not a gold file (needs an object with 'values')")
         out[path.stem] = gold
+    if not out:
+        raise UsageError(f"{gold_dir}: no gold files (*.json)")
     return out
 
 

@@ -1,7 +1,7 @@
 """Expand the command line's PATH arguments (files, folders, globs) into input paths.
 
 Nothing given is dropped: a folder's special entries (FIFOs, sockets, broken links, link
-loops) are listed like files, so that the pipeline stores each as a failed input with its
+loops) are listed like files, so that the run stores each as a failed input with its
 reason, and an argument that names nothing is listed too, and reported as missing.
 """
 from __future__ import annotations

@@ -1,9 +1,7 @@
-"""The writer's side of a run: inputs read, hashed, recorded and claimed in the store; the records
-the reader made stored with them. Main process only (SQLite has one writer).
+"""The writer's side of a run: inputs read, hashed, recorded and claimed in the store; the
+records made of them stored. Main process only (SQLite has one writer).
 
-Imports nothing of the reader (parsers, verifier): a run with --workers N starts its worker
-processes before it loads the reader, and they load it while this process opens the store and
-reads the first batch.
+    Input → Claimed (hashed, recorded, claimed) → … the reader's Record … → stored → Outcome
 """
 from __future__ import annotations
 
@@ -13,17 +11,24 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import NamedTuple, Optional, Sequence, Union
 
 from extract.errors import InputError
+from extract.llm.round import LLMRound
+from extract.packing import Record
+from extract.policy import FAILED
 from extract.settings import Settings
-from extract.store import FAILED, JSONText, Store
+from extract.store import Store
+
+SKIPPED = "skipped"  # an Outcome's status besides the four: done in an earlier run, or by another run now
 
 
 @dataclass
 class Outcome:
+    """What the run reports of one input."""
+
     path: str
-    status: str            # one of the four statuses, or "skipped" (already done)
+    status: str            # one of the four statuses, or SKIPPED
     reason: str = ""
     sha256: Optional[str] = None
     llm_calls: int = 0
@@ -33,23 +38,13 @@ class Outcome:
 
 
 @dataclass
-class Prepared:
-    """A decoded document, stored, waiting for its extraction."""
-
-    path: str
-    sha256: str
-    text: str
-    owner: str = ""   # the claim this run holds on the document, released when its record is stored
-
-
-@dataclass
-class Loaded:
-    """An input's bytes, read, hashed and claimed; not yet decoded."""
+class Claimed:
+    """An input's bytes, read, hashed, recorded and claimed for this run; not yet read as a report."""
 
     path: str
     sha256: str
     data: bytes
-    owner: str = ""
+    owner: str = ""   # the claim this run holds on the document, released when its record is stored
 
 
 class Input(NamedTuple):
@@ -71,16 +66,10 @@ def read_input(path: Path) -> Input:
     return Input(str(path), b"", reason)
 
 
-def load_file(path: Path, store: Store, run_id: int, settings: Settings = Settings()) -> Loaded | Outcome:
-    """Read and hash one input, record its path, skip it if done, claim it; main process only.
-    An Outcome means it is finished already (unreadable, or done in an earlier run)."""
-    return load_inputs([read_input(path)], store, run_id, settings)[0]
-
-
-def load_inputs(inputs: Sequence[Input], store: Store, run_id: int,
-                settings: Settings = Settings()) -> list[Loaded | Outcome]:
-    """load_file for inputs read already, in one transaction and a statement per table for them
-    all (a batch); main process only."""
+def claim_inputs(inputs: Sequence[Input], store: Store, settings: Settings = Settings()) -> list[Union[Claimed, Outcome]]:
+    """Inputs read already, hashed, their paths recorded, those not done claimed: in one
+    transaction and a statement per table for them all (a batch). An Outcome means the input is
+    finished already (unreadable, or done in an earlier run, or by another run now)."""
     hashed = [(item, hashlib.sha256(item.data).hexdigest() if item.unreadable is None else None) for item in inputs]
     with store.transaction():
         store.record_files([(item.path, sha, None if sha is None else len(item.data), item.unreadable)
@@ -90,79 +79,71 @@ def load_inputs(inputs: Sequence[Input], store: Store, run_id: int,
         # Another run sharing this store may be extracting the same content right now.
         claimed = store.claim_each([sha for sha in readable if sha not in done], settings.owner) \
             if settings.owner else set(readable)
-    loaded: list[Loaded | Outcome] = []
+    out: list[Union[Claimed, Outcome]] = []
     for item, sha in hashed:
         if sha is None:
-            loaded.append(Outcome(item.path, FAILED, item.unreadable or ""))
+            out.append(Outcome(item.path, FAILED, item.unreadable or ""))
         elif sha in done:
-            loaded.append(Outcome(item.path, "skipped", sha256=sha))
+            out.append(Outcome(item.path, SKIPPED, sha256=sha))
         elif sha not in claimed:
-            loaded.append(Outcome(item.path, "skipped", "being extracted by another run", sha))
+            out.append(Outcome(item.path, SKIPPED, "being extracted by another run", sha))
         else:
-            loaded.append(Loaded(item.path, sha, item.data, settings.owner))
-    return loaded
+            out.append(Claimed(item.path, sha, item.data, settings.owner))
+    return out
 
 
-def store_unreadable(loaded: Loaded, exc: InputError, store: Store, run_id: int) -> Outcome:
-    """An input that is not a readable report: its failure stored, its claim released."""
-    with store.transaction():
-        if loaded.owner:
-            store.release(loaded.sha256, loaded.owner)
-        if exc.retry:
-            # A failure a setting decided (--max-mb), or the reader's own: no result, so the next run retries it.
-            store.record_file(loaded.path, None, len(loaded.data), str(exc))
-            return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
-        store.add_document(loaded.sha256, loaded.path, len(loaded.data), None, None)
-        store.save_result(loaded.sha256, status=FAILED, reason=str(exc), run_id=run_id)
-    return Outcome(loaded.path, FAILED, str(exc), loaded.sha256)
-
-
-@dataclass(frozen=True)
-class Record:
-    """What the store keeps of one document's extraction, packed where it was made (a worker
-    process sends this, not the objects behind it: the single writer only inserts)."""
-
-    parse_s: float
-    parser_attempt: JSONText   # the parsers' reading, packed
-    result: dict[str, Any]     # the results row: status, reason, meta, packed cells and issues
-
-    @property
-    def status(self) -> str:
-        return self.result["status"]
-
-    @property
-    def reason(self) -> str:
-        return self.result["reason"]
-
-
-@dataclass
-class Extracted:
-    """What a worker process hands back for one input: its text and record, or why not."""
-
-    text: Optional[str] = ""   # None: the input's bytes are its text (UTF-8), stored as they are
-    encoding: str = ""
-    record: Optional[Record] = None
-    error: Optional[InputError] = None
-
-
-def store_extracted(batch: list[tuple[Loaded, Extracted]], store: Store, run_id: int) -> list[Outcome]:
-    """Workers' results stored like documents processed here, in one transaction and a statement
-    per table for the whole batch (the single writer's share of the work is what limits
-    --workers); main process only. An Outcome per document, in order."""
+def store_records(batch: Sequence[tuple[Claimed, Union[Record, InputError], Optional[LLMRound]]], store: Store,
+                  run_id: int) -> list[Outcome]:
+    """Each document's record (its text, its attempts, its result) or its failure, stored in one
+    transaction and a statement per table for the whole batch; its claim released. An Outcome
+    per document, in order. (The single writer's share of the work is what limits --workers.)"""
     outcomes: list[Outcome] = []
-    documents, records = [], []
+    records = []
     with store.transaction():
-        for loaded, extracted in batch:
-            if extracted.error is not None:
-                outcomes.append(store_unreadable(loaded, extracted.error, store, run_id))
+        for claimed, record, llm_round in batch:
+            if isinstance(record, InputError):
+                outcomes.append(store_unreadable(claimed, record, store, run_id))
                 continue
-            text = loaded.data if extracted.text is None else extracted.text
-            documents.append((loaded.sha256, loaded.path, len(loaded.data), text, extracted.encoding))
-            records.append((loaded, extracted.record, ()))
-            outcomes.append(Outcome(loaded.path, extracted.record.status, extracted.record.reason, loaded.sha256))
-        store.add_documents(documents)
+            records.append((claimed, record))
+            outcomes.append(Outcome(claimed.path, record.status, record.reason, claimed.sha256,
+                                    *_tally(llm_round)))
         write_records(records, store, run_id)
     return outcomes
+
+
+def _tally(llm_round: Optional[LLMRound]) -> tuple[int, int, dict[str, int], bool]:
+    if llm_round is None:
+        return 0, 0, {}, False
+    return llm_round.calls, llm_round.cache_hits, llm_round.tokens(), bool(llm_round.unavailable)
+
+
+def write_records(records: Sequence[tuple[Claimed, Record]], store: Store, run_id: int) -> None:
+    """The documents (their text), each one's parsers' attempt, its LLM attempts and its result,
+    together; its claim released."""
+    with store.transaction():
+        store.add_documents([(claimed.sha256, claimed.path, len(claimed.data),
+                              claimed.data if record.text is None else record.text, record.encoding)
+                             for claimed, record in records])
+        store.add_attempts(attempt for claimed, record in records for attempt in (
+            dict(sha256=claimed.sha256, run_id=run_id, method="parsers", latency_s=record.parse_s,
+                 result=record.parser_attempt),
+            *(dict(attempt, sha256=claimed.sha256, run_id=run_id) for attempt in record.llm_attempts)))
+        store.save_results(dict(record.result, sha256=claimed.sha256, run_id=run_id) for claimed, record in records)
+        store.release_each((claimed.sha256, claimed.owner) for claimed, _ in records if claimed.owner)
+
+
+def store_unreadable(claimed: Claimed, exc: InputError, store: Store, run_id: int) -> Outcome:
+    """An input that is not a readable report: its failure stored, its claim released."""
+    with store.transaction():
+        if claimed.owner:
+            store.release(claimed.sha256, claimed.owner)
+        if exc.retry:
+            # A failure a setting decided (--max-mb), or the reader's own: no result, so the next run retries it.
+            store.record_file(claimed.path, None, len(claimed.data), str(exc))
+            return Outcome(claimed.path, FAILED, str(exc), claimed.sha256)
+        store.add_document(claimed.sha256, claimed.path, len(claimed.data), None, None)
+        store.save_result(claimed.sha256, status=FAILED, reason=str(exc), run_id=run_id)
+    return Outcome(claimed.path, FAILED, str(exc), claimed.sha256)
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
@@ -183,16 +164,3 @@ def why_unreadable(path: Path) -> Optional[str]:
         if test(mode):
             return f"not a regular file: {kind}"
     return None
-
-
-def write_records(records: Sequence[tuple[Prepared | Loaded, Record, Sequence[dict]]], store: Store,
-                  run_id: int) -> None:
-    """Each document's parsers' attempt, its LLM attempts and its record, together; its claim
-    released. (document, record, LLM attempts) each."""
-    with store.transaction():
-        store.add_attempts(attempt for document, record, llm_attempts in records for attempt in (
-            dict(sha256=document.sha256, run_id=run_id, method="parsers", latency_s=record.parse_s,
-                 result=record.parser_attempt),
-            *(dict(attempt, sha256=document.sha256, run_id=run_id) for attempt in llm_attempts)))
-        store.save_results(dict(record.result, sha256=document.sha256, run_id=run_id) for document, record, _ in records)
-        store.release_each((document.sha256, document.owner) for document, _, _ in records if document.owner)

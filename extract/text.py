@@ -35,7 +35,7 @@ _CR_BEFORE_LF: Final = re.compile(r"\r(?=\n)")
 # maps each in one pass in C, where the regex below would call back once per run of them.
 _COMMON_MAPPED: Final = tuple((ch, ch.translate(_TABLE)) for ch in "，（）：；\u3000\u00a0")
 # Runs of the other characters the table maps. Written as ranges, and as "[…][…]*" rather than
-# "[…]+": sre then scans ahead for the class in C, three times as fast on a text with none.
+# "[…]+": sre then scans ahead for the class in C, which a text with none passes quickly.
 _MAPPED: Final = "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
                         for a, b in _ranges(sorted(_TABLE))) + "]"
 _MAPPED_RUN: Final = re.compile(f"{_MAPPED}{_MAPPED}*")
@@ -105,7 +105,7 @@ _MOJIBAKE: Final = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff]|锟斤拷|烫烫|
 _COMMON_CJK: Final = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞")
 
 
-# Runs, counted by what removing them takes away: a match object per character costs 4× as much.
+# Runs, counted by what removing them takes away: no match object per character.
 # ("[…][…]*", not "[…]+": see _MAPPED_RUN.)
 _CJK_RUN: Final = re.compile("[\u4e00-\u9fff][\u4e00-\u9fff]*")
 _COMMON_RUN: Final = re.compile(f"[{_COMMON_CJK}][{_COMMON_CJK}]*")
@@ -130,7 +130,7 @@ _BELOW_C0: Final = bytes(range(0xC0))
 
 def _has_mojibake_char(text: str) -> bool:
     """Whether the text holds a character a _MOJIBAKE match starts with (U+00C0–U+00FF, 锟, 烫, 屯):
-    asked of its Latin-1 characters alone, in C; sre tests a class at ~50 instructions a character."""
+    asked of its Latin-1 characters alone, in C, rather than by an sre class scan of every character."""
     return bool(text.encode("latin-1", "ignore").translate(None, _BELOW_C0)) or any(ch in text for ch in "锟烫屯")
 
 
@@ -138,8 +138,8 @@ def _not_mojibake(decoded: Decoded) -> Decoded:
     sample = decoded.text[:20000]
     garbled = len(_MOJIBAKE.findall(sample)) if _has_mojibake_char(sample) else 0
     # Plain Chinese settles it from its first part: if the common characters there already make
-    # 15 % of the whole sample, they make 15 % of its CJK too. The same verdict, at a third of the
-    # cost, counted a thousand characters at a time until there are enough.
+    # 15 % of the whole sample, they make 15 % of its CJK too. The same verdict, without counting
+    # the whole sample: a thousand characters at a time until there are enough.
     if garbled <= 20 and _enough_common(sample[:max(1000, len(sample) * 2 // 5)], 0.15 * len(sample)):
         return decoded
     cjk = _count(_CJK_RUN, sample)

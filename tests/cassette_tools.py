@@ -9,7 +9,7 @@ from pathlib import Path
 
 import vcr
 
-from extract.endpoint import Endpoint
+from extract.llm.endpoint import Endpoint
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 # The local server `govreport serve-local` starts (llama.cpp + Gemma 3 270M), in JSON-schema mode.

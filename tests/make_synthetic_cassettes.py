@@ -22,16 +22,17 @@ import httpx2  # noqa: E402
 from cassette_tools import CASSETTES, LOCAL, recorder  # noqa: E402
 from conftest import GOLD, REPORTS  # noqa: E402
 
-from extract.llm import LLMClient  # noqa: E402
-from extract.pipeline import LLMSession, process_file  # noqa: E402
-from extract.schema import llm_answer  # noqa: E402
+from extract.llm.client import LLMClient  # noqa: E402
+from extract.llm.session import LLMSession  # noqa: E402
+from extract.schedule import process_paths  # noqa: E402
 from extract.store import Store  # noqa: E402
+from extract.template.schema import answer_of  # noqa: E402
 
 
 def gold_answer(stem: str) -> dict:
     gold = json.loads(next(GOLD.glob(f"{stem}_*.json")).read_text("utf-8"))
     meta = gold["meta"]
-    content = json.dumps(llm_answer(meta["format"], gold["values"], meta["year"]), ensure_ascii=False)
+    content = json.dumps(answer_of(meta["format"], gold["values"], meta["year"]), ensure_ascii=False)
     return {"id": "chatcmpl-synthetic", "object": "chat.completion", "created": 0, "model": LOCAL.model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 1500, "completion_tokens": 1400, "total_tokens": 2900}}
@@ -49,7 +50,7 @@ def record(name: str, docs: list[tuple[str, list[httpx2.Response]]], why: str) -
                 transport = httpx2.MockTransport(lambda request: queue.pop(0))
                 client = LLMClient(LOCAL, http_client=httpx2.Client(transport=transport), sleep=lambda s: None)
                 report = next(p for p in REPORTS if p.stem.startswith(stem))
-                process_file(report, store, store.begin_run([], {}), llm=LLMSession(LOCAL, client))
+                process_paths([report], store, store.begin_run([], {}), llm=LLMSession(LOCAL, client))
                 assert not queue, f"{name}: {len(queue)} responses left unused"
     path.write_text(f"# synthetic: hand-written, not recorded from a model. {why}\n" + path.read_text("utf-8"),
                     encoding="utf-8")

@@ -12,7 +12,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Optional
 
-from extract.schema import llm_answer
+from extract.template.schema import answer_of
 
 
 def send_json(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
@@ -59,7 +59,7 @@ class Oracle:
             if self.corrupt is not None:
                 values = self.corrupt(name, values)
             meta = gold["meta"]
-            content = json.dumps(llm_answer(meta["format"], values, meta["year"], meta.get("agency")),
+            content = json.dumps(answer_of(meta["format"], values, meta["year"], meta.get("agency")),
                                  ensure_ascii=False)
         return {"id": "oracle", "object": "chat.completion", "created": 0, "model": "oracle",
                 "choices": [{"index": 0, "finish_reason": "stop",

@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cassette_tools import LOCAL, recorder, sample_cassette  # noqa: E402
 
-from extract.local_server import wait_until_ready  # noqa: E402
-from extract.pipeline import LLMSession, process_file  # noqa: E402
+from extract.llm.local_server import wait_until_ready  # noqa: E402
+from extract.llm.session import LLMSession  # noqa: E402
+from extract.schedule import process_paths  # noqa: E402
 from extract.store import Store  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -39,7 +40,7 @@ def main(stems: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "r.db") as store:
             run_id = store.begin_run(["record"], {})
             with recorder("all").use_cassette(str(cassette)):
-                outcome = process_file(path, store, run_id, llm=LLMSession(LOCAL))
+                (outcome,) = process_paths([path], store, run_id, llm=LLMSession(LOCAL))
         print(f"{path.stem}: {outcome.llm_calls} calls, {outcome.tokens}, {outcome.status}, "
               f"{time.monotonic() - started:.0f}s -> {cassette.name}", flush=True)
     return 0

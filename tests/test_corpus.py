@@ -110,7 +110,7 @@ def _damaged(text: str, seed: str, count: int):
 
 
 def test_damaged_real_reports_never_yield_a_wrong_value():
-    from extract.pipeline import assess_text
+    from extract.process import assess_text
     from extract.text import decode_bytes
 
     trials, wrong = 0, []
@@ -120,7 +120,7 @@ def test_damaged_real_reports_never_yield_a_wrong_value():
         for damaged in _damaged(text, path.stem, 40):
             trials += 1
             found = assess_text(damaged)
-            cells = found.extraction.cells
+            cells = found.reading.cells
             wrong += [(path.stem, found.status, k) for k, v in gold.items()
                       if v is not None and k in cells and cells[k].value is not None and abs(cells[k].value - v) > 1e-6]
     assert trials >= 200

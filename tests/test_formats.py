@@ -16,7 +16,7 @@ from render_formats import render_docx, render_html, render_pdf
 from extract.cli import main
 from extract.errors import InputError
 from extract.formats import read_document
-from extract.pipeline import assess_text
+from extract.process import assess_text
 
 BINARY_KINDS = ("*.html", "*.pdf")
 
@@ -70,7 +70,7 @@ def test_built_files_read_back_exactly(kind, fmt, seed):
     values = random_values(fmt, seed, busy=0.5)
     data, name = BUILT[kind](fmt, values)
     found = assess_text(read_document(data, name).text)
-    assert {k: found.extraction.cells[k].value for k in values} == values
+    assert {k: found.reading.cells[k].value for k in values} == values
     assert found.status == "verified", found.reason
 
 
@@ -83,7 +83,7 @@ def test_the_same_report_in_every_format_gives_the_same_values(fmt):
             text = render(fmt, values, "tabs" if kind == "text" else "flat")
         else:
             text = read_document(*BUILT[kind](fmt, values)).text
-        readings[kind] = {k: c.value for k, c in assess_text(text).extraction.cells.items()}
+        readings[kind] = {k: c.value for k, c in assess_text(text).reading.cells.items()}
     for kind, got in readings.items():
         # Where a format determines a cell, it agrees with every other format (flat text may leave some empty).
         assert {k: v for k, v in got.items() if v is not None} == {k: values[k] for k, v in got.items() if v is not None}, kind
@@ -103,7 +103,7 @@ def test_a_report_inside_a_script_string_is_unwrapped():
     page = ("<html><body><div id=\"app\"></div><script>var content = " + json.dumps(inner, ensure_ascii=False)
             + "; render(content);</script></body></html>")
     found = assess_text(read_document(page.encode(), "p.html").text)
-    assert {k: found.extraction.cells[k].value for k in values} == values
+    assert {k: found.reading.cells[k].value for k in values} == values
 
 
 def test_a_scanned_pdf_without_text_is_said_so(tmp_path):
@@ -145,7 +145,7 @@ def test_text_in_any_common_encoding(codec):
     values = random_values("2021", 4, busy=0.5)
     text = render("2021", values, "tabs")
     found = assess_text(read_document(text.encode(codec), "r.txt").text)
-    assert {k: found.extraction.cells[k].value for k in values} == values
+    assert {k: found.reading.cells[k].value for k in values} == values
 
 
 @pytest.mark.parametrize("wrong", ["latin-1", "gbk"])

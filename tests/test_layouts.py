@@ -42,7 +42,7 @@ def test_layout_parses_back_exactly(fmt, seed, layout, style):
     assert wrong == {} and empty == []
     if layout == "unlabelled":  # the request rows lost their labels; they are placed by position
         assert any(c.method == "positional" for c in extraction.cells.values())
-    assert (extraction.format, extraction.year.value, extraction.agency.value) == (fmt, 2022, "青山县交通运输局")
+    assert (extraction.version, extraction.year.value, extraction.agency.value) == (fmt, 2022, "青山县交通运输局")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -77,7 +77,7 @@ def test_all_zero_table_whose_labels_were_lost_is_all_zero():
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("layout,style", EXACT + LOSSY, ids=[f"{l}-{s}" for l, s in EXACT + LOSSY])
 def test_every_value_read_is_grounded_where_it_was_read(fmt, layout, style):
-    from extract.pipeline import assess_text
+    from extract.process import assess_text
 
     found = assess_text(render(fmt, random_values(fmt, 1), layout, **style))
     assert "ungrounded" not in {i.code for i in found.report.issues}

@@ -14,13 +14,14 @@ import pytest
 from cassette_tools import CASSETTES, LOCAL, recorder, sample_cassette
 from conftest import REPORTS, gold_for
 
-from extract.endpoint import resolve_endpoint
-from extract.llm import LLMClient
-from extract.pipeline import LLMSession, process_file
-from extract.prompting import build_excerpt, build_messages
-from extract.schema import llm_response_model
+from extract.document import build_document
+from extract.llm.client import LLMClient
+from extract.llm.endpoint import resolve_endpoint
+from extract.llm.prompting import build_excerpt, build_messages
+from extract.llm.session import LLMSession
+from extract.schedule import process_paths
 from extract.store import Store
-from extract.text import normalize
+from extract.template.schema import answer_model
 
 RECORDED = [p for p in REPORTS if sample_cassette(p.stem).exists()]
 
@@ -30,9 +31,9 @@ def _report(stem: str):
 
 
 def _run(path, db, cassette, client=None, force=False):
-    from extract.pipeline import Settings
+    from extract.settings import Settings
     with Store(db) as store, recorder("none").use_cassette(str(cassette)) as tape:
-        outcome = process_file(path, store, store.begin_run([], {}), Settings(force=force),
+        (outcome,) = process_paths([path], store, store.begin_run([], {}), Settings(force=force),
                                llm=LLMSession(LOCAL, client))
         record = next(r for r in store.iter_results() if r["sha256"] == outcome.sha256)
         return outcome, record, tape.play_count
@@ -79,8 +80,8 @@ def _fake(handler, **endpoint):
     sleeps: list[float] = []
     client = LLMClient(replace(LOCAL, **endpoint), http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
                        sleep=sleeps.append)
-    norm = normalize(_report("004").read_text("utf-8"))
-    return client.ask(build_messages("2021", build_excerpt(norm)), llm_response_model("2021")), sleeps
+    document = build_document(_report("004").read_text("utf-8"))
+    return client.ask(build_messages("2021", build_excerpt(document)), answer_model("2021")), sleeps
 
 
 def test_timeouts_are_retried_within_a_bounded_budget():
@@ -159,7 +160,8 @@ def test_the_llm_is_on_only_when_configured(env, on):
 
 
 def test_the_parsers_path_loads_no_llm_stack():
-    code = "import extract.cli, extract.pipeline, verify, sys; print(any(m in sys.modules for m in ('openai', 'instructor', 'tenacity')))"
+    code = ("import extract.cli, extract.process, verify, sys; "
+            "print(any(m in sys.modules for m in ('openai', 'instructor', 'tenacity')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

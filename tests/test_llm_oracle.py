@@ -14,11 +14,13 @@ import random
 from conftest import REPORTS, corpus_files, gold_path
 from oracle import Oracle
 
-from extract import fields
-from extract.endpoint import Endpoint
+from extract import template
 from extract.formats import read_document
-from extract.parsers import parse_normalized
-from extract.pipeline import LLMSession, Settings, process_file
+from extract.llm.endpoint import Endpoint
+from extract.llm.session import LLMSession
+from extract.parsers import parse_report
+from extract.schedule import process_paths
+from extract.settings import Settings
 from extract.store import Store
 from extract.text import normalize
 
@@ -45,7 +47,7 @@ def _run(paths, oracle, tmp_path, force=False):
         run_id = store.begin_run(["test"], {})
         session = LLMSession(_endpoint(oracle.url))
         for path in paths:
-            process_file(path, store, run_id, Settings(force=force), session)
+            process_paths([path], store, run_id, Settings(force=force), session)
         for record in store.iter_results():
             out[record["path"]] = record
     return out
@@ -93,16 +95,16 @@ def _corruptions(rng: random.Random):
         return values
 
     def shift_columns(values):
-        row = rng.choice([r for r in fields.request_rows("2021") if f"{r}.total" in values])
-        cells = [values[f"{row}.{c}"] for c in fields.columns()]
-        for c, v in zip(fields.columns(), cells[-1:] + cells[:-1]):
+        row = rng.choice([r for r in template.request_row_keys("2021") if f"{r}.total" in values])
+        cells = [values[f"{row}.{c}"] for c in template.columns()]
+        for c, v in zip(template.columns(), cells[-1:] + cells[:-1]):
             values[f"{row}.{c}"] = v
         return values
 
     def permute_rows(values):
         rows = [r for r in dict.fromkeys(k.rsplit(".", 1)[0] for k in values if k.startswith("requests."))]
         a, b = rng.sample(rows, 2)
-        for c in fields.columns():
+        for c in template.columns():
             values[f"{a}.{c}"], values[f"{b}.{c}"] = values[f"{b}.{c}"], values[f"{a}.{c}"]
         return values
 
@@ -120,7 +122,7 @@ def test_noisy_answers_never_reach_a_trusted_record(tmp_path):
     golds = {_title(p): _gold(p) for p in TEXT_REPORTS}
     clean = {}
     for path in TEXT_REPORTS:
-        parsed = parse_normalized(normalize(read_document(path.read_bytes(), path.name).text))
+        parsed = parse_report(read_document(path.read_bytes(), path.name).text)
         gold = _gold(path)["values"]
         clean[str(path)] = {k for k, c in parsed.cells.items() if c.value is not None and c.value == gold.get(k)}
     rng = random.Random(20261122)
@@ -165,7 +167,7 @@ def test_the_llm_supplies_an_agency_the_parsers_could_not_place(tmp_path):
     report = tmp_path / "r.txt"
     report.write_text(text, encoding="utf-8")
     gold = {"meta": {"format": "2021", "year": 2022, "agency": "青山县交通运输局"}, "values": values}
-    assert parse_normalized(normalize(text)).agency.value is None  # the parsers cannot place it
+    assert parse_report(text).agency.value is None  # the parsers cannot place it
     with Oracle({"2022年度政府信息公开工作年度报告": gold}) as oracle:
         record = _run([report], oracle, tmp_path)[str(report)]
     assert record["agency"] == "青山县交通运输局" and record["status"] == "verified"

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from extract import local_server
 from extract.errors import GovReportError
+from extract.llm import local_server
 
 
 def _flag(cmd: list[str], name: str) -> str:

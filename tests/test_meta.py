@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from extract.parsers.meta import detect_format, find_agency, find_year, place_mentions
+from extract.document.meta import detect_version, find_agency, find_year, place_mentions
+from extract.document.tokens import tokenize
 from extract.text import normalize
-from extract.tokens import tokenize
 
 BODY = "\n一、总体情况\n本机关认真做好政府信息公开工作。\n"
 
@@ -39,7 +39,7 @@ def test_year_from_the_reporting_period_when_the_title_has_none():
     ("信息内容\t本年新\n制作数量\t本年新\n公开数量\t对外公开总数量\n上一年项目数量\t本年增/减", "2019"),
 ])
 def test_format_from_headers_not_year(headers, fmt):
-    found, _ = detect_format(normalize(headers), 2023)
+    found, _ = detect_version(normalize(headers), 2023)
     assert found == fmt
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import REPORTS, gold_for
 from render import random_values, render
 
-from extract.pipeline import assess_text
+from extract.process import assess_text
 
 EXPECTED_STATUS = {"000": "needs_review", "001": "needs_review", "002": "verified",
                    "003": "source_inconsistent", "004": "verified"}
@@ -22,7 +22,7 @@ def test_sample_statuses(sample):
 def test_printed_inconsistency_is_kept_and_blamed_on_the_source():
     report = next(p for p in REPORTS if p.stem.startswith("003"))
     found = assess_text(report.read_text(encoding="utf-8"))
-    assert found.extraction.cells["litigation.direct.total"].value == 44  # as printed, never "fixed"
+    assert found.reading.cells["litigation.direct.total"].value == 44  # as printed, never "fixed"
     r4 = [i for i in found.report.issues if i.code == "R4"]
     assert len(r4) == 1 and r4[0].origin == "source"
     assert (r4[0].expected, r4[0].found) == (44, 40)
@@ -55,7 +55,7 @@ def test_no_wrong_record_is_verified(fmt, layout):
         clean = render(fmt, values, layout)
         for kind, text in _mutations(clean, rng):
             found = assess_text(text)
-            got = {k: found.extraction.cells[k].value for k in values}
+            got = {k: found.reading.cells[k].value for k in values}
             if got != values:
                 assert found.status != "verified", (kind, {k: (got[k], v) for k, v in values.items() if got[k] != v})
 
@@ -63,5 +63,5 @@ def test_no_wrong_record_is_verified(fmt, layout):
 def test_gold_values_of_samples_would_verify_only_when_read_cleanly(sample):
     gold = gold_for(sample)
     found = assess_text(sample.read_text(encoding="utf-8"))
-    got = {k: c.value for k, c in found.extraction.cells.items()}
+    got = {k: c.value for k, c in found.reading.cells.items()}
     assert got == gold["values"]

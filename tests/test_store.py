@@ -11,7 +11,8 @@ import pytest
 
 from extract.errors import StoreError
 from extract.packing import pack_record
-from extract.store import MIGRATIONS, STATUSES, Store
+from extract.policy import STATUSES
+from extract.store import MIGRATIONS, Store
 
 ISSUE = {"code": "sum_mismatch", "keys": ["新收申请.合计", "新收申请.自然人"], "message": "合计 ≠ 分项之和",
          "severity": "error", "origin": "source", "expected": 12.0, "found": 11.0}
@@ -399,11 +400,19 @@ def test_attempts_of_a_batch_keep_their_order(store: Store, db: Path) -> None:
 
 
 def test_records_are_packed_and_read_back_the_same(tmp_path):
-    from extract import fields
-    from extract.packing import (pack_confidence, pack_keys, pack_provenance, pack_values, unpack_confidence,
-                                 unpack_keys, unpack_provenance, unpack_values)
+    from extract import template
+    from extract.packing import (
+        pack_confidence,
+        pack_keys,
+        pack_provenance,
+        pack_values,
+        unpack_confidence,
+        unpack_keys,
+        unpack_provenance,
+        unpack_values,
+    )
 
-    keys = fields.numeric_keys("2021")
+    keys = template.numeric_keys("2021")
     values = {k: (i % 7 if i % 5 else None) for i, k in enumerate(keys)}
     provenance = {k: ({"method": "split", "start": i, "end": i + 2, "line": 3, "note": "split from a run of digits"}
                       if i % 3 else {"method": "inferred"}) for i, k in enumerate(keys) if values[k] is not None}
@@ -412,7 +421,7 @@ def test_records_are_packed_and_read_back_the_same(tmp_path):
     assert unpack_values("2021", pack_values("2021", values)) == values
     assert unpack_provenance("2021", pack_provenance("2021", provenance)) == provenance
     assert unpack_confidence("2021", pack_confidence("2021", confidence)) == confidence
-    long_list = [k for k in fields.template_order() if k in keys][:150]
+    long_list = [k for k in template.template_order() if k in keys][:150]
     assert unpack_keys(pack_keys(long_list)) == long_list and len(str(pack_keys(long_list))) < 200
     assert unpack_keys(pack_keys(["requests.new.*", "review.total"])) == ["requests.new.*", "review.total"]
     # Ranges only for keys strictly in template order: a list out of order, or with a key twice, stays a list.
@@ -425,8 +434,8 @@ def test_a_store_of_dict_records_is_migrated_to_packed_ones(tmp_path):
     """A store written before packing (m001 and m002 only) opens, migrates, and reads the same."""
     import sqlite3
 
-    from extract import fields
-    from extract.store import m001_initial, m002_claims
+    from extract import template
+    from extract.store.migrations import m001_initial, m002_claims
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db, isolation_level=None)
@@ -434,7 +443,7 @@ def test_a_store_of_dict_records_is_migrated_to_packed_ones(tmp_path):
     for m in (m001_initial, m002_claims):
         m(conn)
         conn.execute("INSERT INTO _migrations VALUES (?, 0)", (m.__name__,))
-    values = {k: 1 for k in fields.numeric_keys("2019")}
+    values = {k: 1 for k in template.numeric_keys("2019")}
     provenance = {k: {"method": "table", "start": 5, "end": 6, "line": 2} for k in values}
     conn.execute("INSERT INTO documents VALUES ('h', 'a.txt', 10, 'utf-8', '正文', 0)")
     conn.execute("INSERT INTO files VALUES ('a.txt', 'h', 10, NULL, 0)")
@@ -457,22 +466,23 @@ def test_provenance_packed_from_the_cells_is_the_dict_form_packed():
     from conftest import SHARED
 
     from extract.packing import pack_cell_provenance, pack_provenance, unpack_provenance
-    from extract.pipeline import assess_text, meta_provenance, provenance_of
-    from extract.record import Cell
+    from extract.packing.record import meta_provenance, provenance_of
+    from extract.process import assess_text
+    from extract.reading import Cell
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "samples" / "reports").glob("*"))
              + sorted((SHARED / "corpus" / "raw").glob("*.txt"))]
     assert len(texts) >= 5
     for text in texts:
-        chosen = assess_text(text).extraction
-        direct = pack_cell_provenance(chosen.format, chosen.cells, meta_provenance(chosen))
-        assert direct == pack_provenance(chosen.format, provenance_of(chosen))
-        assert unpack_provenance(chosen.format, direct) == provenance_of(chosen)
+        chosen = assess_text(text).reading
+        direct = pack_cell_provenance(chosen.version, chosen.cells, meta_provenance(chosen))
+        assert direct == pack_provenance(chosen.version, provenance_of(chosen))
+        assert unpack_provenance(chosen.version, direct) == provenance_of(chosen)
     # Odd spans (none, a span without a line, offsets that are not ints, a '%' anywhere) and notes.
-    from extract import fields
-    from extract.record import Extraction
-    keys = fields.numeric_keys("2021")
-    odd = Extraction("llm", "2021", cells={keys[0]: Cell(3, "table", 10, 11, 2), keys[1]: Cell(0, "inferred", note="50% off"),
+    from extract import template
+    from extract.reading import Reading
+    keys = template.numeric_keys("2021")
+    odd = Reading("llm", "2021", cells={keys[0]: Cell(3, "table", 10, 11, 2), keys[1]: Cell(0, "inferred", note="50% off"),
                                            keys[2]: Cell(5, "llm", 7, 9), keys[3]: Cell(6, "llm", "1%", "2%s", None, "%d"),
                                            keys[4]: Cell(None, "missing"), keys[5]: Cell(2.5, "split", 30, 34, 4, "50% off")})
     direct = pack_cell_provenance("2021", odd.cells, meta_provenance(odd))

@@ -8,14 +8,28 @@ from __future__ import annotations
 import pytest
 from render import random_values, render, request_label
 
-from extract import fields
+from extract import template
+from extract.document.pieces import piece_of
+from extract.document.tokens import tokenize
 from extract.parsers import parse_report
 from extract.parsers.cells import fit_row
 from extract.parsers.solve import solve_table
-from extract.pipeline import assess_text
-from extract.tokens import tokenize
+from extract.process import assess_text
 
-COLS = fields.columns()
+COLS = template.columns()
+
+
+def shape(*sizes: int, sums: bool = True) -> template.Row:
+    """A row of these groups of cells, each ending in its sum as the template's rows do (or none)."""
+    import re
+
+    from extract.template.rows import make_row
+    row_sums, at = [], 0
+    for size in sizes:
+        if sums:
+            row_sums.append(template.RowSum("RX", at + size - 1, tuple(range(at, at + size - 1)), "test"))
+        at += size
+    return make_row("test", tuple(f"c{i}" for i in range(at)), "", re.compile("x"), "", tuple(row_sums))
 
 
 def _row(extraction, row):
@@ -33,11 +47,11 @@ def _wrong(values, extraction):
 def test_a_whole_page_on_one_line_is_read_where_the_relations_pin_it_and_never_guessed(fmt, seed):
     values = random_values(fmt, seed, busy=0.4)
     found = assess_text(render(fmt, values, "page"))
-    assert _wrong(values, found.extraction) == {}
-    empty = [k for k in values if found.extraction.cells[k].value is None]
+    assert _wrong(values, found.reading) == {}
+    empty = [k for k in values if found.reading.cells[k].value is None]
     if empty:
         assert found.status == "needs_review"
-    assert sum(found.extraction.cells[k].value is not None for k in values) > len(values) // 2
+    assert sum(found.reading.cells[k].value is not None for k in values) > len(values) // 2
 
 
 @pytest.mark.parametrize("fmt", ["2019", "2021"])
@@ -46,7 +60,7 @@ def test_label_rows_split_from_their_value_rows_are_read_and_flagged(fmt, seed):
     values = random_values(fmt, seed, busy=0.5)
     found = assess_text(render(fmt, values, "label_split"))
     request_keys = [k for k in values if k.startswith("requests.")]
-    assert {k: found.extraction.cells[k].value for k in request_keys} == {k: values[k] for k in request_keys}
+    assert {k: found.reading.cells[k].value for k in request_keys} == {k: values[k] for k in request_keys}
     assert "cells_displaced" in found.report.codes and found.status == "needs_review"
 
 
@@ -123,10 +137,10 @@ def test_the_narrative_can_pin_a_split_that_no_relation_ties():
     ("100013000200000", [5, 5, 5], True, None),        # the second group's sum fails
 ])
 def test_a_run_of_as_many_digits_as_cells_reads_a_digit_a_cell(digits, sizes, sums, expected):
-    from extract.parsers.splits import piece_of, split_pieces
+    from extract.parsers.splits import split_pieces
     text = "数量" + digits
     (token,) = [t for t in tokenize(text) if t.kind == "num"]
-    readings = split_pieces([piece_of(token)], sizes, sums)
+    readings = split_pieces([piece_of(token)], shape(*sizes, sums=sums))
     if expected is None:
         assert readings == []
         return
@@ -143,14 +157,14 @@ def test_a_run_of_as_many_digits_as_cells_reads_a_digit_a_cell(digits, sizes, su
     ("\n00\n1\n1\n\n", None, ["digits_run_together"]),  # '00' is never one number
 ])
 def test_cells_one_a_line_with_empty_lines_around_them(printed, values, doubts):
-    fit = fit_row([t for t in tokenize(printed) if t.kind != "text"], [3])
+    fit = fit_row([t for t in tokenize(printed) if t.kind != "text"], shape(3))
     assert [[c.value for c in r] for r in fit.candidates] == ([values] if values else [])
     assert fit.doubts == doubts
 
 
 def test_a_row_two_splits_fit_is_left_empty_where_they_differ():
     tokens = tokenize("数量110000011")
-    fit = fit_row(tokens, [7])
+    fit = fit_row(tokens, shape(7))
     assert sorted(tuple(c.value for c in r) for r in fit.candidates) == [(1, 10, 0, 0, 0, 0, 11), (11, 0, 0, 0, 0, 0, 11)]
     keys = tuple(f"requests.new.{c}" for c in COLS)
     solved = solve_table({"requests.new": keys}, {"requests.new": fit.candidates}, ())
@@ -163,7 +177,7 @@ def test_the_column_relations_decide_a_row_its_own_sum_cannot():
     printed = {"requests.new": "110000011", "requests.granted": "6000006", "requests.partly_granted": "5000005",
                "requests.total": "110000011"}
     rows = "".join(request_label("2021", r).replace("\t", "") + printed.get(r, "0000000")
-                   for r in fields.request_rows("2021"))
+                   for r in template.request_row_keys("2021"))
     got = parse_report(HEAD + rows + TAIL)
     assert _row(got, "requests.total") == [11, 0, 0, 0, 0, 0, 11]  # R2: 6 + 5 in the first column
     assert _row(got, "requests.new") == [11, 0, 0, 0, 0, 0, 11]    # R1: new + 0 == total + 0
@@ -190,11 +204,11 @@ def test_spaced_numbers_in_separated_cells_are_never_cut():
 def test_one_cell_per_line_with_empty_lines_for_blank_cells(fmt, seed):
     values = random_values(fmt, seed, busy=0.5)
     found = assess_text(render(fmt, values, "cells_per_line", zero_as=""))
-    assert _wrong(values, found.extraction) == {}
-    assert any(c.method == "blank_line" for c in found.extraction.cells.values())
+    assert _wrong(values, found.reading) == {}
+    assert any(c.method == "blank_line" for c in found.reading.cells.values())
     # An empty line may as well be a lost cell: never a promise.
     assert found.status == "needs_review" and "cell_blank_line" in found.report.codes
-    read = sum(found.extraction.cells[k].value is not None for k in values)
+    read = sum(found.reading.cells[k].value is not None for k in values)
     assert read >= 0.9 * len(values)
 
 
@@ -202,7 +216,7 @@ def test_one_cell_per_line_with_empty_lines_for_blank_cells(fmt, seed):
 def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
     """Its three 2021 sub-rows are 0 when that row is all zeros; otherwise not printed: empty."""
     rows = []
-    for r in fields.request_rows("2021"):
+    for r in template.request_row_keys("2021"):
         if r.startswith("requests.other."):
             if r.endswith("overdue_correction"):
                 rows.append("（六）其他处理" + printed)
@@ -210,23 +224,23 @@ def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
         rows.append(request_label("2021", r).replace("\t", "") + "0000000")
     found = assess_text(HEAD + "".join(rows) + TAIL)
     parts = [f"requests.other.{p}.{c}" for p in ("overdue_correction", "unpaid_fee", "other") for c in COLS]
-    assert {found.extraction.cells[k].value for k in parts} == {expected}
+    assert {found.reading.cells[k].value for k in parts} == {expected}
     assert found.status == "needs_review"
 
 
 # --- rows and labels, cell by cell ----------------------------------------------------------
 def test_a_row_printed_with_one_cell_fewer_is_read_only_where_the_lost_cell_is_zero():
     # Six zeros for seven columns: wherever the lost cell was, it is 0: one reading.
-    zeros = fit_row(tokenize("\t0\t0\t0\t0\t0\t0\n"), [7])
+    zeros = fit_row(tokenize("\t0\t0\t0\t0\t0\t0\n"), shape(7))
     assert [[c.value for c in r] for r in zeros.candidates] == [[0] * 7] and "cell_lost" in zeros.doubts
     assert sum(c.method == "inferred" for c in zeros.candidates[0]) == 1
     # 2 + 5 printed with total 9: the lost cell would be 2, or '25' was one cell: no reading.
-    assert fit_row(tokenize("\t2\t5\t0\t0\t0\t9\n"), [7]).candidates == []
+    assert fit_row(tokenize("\t2\t5\t0\t0\t0\t9\n"), shape(7)).candidates == []
     # A group of zeros that lost a cell, beside groups that did not: the sums find which group.
-    one_group = fit_row(tokenize("\t0\t0\t0\t0\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), [5, 5, 5])
+    one_group = fit_row(tokenize("\t0\t0\t0\t0\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), shape(5, 5, 5))
     assert [[c.value for c in r] for r in one_group.candidates] == [[0] * 5 + [1, 0, 0, 0, 1, 0, 2, 0, 0, 2]]
     # A non-zero group that lost a cell: the lost one may be its total (3 + 3 = 6): no reading.
-    assert fit_row(tokenize("\t3\t0\t0\t3\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), [5, 5, 5]).candidates == []
+    assert fit_row(tokenize("\t3\t0\t0\t3\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), shape(5, 5, 5)).candidates == []
 
 
 def test_a_labels_one_digit_ordinal_is_text_and_a_longer_run_before_an_ordinal_mark_is_cut():
@@ -239,13 +253,13 @@ def test_a_labels_one_digit_ordinal_is_text_and_a_longer_run_before_an_ordinal_m
 def test_a_label_runs_on_to_where_a_digit_of_any_kind_begins():
     import re
 
-    from extract.parsers.anchors import DIGIT_CHARS
+    from extract.document.anchors import DIGIT_CHARS
     digit = re.compile(f"[{DIGIT_CHARS}]")
     assert all(bool(digit.match(c)) == c.isdigit() for c in map(chr, range(0x110000)))
 
 
 def test_the_label_view_maps_every_character_back_to_where_it_was_printed():
-    from extract.parsers.anchors import LabelView
+    from extract.document.anchors import LabelView
     text = "首页 |> 三、收到和处理\u3000政府信息\xa0公开申请 ** `表` #\n（一）本年新收\t| 12 |\x1c3\u2028四、"
     for start in (0, 3, 5, len(text) - 2, len(text)):
         view = LabelView.of(text, start)
@@ -255,7 +269,7 @@ def test_the_label_view_maps_every_character_back_to_where_it_was_printed():
 
 
 def test_a_line_has_cells_to_split_exactly_where_the_separators_are():
-    from extract.tokens import _HAS_SEPARATOR, _SEPARATORS
+    from extract.document.tokens import _HAS_SEPARATOR, _SEPARATORS
     lines = ["一、本年新收\t3", "a | b", "a  b", "a\u3000 b", "a\x0b\x1cb", "（一）予以公开", "a b c", "a\u2028\u2028b", "|", ""]
     assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [bool(_SEPARATORS.search(x)) for x in lines]
     assert [bool(_HAS_SEPARATOR.search(x)) for x in lines] == [True, True, True, True, True, False, False, True, True, False]
@@ -264,7 +278,7 @@ def test_a_line_has_cells_to_split_exactly_where_the_separators_are():
 def test_a_line_of_one_separator_is_cut_as_the_separator_pattern_cuts_it():
     # Lines of tabs only or pipes only are cut by str.split; spaces beside a separator belong to it,
     # an empty cell sits after them, and a run of spaces or odd whitespace is a separator of its own.
-    from extract.tokens import _SEPARATED
+    from extract.document.tokens import _SEPARATED
 
     def by_pattern(line):  # the cells as _SEPARATED delimits them: (text, start, end), empty ones kept
         parts, cells, at = _SEPARATED.split(line), [], 0
@@ -287,7 +301,7 @@ def test_a_line_of_one_separator_is_cut_as_the_separator_pattern_cuts_it():
 
 
 def test_numbers_on_a_long_line_are_the_ones_the_number_pattern_finds():
-    from extract.tokens import NUMBER, number_matches
+    from extract.document.tokens import NUMBER, number_matches
     line = "增加了 增3件，减少 减 5，+-7 —— 1,234.5万元 共9页 第二十条 ١٢ ① 0012-3 ISO-9001 " * 40
     assert [m.span() for m in number_matches(line)] == [m.span() for m in NUMBER.finditer(line)]
     assert [m.group() for m in number_matches("增 减3 +x -12.5万元")] == ["减3", "-12.5万元"]

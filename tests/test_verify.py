@@ -9,11 +9,26 @@ from pathlib import Path
 
 import pytest
 
-from extract import fields
-from extract.record import BLANK, INFERRED, LLM, POSITIONAL, READ, SPLIT, Cell, Doubt, Extraction, MetaField
+from extract import template
+from extract.document import build_normalized
+from extract.document.narrative import find_document_counts, find_requests_received
+from extract.reading import (
+    BLANK,
+    INFERRED,
+    LLM,
+    POSITIONAL,
+    READ,
+    SPLIT,
+    Cell,
+    Doubt,
+    MetaField,
+    Reading,
+)
+from extract.template import relations
 from extract.text import normalize
-from verify import check_meta, relations, verify_cells, verify_extraction, verify_values
-from verify.narrative import find_document_counts, find_requests_received
+from verify import check_meta, verify_reading
+from verify import verify_cells as verify_cells_of
+from verify import verify_values as verify_values_of
 from verify.report import Issue, Report
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -32,11 +47,28 @@ def source_text(prefix: str) -> str:
     return normalize(path.read_text("utf-8"))
 
 
-def extraction_of(record: dict, **methods: str) -> Extraction:
-    """A gold record as an Extraction of read cells; `methods` overrides some cells' method."""
+def document(text: object) -> object:
+    """The document model of a normalised text; anything else passed on as it is (odd input)."""
+    return build_normalized(text) if isinstance(text, str) else text
+
+
+def verify_cells(version, cells, text=None) -> Report:
+    return verify_cells_of(version, cells, document(text))
+
+
+def verify_values(version, values, text=None) -> Report:
+    return verify_values_of(version, values, document(text))
+
+
+def verify_extraction(reading: Reading, text: object) -> Report:
+    return verify_reading(reading, document(text))
+
+
+def extraction_of(record: dict, **methods: str) -> Reading:
+    """A gold record as an Reading of read cells; `methods` overrides some cells' method."""
     meta = record["meta"]
     cells = {k: Cell(v, methods.get(k.replace(".", "__"), READ)) for k, v in record["values"].items()}
-    return Extraction("parsers", meta["format"], MetaField(meta["year"]), MetaField(meta["agency"]), cells)
+    return Reading("parsers", meta["format"], MetaField(meta["year"]), MetaField(meta["agency"]), cells)
 
 
 def relation_issues(report: Report) -> list[Issue]:
@@ -84,12 +116,12 @@ def test_003_litigation_origin(methods: dict, origin: str) -> None:
 
 
 # --- rules ----------------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", fields.FORMATS)
+@pytest.mark.parametrize("fmt", template.VERSIONS)
 def test_relations_cover_template(fmt: str) -> None:
     rels = relations(fmt)
     by_code = {c: [r for r in rels if r.code == c] for c in RELATION_CODES}
-    assert [len(by_code[c]) for c in ("R1", "R2", "R3", "R4")] == [7, 7, len(fields.request_rows(fmt)), 3]
-    assert all(set(r.keys) <= set(fields.numeric_keys(fmt)) for r in rels)
+    assert [len(by_code[c]) for c in ("R1", "R2", "R3", "R4")] == [7, 7, len(template.request_row_keys(fmt)), 3]
+    assert all(set(r.keys) <= set(template.numeric_keys(fmt)) for r in rels)
     r2_total = next(r for r in by_code["R2"] if r.left == ("requests.total.total",))
     other = {k for k in r2_total.right if k.startswith("requests.other")}
     assert other == ({"requests.other.total"} if fmt == "2019" else
@@ -125,11 +157,11 @@ def test_relation_expected_and_found_are_the_two_sides() -> None:
     values = dict(record["values"], **{"requests.new.natural_person": 5})
     (r3,) = [i for i in verify_values("2021", values) if i.code == "R3"]
     assert (r3.expected, r3.found) == (2, 5)
-    assert r3.keys == ("requests.new.total",) + tuple(f"requests.new.{c}" for c in fields.columns()[:-1])
+    assert r3.keys == ("requests.new.total",) + tuple(f"requests.new.{c}" for c in template.columns()[:-1])
 
 
 def test_a_relation_sums_only_when_every_cell_has_a_value() -> None:
-    from verify.rules import Relation
+    from extract.template import Relation
     one_left = Relation("RX", ("a",), ("b", "c"), "a = b + c")
     assert one_left.sums({"a": 5, "b": 2, "c": 3}) == (5, 5)
     assert one_left.sums({"a": 5, "b": 2, "c": 4.5}) == (5, 6.5)
@@ -182,7 +214,7 @@ def test_missing_cells_are_one_warning() -> None:
     report = verify_values("2021", values)
     (missing,) = report.by_code("missing")
     assert (missing.severity, missing.origin) == ("warning", "extraction")
-    assert missing.keys == tuple(k for k in fields.numeric_keys("2021") if k in gone)
+    assert missing.keys == tuple(k for k in template.numeric_keys("2021") if k in gone)
     assert relation_issues(report) == []  # relations with a None cell are skipped, not failed
 
 
@@ -331,7 +363,7 @@ def test_doubts_and_meta() -> None:
     ("2020", " ", ("agency", "format")),
 ], ids=["complete", "no-format", "bad-format-blank-agency"])
 def test_check_meta(fmt: str | None, agency: str, keys: tuple) -> None:
-    extraction = Extraction("llm", fmt, MetaField(2021), MetaField(agency))
+    extraction = Reading("llm", fmt, MetaField(2021), MetaField(agency))
     assert [i.keys for i in check_meta(extraction)] == ([keys] if keys else [])
 
 
@@ -356,13 +388,13 @@ def test_report_is_sorted_deterministic_and_serialisable() -> None:
 ], ids=["none-with-span", "odd-start", "reversed-span", "bare-number-and-odd-text", "empty"])
 def test_odd_input_does_not_raise(cells: dict, text: object) -> None:
     assert isinstance(verify_cells("2021", cells, text), Report)
-    extraction = Extraction("merged", "2021", cells=cells)
+    extraction = Reading("merged", "2021", cells=cells)
     extraction.doubts.append(replace(Doubt("x", (), ""), keys=("a",)))
     assert isinstance(verify_extraction(extraction, text), Report)
 
 
 def test_importing_verify_loads_no_llm_stack() -> None:
-    code = ("import sys, verify, verify.checks, verify.rules, verify.report, verify.narrative, verify.numbers; "
+    code = ("import sys, verify, verify.checks, verify.grounding, verify.report, verify.numbers; "
             "print(sorted(m for m in ('openai', 'instructor', 'tenacity') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
                          capture_output=True, text=True, check=True)

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from extract.parsers import parse_report
-from extract.text import normalize
-from verify import verify_extraction
+from extract.document import build_document
+from extract.parsers import read_tables
+from verify import verify_reading
 
 REPORTS = sorted((Path(__file__).resolve().parents[2] / "shared" / "samples" / "reports").glob("*.txt"))
 
 
 @pytest.mark.parametrize("path", REPORTS, ids=[p.stem[:3] for p in REPORTS])
 def test_parsed_sample_verifies(path: Path) -> None:
-    raw = path.read_text("utf-8")
-    report = verify_extraction(parse_report(raw), normalize(raw))
+    document = build_document(path.read_text("utf-8"))
+    report = verify_reading(read_tables(document), document)
     assert report.by_code("ungrounded") == ()
     assert report.by_code("narrative_mismatch") == ()
     expected = [("R4", "litigation.direct.total", "source")] if path.name.startswith("003") else []

@@ -1,8 +1,8 @@
 """One small function per kind of check; each returns a list of Issues and never raises.
 
-Checks take the template version `fmt`, the cells {canonical key: Cell}, their `values`
+Checks take the template version, the cells {canonical key: Cell}, their `values`
 (`numeric_values(cells)`, computed once for all checks) and, where they read the source, the
-normalised text. A cell whose value is None (or absent) is not checked, except by
+document (`extract.document.Document`). A cell whose value is None (or absent) is not checked, except by
 `check_completeness`; a value that is not a number is reported once, by `check_numbers`, and
 skipped everywhere else.
 """
@@ -12,11 +12,11 @@ import math
 from operator import attrgetter
 from typing import Any, Final, Iterable, Optional
 
-from extract import fields
-from extract.record import (BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Doubt, Extraction,
-                            Number)
+from extract import template
+from extract.document import Document
+from extract.reading import BLANK_LINE, FORCED, GROUNDED_METHODS, INFERRED, LLM, POSITIONAL, SPLIT, Doubt, Number, Reading
 
-from verify import narrative, numbers, rules
+from verify import numbers
 from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING, Issue
 
 # Cells as handed in ({key: Cell}). An LLM's may hold anything in any field, which every check
@@ -46,9 +46,9 @@ def origin_of(cells: Iterable[object]) -> str:
     return SOURCE if grounded else EXTRACTION
 
 
-def label(fmt: Optional[str], key: str) -> str:
-    for f in ((fmt,) if fmt in fields.FORMATS else ()) + fields.FORMATS:
-        found = fields.labels(f).get(key)
+def label(version: Optional[str], key: str) -> str:
+    for f in ((version,) if version in template.VERSIONS else ()) + template.VERSIONS:
+        found = template.labels(f).get(key)
         if found:
             return found
     return key
@@ -60,8 +60,8 @@ def show(value: Optional[float]) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _keys_phrase(fmt: Optional[str], keys: list[str], limit: int = 3) -> str:
-    shown = ", ".join(f"{k} ({label(fmt, k)})" for k in keys[:limit])
+def _keys_phrase(version: Optional[str], keys: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"{k} ({label(version, k)})" for k in keys[:limit])
     return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
 
@@ -75,51 +75,51 @@ def check_numbers(cells: Cells, values: Values) -> list[Issue]:
     ]
 
 
-def check_completeness(fmt: Optional[str], cells: Cells) -> list[Issue]:
-    if fmt not in fields.FORMATS:
+def check_completeness(version: Optional[str], cells: Cells) -> list[Issue]:
+    if version not in template.VERSIONS:
         return []
-    missing = [k for k in fields.numeric_keys(fmt) if getattr(cells.get(k), "value", None) is None]
+    missing = [k for k in template.numeric_keys(version) if getattr(cells.get(k), "value", None) is None]
     if not missing:
         return []
-    message = f"{len(missing)} of {len(fields.numeric_keys(fmt))} cells have no value: {_keys_phrase(fmt, missing)}"
+    message = f"{len(missing)} of {len(template.numeric_keys(version))} cells have no value: {_keys_phrase(version, missing)}"
     return [Issue("missing", tuple(missing), message, WARNING, EXTRACTION)]
 
 
-def check_unknown_keys(fmt: Optional[str], cells: Cells) -> list[Issue]:
+def check_unknown_keys(version: Optional[str], cells: Cells) -> list[Issue]:
     """Keys outside the template would silently escape every other check."""
-    if fmt not in fields.FORMATS:
+    if version not in template.VERSIONS:
         return []
-    unknown = sorted(cells.keys() - fields.numeric_key_set(fmt))
+    unknown = sorted(cells.keys() - template.numeric_key_set(version))
     if not unknown:
         return []
-    return [Issue("unknown_key", tuple(unknown), f"{len(unknown)} keys are not cells of the {fmt} template: "
+    return [Issue("unknown_key", tuple(unknown), f"{len(unknown)} keys are not cells of the {version} template: "
                   f"{', '.join(unknown[:5])}", WARNING, EXTRACTION)]
 
 
-def check_signs(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
-    signed = fields.signed_keys()
+def check_signs(version: Optional[str], cells: Cells, values: Values) -> list[Issue]:
+    signed = template.signed_keys()
     out = []
     for key, value in values.items():
         if value is not None and value < 0 and key not in signed:
-            out.append(Issue("negative", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts cannot be negative",
+            out.append(Issue("negative", (key,), f"{key} ({label(version, key)}) is {show(value)}; counts cannot be negative",
                              ERROR, origin_of([cells[key]]), found=value))
     return out
 
 
-def check_integers(fmt: Optional[str], values: Values) -> list[Issue]:
-    money = fields.money_keys()
+def check_integers(version: Optional[str], values: Values) -> list[Issue]:
+    money = template.money_keys()
     out = []
     for key, value in values.items():
         if isinstance(value, float) and key not in money and not value.is_integer():  # values are int, float or None
-            out.append(Issue("not_integer", (key,), f"{key} ({label(fmt, key)}) is {show(value)}; counts are whole numbers",
+            out.append(Issue("not_integer", (key,), f"{key} ({label(version, key)}) is {show(value)}; counts are whole numbers",
                              ERROR, EXTRACTION, found=value))
     return out
 
 
 # --- relations and plausibility -------------------------------------------------------
-def check_relations(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
+def check_relations(version: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     out = []
-    for rel in rules.relations(fmt):
+    for rel in template.relations(version):
         sums = rel.sums(values)
         if sums is None:
             continue
@@ -136,9 +136,9 @@ def check_relations(fmt: Optional[str], cells: Cells, values: Values) -> list[Is
     return out
 
 
-def check_bounds(fmt: Optional[str], values: Values) -> list[Issue]:
+def check_bounds(version: Optional[str], values: Values) -> list[Issue]:
     out = []
-    for bound in rules.bounds(fmt):
+    for bound in template.bounds(version):
         value, floor = values.get(bound.key), values.get(bound.floor)
         if value is not None and floor is not None and value < floor:
             out.append(Issue(bound.code, (bound.floor, bound.key),
@@ -164,7 +164,7 @@ _METHOD: Final = attrgetter("method")
 _DOUBTFUL_METHODS: Final = frozenset({POSITIONAL, SPLIT, INFERRED, BLANK_LINE})
 
 
-def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
+def check_provenance(version: Optional[str], cells: Cells, values: Values) -> list[Issue]:
     if _HOW.keys().isdisjoint(map(_METHOD, cells.values())):
         return []  # every cell read as printed: the common case, without a loop in Python
     by_method: dict[str, list[str]] = {}
@@ -177,18 +177,19 @@ def check_provenance(fmt: Optional[str], cells: Cells, values: Values) -> list[I
         keys = by_method.get(method)
         if keys:
             severity = WARNING if method in _DOUBTFUL_METHODS else INFO
-            out.append(Issue(code, tuple(keys), f"{len(keys)} values {how}: {_keys_phrase(fmt, keys)}", severity, EXTRACTION))
+            out.append(Issue(code, tuple(keys), f"{len(keys)} values {how}: {_keys_phrase(version, keys)}", severity, EXTRACTION))
     return out
 
 
-# The printed form of the commonest values: a lookup is a fifth of isdigit + isascii + int.
+# The printed form of the commonest values, looked up: cheaper than isdigit + isascii + int.
 _DECIMAL: dict[Number, str] = {n: str(n) for n in range(1000)}
 
 
-def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Optional[str]) -> list[Issue]:
+def check_grounding(version: Optional[str], cells: Cells, values: Values, document: Optional[Document]) -> list[Issue]:
     """Every value that claims a span must be printed there."""
-    if text is None:
+    if document is None:
         return []
+    text = document.text
     out = []
     size = len(text)
     for key, cell in cells.items():
@@ -211,18 +212,15 @@ def check_grounding(fmt: Optional[str], cells: Cells, values: Values, text: Opti
         if value == 0 and numbers.is_blank(snippet):  # a printed empty cell, however it was placed
             continue
         quoted = snippet if len(snippet) <= _SNIPPET_MAX else snippet[:_SNIPPET_MAX] + "…"
-        out.append(Issue("ungrounded", (key,), f"{key} ({label(fmt, key)}): value {show(value)} is not what "
+        out.append(Issue("ungrounded", (key,), f"{key} ({label(version, key)}): value {show(value)} is not what "
                          f"[{start}, {end}) prints: {quoted!r}", ERROR, EXTRACTION,
                          expected=printed[0] if printed else None, found=value))
     return out
 
 
-def ground_llm_cells(fmt: Optional[str], cells: Cells, values: Values) -> list[Issue]:
-    """HOOK: ground the model's values that came without a span.
-
-    Until the lead adds a search of the text near each label, these values are listed as
-    ungrounded (a warning), so they are never silently trusted.
-    """
+def ground_llm_cells(version: Optional[str], cells: Cells, values: Values) -> list[Issue]:
+    """The model's values that its grounding did not find printed in order at their rows carry
+    no span: listed as ungrounded (a warning), so they are never silently trusted."""
     if LLM not in map(_METHOD, cells.values()):
         return []
     keys = [k for k, c in cells.items()
@@ -230,18 +228,18 @@ def ground_llm_cells(fmt: Optional[str], cells: Cells, values: Values) -> list[I
             and (getattr(c, "start", None) is None or getattr(c, "end", None) is None)]
     if not keys:
         return []
-    return [Issue("ungrounded", tuple(keys), f"{len(keys)} values proposed by the model have no span in the source "
-                  f"and are not yet grounded: {_keys_phrase(fmt, keys)}", WARNING, EXTRACTION)]
+    return [Issue("ungrounded", tuple(keys), f"{len(keys)} values proposed by the model are not printed in this order "
+                  f"at their rows: {_keys_phrase(version, keys)}", WARNING, EXTRACTION)]
 
 
 # --- narrative ------------------------------------------------------------------------
-def check_narrative(fmt: Optional[str], cells: Cells, values: Values, text: Optional[str]) -> list[Issue]:
+def check_narrative(version: Optional[str], cells: Cells, values: Values, document: Optional[Document]) -> list[Issue]:
     """The prose's "共收到政府信息公开申请N件" must agree with 一、本年新收 / 总计."""
     cell = cells.get(NEW_REQUESTS)
     table = values.get(NEW_REQUESTS)
-    if text is None or table is None:
+    if document is None or table is None:
         return []
-    statements = narrative.find_requests_received(text)
+    statements = document.requests_received()
     said = sorted({s.value for s in statements})
     out = []
     # Many reports count the requests carried over from last year as received too (75 = 74 + 1).
@@ -253,7 +251,7 @@ def check_narrative(fmt: Optional[str], cells: Cells, values: Values, text: Opti
         conflict = f" (the prose also says {', '.join(show(v) for v in said if v != value)})" if len(said) > 1 else ""
         out.append(Issue("narrative_mismatch", (NEW_REQUESTS,),
                          f"the prose says {value} requests were received ({quotes}) but the table's "
-                         f"{label(fmt, NEW_REQUESTS)} is {show(table)}{conflict}",
+                         f"{label(version, NEW_REQUESTS)} is {show(table)}{conflict}",
                          WARNING, origin_of([cell]), expected=value, found=table))
     return out
 
@@ -268,17 +266,17 @@ def check_doubts(doubts: Iterable[Doubt]) -> list[Issue]:
     return out
 
 
-def check_meta(extraction: Extraction) -> list[Issue]:
+def check_meta(reading: Reading) -> list[Issue]:
     missing = []
     for name in ("year", "agency"):
-        value = getattr(getattr(extraction, name, None), "value", None)
+        value = getattr(getattr(reading, name, None), "value", None)
         if value is None or (isinstance(value, str) and not value.strip()):
             missing.append(name)
-    fmt = getattr(extraction, "format", None)
-    if fmt not in fields.FORMATS:
+    version = getattr(reading, "version", None)
+    if version not in template.VERSIONS:
         missing.append("format")
     if not missing:
         return []
-    bad_format = f" (format {fmt!r} is not one of {', '.join(fields.FORMATS)})" if fmt is not None and "format" in missing else ""
+    bad_format = f" (format {version!r} is not one of {', '.join(template.VERSIONS)})" if version is not None and "format" in missing else ""
     return [Issue("meta_missing", tuple(missing), f"meta fields without a value: {', '.join(missing)}{bad_format}",
                   WARNING, EXTRACTION)]

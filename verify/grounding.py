@@ -1,19 +1,22 @@
 """Where a reading's values are printed: each row checked at its own label, in order.
 
-Every reader's proposal (the parsers', the LLM's) is judged the same way. A row's span is found
-with the reader's own front end (label anchors in the character stream); the values proposed
-for the row must be printed there in order: as separate cells, or, where digits ran together,
+Every reader's proposal (the parsers', the LLM's) is judged the same way, against the rows the
+document model found (each row's label anchored in the character stream, and the cells printed
+after it): the values proposed for the row must be printed there in order: as separate cells, or, where digits ran together,
 as an exact concatenation (`[217, 1, 0, 0, 0, 0, 218]` ↔ `21710000218`). A blank counts only
 where a blank is printed. Numbers found elsewhere prove that they exist, not which row they
 belong to: permuting rows keeps every sum, so position is what grounding checks.
 
-    grounding = ground_reading(fmt, values, normalised_text)
+    grounding = ground_reading(values, document)
     grounding[key].state  → 'in_order' | 'somewhere' | 'not_found'
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Union, cast
+
+from extract.document import Document
+from extract.document.pieces import digit_offsets, join_stray_spaces, piece_of
 
 from verify.numbers import same
 
@@ -29,15 +32,13 @@ class Grounded:
     line: Optional[int] = None
 
 
-def ground_reading(fmt: str, values: Mapping[str, Optional[Number]], norm: str) -> dict[str, Grounded]:
+def ground_reading(values: Mapping[str, Optional[Number]], document: Document) -> dict[str, Grounded]:
     """The grounding of every non-null value of a reading, row by row."""
-    from extract.parsers.rows import printed_rows  # the parsers' front end, loaded when needed
-
-    rows = printed_rows(norm, fmt)
-    printed_anywhere = {round(float(t.value), 6) for _, tokens in rows.values() for t in tokens
-                        if t.value is not None}
+    rows = document.printed_rows()
+    printed_anywhere = {round(float(t.value), 6) for row in rows for t in row.values if t.value is not None}
     out: dict[str, Grounded] = {}
-    for keys, tokens in rows.values():
+    for row in rows:
+        keys, tokens = row.row.keys, row.values
         wanted = [values.get(k) for k in keys]
         spans = match_in_order(tokens, cast("list[Number]", wanted)) if None not in wanted else None
         for i, key in enumerate(keys):
@@ -63,8 +64,6 @@ def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[
     Each printed piece holds one value, or — a digit run — the exact concatenation of several
     consecutive values. Blanks at the row's edges may be layout; inside, a blank is a 0.
     """
-    from extract.parsers.splits import digit_offsets, join_stray_spaces, piece_of
-
     pieces = join_stray_spaces([piece_of(t) for t in tokens])
     n = len(values)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Union
 
-from extract.tokens import BLANK_MARKS, number_matches, parse_number
+from extract.document.tokens import BLANK_MARKS, number_matches, parse_number
 
 Number = Union[int, float]
 

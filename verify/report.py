@@ -3,7 +3,7 @@
 A failed check is data, not an exception. Every Issue carries a stable `code`, the canonical
 keys involved, the expected and found numbers where there are any, a severity, and an origin
 that separates "our reading is in doubt" from "the agency's own table is inconsistent".
-Deciding what to do about issues (log, flag, re-ask, raise) is the pipeline's business.
+Deciding what to do about issues (log, flag, re-ask, raise) is the policy's business (`extract.policy`).
 """
 from __future__ import annotations
 

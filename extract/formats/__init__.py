@@ -10,6 +10,9 @@ Optional libraries load only for their format; a missing one is a one-line hint.
 from __future__ import annotations
 
 from extract.errors import InputError
+from extract.formats.html import html_to_text
+from extract.formats.pdf import pdf_to_text
+from extract.formats.word import doc_to_text, docx_to_text
 from extract.settings import MAX_BYTES_DEFAULT
 from extract.text import Decoded, decode_bytes
 
@@ -24,19 +27,15 @@ def read_document(data: bytes, name: str = "", max_bytes: int = MAX_BYTES_DEFAUL
         limit = max_bytes * DOCUMENT_SIZE_FACTOR
         raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {limit / 1e6:.1f} MB; see --max-mb); not a single report", retry=True)
     if data.startswith(b"%PDF"):
-        from extract.formats.pdf import pdf_to_text
         return Decoded(pdf_to_text(data), "pdf")
     if data.startswith(b"PK\x03\x04") and (lower.endswith(".docx") or b"word/" in data[:4096]):
-        from extract.formats.word import docx_to_text
         return Decoded(docx_to_text(data), "docx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        from extract.formats.word import doc_to_text
         return Decoded(doc_to_text(data, name), "doc")
     if data.startswith(b"PK\x03\x04"):
         raise InputError("a ZIP archive, not a report (unpack it and extract the files inside)")
     decoded = decode_bytes(data, max_bytes)  # enforces the size limit of text
     if lower.endswith((".html", ".htm", ".shtml", ".xhtml")) or _looks_like_html(data):
-        from extract.formats.html import html_to_text
         return Decoded(html_to_text(decoded.text), f"html ({decoded.encoding})")
     return decoded
 
@@ -47,14 +46,3 @@ def _looks_like_html(data: bytes) -> bool:
         return False
     head = head.lower()
     return any(mark in head for mark in _HTML_MARKS)
-
-
-def need(module: str, extra: str, what: str):
-    """Import an optional library, or say in one line how to install it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise InputError(f"{what}: needs the {module.split('.')[0]} library; install it with "
-                         f"pip install 'govreport[{extra}]'") from exc

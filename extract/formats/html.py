@@ -12,13 +12,12 @@ import re
 from typing import Optional
 
 from extract.errors import InputError
-from extract.formats import need
+from extract.formats.optional import need
 from extract.formats.grid import table_lines
+from extract.template import spec
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button", "svg")
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "dd", "dt", "title"}
-_REPORT_WORDS = ("本年新收", "第二十条", "政府信息公开")
-_TABLE_WORDS = ("本年新收", "第二十条", "行政复议", "予以公开")
 _TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,40}?年度报告")
 _JS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'', re.S)
 _MAX_SPAN = 200  # a rowspan or colspan beyond this is broken markup, not a table
@@ -45,7 +44,7 @@ def html_to_text(markup: str) -> str:
 def _article(root):
     """The report among the site: the nearest element holding every table of the report and its
     title ('…年度报告'); the whole page if no table looks like the report's."""
-    tables = [t for t in root.iter("table") if any(w in t.text_content() for w in _TABLE_WORDS)]
+    tables = [t for t in root.iter("table") if any(w in t.text_content() for w in spec.TABLE_WORDS)]
     if not tables:
         return root
     node = tables[0]
@@ -139,15 +138,15 @@ def _unwrap_script(root, lxml_html):
     """A page whose report sits in a script string ('var content = "<table>…"'): its markup."""
     for script in root.iter("script"):
         code = script.text or ""
-        if not any(word in code for word in _REPORT_WORDS) or "<" not in code:
+        if not any(word in code for word in spec.EMBEDDED_REPORT_WORDS) or "<" not in code:
             continue
         parts = []
         for match in _JS_STRING.finditer(code):
             raw = match.group(1) if match.group(1) is not None else match.group(2)
-            if "<" in raw or any(word in raw for word in _REPORT_WORDS):
+            if "<" in raw or any(word in raw for word in spec.EMBEDDED_REPORT_WORDS):
                 parts.append(_js_unescape(raw))
         markup = "".join(parts)
-        if any(word in markup for word in _REPORT_WORDS):
+        if any(word in markup for word in spec.EMBEDDED_REPORT_WORDS):
             try:
                 return lxml_html.fromstring(markup)
             except Exception:

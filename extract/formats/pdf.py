@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from extract.errors import InputError
-from extract.formats import need
+from extract.formats.optional import need
 from extract.formats.grid import cell_text, table_lines
 
 _MIN_TEXT = 20  # characters: fewer on every page means there is no text layer to speak of

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from extract.errors import InputError
-from extract.formats import need
+from extract.formats.optional import need
 from extract.formats.grid import table_lines
 
 _CONVERTERS = ("soffice", "libreoffice")

@@ -9,43 +9,35 @@ from __future__ import annotations
 import re
 from typing import Final, Sequence
 
-from extract import fields, template
-from extract.parsers.anchors import LabelView, find_anchors
+from extract.document import Document
+from extract.document.tokens import NUM
 from extract.parsers.cells import doubt, fit_row
-from extract.parsers.requests import span_values
 from extract.parsers.solve import agreed_cells
-from extract.record import MISSING, SPLIT, Cell, Doubt
-from extract.tokens import NUM, Token
-from verify.narrative import find_document_counts
+from extract.reading import MISSING, SPLIT, Cell, Doubt
+from extract.template import active_keys, active_rows, money_keys
 
 
-def parse_active(labels: LabelView, tokens: Sequence[Token], fmt: str, start: int,
-                 end: int) -> tuple[dict[str, Cell], list[Doubt]]:
-    rows = template.active_rows(fmt)
-    norm = labels.text
-    cells: dict[str, Cell] = {k: MISSING for k in fields.active_keys(fmt)}
-    anchors = find_rows(labels, fmt, start, end)
-    if not anchors:
+def parse_active(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
+    version = document.version
+    norm = document.text
+    cells: dict[str, Cell] = {k: MISSING for k in active_keys(version)}
+    printed = document.active
+    if not printed:
         return cells, [doubt("section_missing", [], "二、active-disclosure table (第二十条) not found in the text")]
     doubts: list[Doubt] = []
-    found = {a.row.key for a in anchors}
-    for row in rows:
+    found = {p.row.key for p in printed}
+    for row in active_rows(version):
         if row.key not in found:
             doubts.append(doubt("row_missing", row.keys, f"二、row {row.label} not found"))
-    said = None
-    for k, anchor in enumerate(anchors):
-        row = anchor.row
-        span_end = anchors[k + 1].start if k + 1 < len(anchors) else end
-        values = span_values(norm, tokens, anchor, span_end, last=k + 1 == len(anchors))
-        signed = {i for i, key in enumerate(row.keys) if key in fields.signed_keys()}
-        fit = fit_row(values, [len(row.keys)], sums=False, signed=signed)
+    for row, anchor, _, values in printed:
+        fit = fit_row(values, row)
         if not fit.candidates:
             doubts.append(doubt("cells_missing", row.keys, f"二、{row.label}: {sum(t.kind == NUM for t in values)} "
                                 f"printed cells for {len(row.keys)} columns"))
             continue
         readings = fit.candidates
         if len(readings) > 1:
-            said = find_document_counts(norm) if said is None else said
+            said = document.document_counts()
             confirmed = [r for r in readings if _confirmed(row.keys, r, said)]
             if len(confirmed) == 1:
                 readings = [[Cell(c.value, c.method, c.start, c.end, c.line, "split; the narrative confirms it")
@@ -57,14 +49,10 @@ def parse_active(labels: LabelView, tokens: Sequence[Token], fmt: str, start: in
                                 f"二、{row.label}: {len(readings)} readings of the printed digits"))
         if "extra_cells" in fit.doubts:
             doubts.append(doubt("extra_cells", row.keys, f"二、{row.label}: more numbers than columns"))
+        label_start = anchor.start if anchor is not None else 0  # an item's row is found by its label
         for key, cell in agreed.items():
-            cells[key] = _as_unit(key, cell, norm, anchor.start)
+            cells[key] = _as_unit(key, cell, norm, label_start)
     return cells, doubts
-
-
-def find_rows(labels: LabelView, fmt: str, start: int, end: int) -> list:
-    """The 第二十条 items' labels found between `start` and `end`."""
-    return find_anchors(labels.window(start, end), template.active_rows(fmt)) if end > start else []
 
 
 def _confirmed(keys: Sequence[str], reading: list[Cell], said: dict[str, set[int]]) -> bool:
@@ -83,7 +71,7 @@ _YUAN_HEADER: Final = re.compile(r"单位\s*[:：]?\s*元")
 
 def _as_unit(key: str, cell: Cell, norm: str, label_start: int) -> Cell:
     """Money cells are 万元; a header that prints (单位:元) means the plain numbers are 元."""
-    if key not in fields.money_keys() or cell.value is None:
+    if key not in money_keys() or cell.value is None:
         return cell
     value = float(cell.value)
     header = norm[max(0, label_start - 80):label_start]

@@ -1,33 +1,22 @@
 """四、行政复议、行政诉讼: 15 numbers in three groups of five (维持/纠正/其他/尚未审结/总计)."""
 from __future__ import annotations
 
-from typing import Final, Sequence
-
-from extract import template
-from extract.parsers.cells import doubt, fit_row, row_values
+from extract.document import Document
+from extract.document.tokens import NUM
+from extract.parsers.cells import doubt, fit_row
 from extract.parsers.solve import agreed_cells
-from extract.record import MISSING, Cell, Doubt
-from extract.tokens import NUM, TEXT, Token
-
-GROUPS: Final = [5, 5, 5]
+from extract.reading import MISSING, Cell, Doubt
+from extract.template import appeals_row
 
 
-def appeal_values(norm: str, tokens: Sequence[Token], start: int, end: int) -> list[Token]:
-    """The numbers and blanks of the appeals row, between the section heading and `end`."""
-    return row_values(norm, [t for t in tokens if start <= t.start < end and (
-        t.kind == TEXT or not t.glued or template.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
-        start)
-
-
-def parse_appeals(norm: str, tokens: Sequence[Token], start: int, end: int) -> tuple[dict[str, Cell], list[Doubt]]:
-    """Read the numbers printed between the section's heading (at `start`) and `end`.
-
-    Numbers glued to words are part of the words ('第1页'), except right after the header's
-    last word (…尚未审结总计000000000000000, a table run together with its header).
-    """
-    row = template.appeals_row()
-    values = appeal_values(norm, tokens, start, end)
-    fit = fit_row(values, GROUPS)
+def parse_appeals(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
+    """Read the numbers printed between the section's heading and the end of the tables."""
+    printed = document.appeals
+    if printed is None:
+        return ({k: MISSING for k in appeals_row().keys},
+                [doubt("section_missing", [], "四、appeals table not found in the text")])
+    row, values = printed.row, printed.values
+    fit = fit_row(values, row)
     doubts: list[Doubt] = []
     if not fit.candidates:
         reason = "too many readings" if "too_many_readings" in fit.doubts else f"{sum(t.kind == NUM for t in values)} printed cells for 15 columns"

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Callable, Optional, Sequence, cast
+from typing import Optional, Sequence, cast
 
-from extract.parsers.splits import Piece, cell_of, cells_of_numbers, join_stray_spaces, piece_of, split_pieces
-from extract.record import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt, Number
-from extract.tokens import BLANK as BLANK_TOKEN
-from extract.tokens import EMPTY_LINE, NUM, TEXT, Token
+from extract.document.pieces import Piece, join_stray_spaces, piece_of
+from extract.document.tokens import BLANK as BLANK_TOKEN
+from extract.document.tokens import EMPTY_LINE, NUM, Token
+from extract.parsers.splits import cell_of, cells_of_numbers, split_pieces
+from extract.reading import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt, Number
+from extract.template import Row
 
-Check = Callable[[Sequence[Number]], bool]
-_WHOLE, _KIND = attrgetter("whole"), attrgetter("kind")
-
-
-def last_is_sum(values: Sequence[Number]) -> bool:
-    """The template's row shape: the last cell (总计) is the sum of the others."""
-    return abs(values[-1] - sum(values[:-1])) < 1e-9
+_WHOLE = attrgetter("whole")
 
 
 @dataclass
@@ -36,14 +32,13 @@ class RowFit:
         return self.candidates[0] if len(self.candidates) == 1 else None
 
 
-def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
-            signed: frozenset[int] | set[int] = frozenset()) -> RowFit:
-    """All readings of `tokens` (NUM/BLANK after a row label) as groups of cells.
+def fit_row(tokens: Sequence[Token], row: Row) -> RowFit:
+    """All readings of `tokens` (NUM/BLANK after a row label) as the cells of `row`.
 
-    `sizes` are the groups the row holds (a request row is [7]; the appeals row [5, 5, 5]);
-    with `sums`, each group's last cell is the total of the group, which prunes readings.
+    The row's own relations (its sums: a request row's 总计, each group of 四) prune readings;
+    only its signed cells (本年增/减) may take a printed sign.
     """
-    n = sum(sizes)
+    n = len(row.keys)
     values = [t for t in tokens if t.kind == NUM or t.kind == BLANK_TOKEN]
     nums = [t for t in values if t.kind == NUM]
     pieces: list[Piece]
@@ -61,19 +56,18 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
     if len(nums) == n == len(values) and len(joined) == len(pieces):
         fit.candidates = [cells_of_numbers(nums)]  # exactly the printed cells
         return fit
-    check = _group_check(sizes) if sums else None
     if not nums:
         if values and len(values) >= n:
             fit.candidates = [[cell_of(t) for t in values[:n]]]
         return fit
     if _leading_zero(nums):
         for window in (values, _strip_blanks(list(values))):
-            fit = _split(join_stray_spaces([piece_of(t) for t in window]), sizes, sums, RowFit(), frozenset(signed))
+            fit = _split(join_stray_spaces([piece_of(t) for t in window]), row, RowFit())
             if fit.candidates:
                 return fit
         return fit
     if (len(values) < n or len(joined) < len(pieces)) and any(p.splittable for p in joined):
-        return _split(joined, sizes, sums, fit, frozenset(signed))
+        return _split(joined, row, fit)
     readings = _windows(values, n)
     if readings and _displaced(values, readings):
         fit.doubts.append("cells_displaced")
@@ -82,15 +76,15 @@ def fit_row(tokens: Sequence[Token], sizes: Sequence[int], sums: bool = True,
         printed = cells_of_numbers(nums)
         readings = [printed[i:i + n] for i in range(len(nums) - n + 1)]
         fit.doubts.append("extra_cells")
-    if not readings and check is not None:
-        readings = _with_one_lost_cell(values, sizes, check)
+    if not readings and row.sums:
+        readings = _with_one_lost_cell(values, row)
         if readings:
             fit.doubts.append("cell_lost")
     if not readings:
         fit.doubts.append("cells_missing")
         return fit
-    if check is not None:
-        passing = [r for r in readings if check(_printed_values(r))]
+    if row.sums:
+        passing = [r for r in readings if row.sums_hold(_printed_values(r))]
         # None passes: the row as printed breaks its sum; that is the source's if there was only
         # one way to read the row. With several ways, picking one would be a guess.
         plain = len(readings) == 1 and "extra_cells" not in fit.doubts and not _edge_blank(readings[0])
@@ -131,17 +125,17 @@ def _mark_edge_blanks(reading: list[Cell]) -> list[Cell]:
     return out
 
 
-def _split(pieces: list[Piece], sizes: Sequence[int], sums: bool, fit: RowFit, signed: frozenset[int]) -> RowFit:
+def _split(pieces: list[Piece], row: Row, fit: RowFit) -> RowFit:
     """Digits run together: the readings the row's sums (where it has them) allow. Where none
     does, a reading forced by the digits alone stands (the source breaks its own sum). Several
     may remain for the table to decide."""
     fit.doubts.append("digits_run_together")
-    readings = split_pieces(pieces, sizes, sums=sums, signed=signed)
+    readings = split_pieces(pieces, row)
     if readings is None:
         fit.doubts.append("too_many_readings")
         return fit
-    if not readings and sums:
-        forced = split_pieces(pieces, sizes, sums=False, limit=1, signed=signed)
+    if not readings and row.sums:
+        forced = split_pieces(pieces, row, sums=False, limit=1)
         if forced is not None and len(forced) == 1:
             fit.candidates = forced
         return fit
@@ -152,17 +146,6 @@ def _split(pieces: list[Piece], sizes: Sequence[int], sums: bool, fit: RowFit, s
 def _printed_values(cells: list[Cell]) -> list[Number]:
     """The values of cells read from printed tokens, which always have one."""
     return cast("list[Number]", [c.value for c in cells])
-
-
-def _group_check(sizes: Sequence[int]) -> Check:
-    def check(values: Sequence[Number]) -> bool:
-        start = 0
-        for size in sizes:
-            if not last_is_sum(values[start:start + size]):
-                return False
-            start += size
-        return True
-    return check
 
 
 def _windows(values: list[Token], n: int) -> list[list[Cell]]:
@@ -189,79 +172,38 @@ def _count_blanks(values: list[Token]) -> int:
     return count
 
 
-def _with_one_lost_cell(values: list[Token], sizes: Sequence[int], check: Check) -> list[list[Cell]]:
-    """A row printed with one cell fewer: put the lost cell anywhere the group sums allow.
+def _with_one_lost_cell(values: list[Token], row: Row) -> list[list[Cell]]:
+    """A row printed with one cell fewer: put the lost cell anywhere the row's sums allow.
     Readings with the same values (a 0 lost among zeros) are one reading."""
     core = _strip_blanks(values)
-    n = sum(sizes)
-    if len(core) != n - 1:
+    if len(core) != len(row.keys) - 1:
         return []
     printed = [cell_of(t) for t in core]  # once: every reading shares them
     numbers = _printed_values(printed)
     readings, seen = [], set()
-    start = 0
-    for size in sizes:
-        for pos in range(start, start + size):
-            row = numbers[:pos] + [0] + numbers[pos:]
-            group = row[start:start + size]
-            if pos == start + size - 1:
-                missing = sum(group[:-1])
-            else:
-                missing = group[-1] - sum(group)  # the placeholder at pos counts as 0
-                if missing < 0:
-                    continue
-            row[pos] = missing
-            if not check(row):
+    for row_sum in row.sums:
+        for pos in sorted((*row_sum.parts, row_sum.total)):
+            cells = numbers[:pos] + [0] + numbers[pos:]
+            missing = row_sum.fill(cells, pos)
+            if missing < 0:
+                continue
+            cells[pos] = missing
+            if not row.sums_hold(cells):
                 continue
             # Only a 0 is forced: a non-zero "lost" cell may as well be two printed cells run
             # together (6 | 1 printed as 61), which the sums cannot tell apart.
             if missing != 0:
                 return []
-            if tuple(row) not in seen:
-                seen.add(tuple(row))
+            if tuple(cells) not in seen:
+                seen.add(tuple(cells))
                 readings.append(printed[:pos] + [Cell(missing, INFERRED, note="cell not printed; forced by its group total")]
                                 + printed[pos:])
-        start += size
     return readings
 
 
 def _strip_blanks(values: list[Token]) -> list[Token]:
     lead, trail = _count_blanks(values), _count_blanks(values[::-1])
     return values[lead:len(values) - trail]
-
-
-def row_values(norm: str, tokens: Sequence[Token], label_end: int) -> list[Token]:
-    """The numbers and blanks a row prints after its label (which ends at `label_end`): a header
-    line's blanks dropped, empty lines kept as cells only where the label stands on its own line."""
-    if BLANK_TOKEN not in map(_KIND, tokens):  # the common row: its numbers, nothing to drop or keep
-        return [t for t in tokens if t.kind == NUM]
-    values = drop_header_blanks(tokens)
-    printed = next((t for t in values if t.text != EMPTY_LINE), None)
-    return keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[label_end:printed.start])
-
-
-def drop_header_blanks(tokens: Sequence[Token]) -> list[Token]:
-    """The numbers and blanks of `tokens`, less the blanks of lines that print words but no
-    number: those are a heading's or a header's empty cells ('第二十条第（五）项\t\t\t')."""
-    worded, numbered = set(), set()
-    for t in tokens:
-        if t.kind == TEXT:
-            worded.add(t.line)
-        elif t.kind == NUM:
-            numbered.add(t.line)
-    wordy = worded - numbered
-    return [t for t in tokens if t.kind == NUM or (t.kind == BLANK_TOKEN and t.line not in wordy)]
-
-
-def keep_blank_lines_as_cells(values: Sequence[Token], label_alone: bool) -> list[Token]:
-    """Empty lines may be blank cells only in a row printed one cell per line (its label alone
-    on its line, then one cell a line); there the row's width and sum decide which of them are
-    cells (edge ones may be layout). Anywhere else they are layout."""
-    printed = [t for t in values if t.text != EMPTY_LINE]
-    lines = [t.line for t in printed]
-    if not label_alone or not printed or len(set(lines)) < len(lines):
-        return printed
-    return list(values)
 
 
 def _dedupe(fit: RowFit) -> RowFit:

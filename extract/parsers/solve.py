@@ -1,8 +1,8 @@
 """Choose among the readings of a table's rows with the template's relations, as a whole.
 
 Each row arrives with the readings its printed cells allow (one for a plainly printed row,
-several where digits ran together). The relations are the verifier's own (`verify.rules`):
-the reader asks them instead of restating them. The search lays one reading per open row,
+several where digits ran together). The relations are the template's (`extract.template`),
+the same the verifier checks: the reader asks them instead of restating them. The search lays one reading per open row,
 prunes with interval bounds on every relation, and collects the readings of the table that
 satisfy them all. A cell is decided where every surviving reading agrees on it; the rest stay
 empty. When no reading survives (the source itself may break a relation), only what each
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Optional, Sequence
 
-from extract.record import Cell, Number
-from verify.rules import Relation
+from extract.reading import Cell, Number
+from extract.template import Relation
 
 SOLUTIONS_LIMIT: Final = 64
 NODES_LIMIT: Final = 200_000

@@ -8,104 +8,34 @@ not enumerated. The caller decides what several surviving readings mean.
 """
 from __future__ import annotations
 
-from typing import Final, NamedTuple, Optional, Sequence
+from typing import Final, Optional, Sequence
 
-from extract.record import BLANK, BLANK_LINE, READ, SPLIT, Cell, Number
-from extract.tokens import BLANK as BLANK_TOKEN
-from extract.tokens import EMPTY_LINE, NUMBER, Token, parse_number
+from extract.document.pieces import Piece
+from extract.document.tokens import BLANK as BLANK_TOKEN
+from extract.document.tokens import EMPTY_LINE, Token, parse_number
+from extract.reading import BLANK, BLANK_LINE, READ, SPLIT, Cell, Number
+from extract.template import Row
 
 READINGS_LIMIT: Final = 64
 _new = tuple.__new__  # Cell(...) runs a Python-level __new__
 
 
-class Piece(NamedTuple):
-    """One printed number or blank, as material for cells. A NamedTuple: made for every run cut."""
+def split_pieces(pieces: Sequence[Piece], row: Row, sums: bool = True,
+                 limit: int = READINGS_LIMIT) -> Optional[list[list[Cell]]]:
+    """Every reading of `pieces` as the row's cells, or None if there are more than `limit`.
 
-    token: Token
-    sign: str = ""        # '-' (a printed minus, 减), '+' (增), '' none
-    digits: str = ""      # the integer digits, which may hold several cells
-    frac: str = ""        # '.36': belongs to the last cell cut from this piece
-    unit: str = ""        # '元', '万元', '亿元': likewise
-    at: int = 0           # where the digits start inside the token's text
-    offsets: tuple[int, ...] = ()  # text offset of each digit, where pieces were joined across a stray space
-
-    @property
-    def splittable(self) -> bool:
-        """A number alone in a separated cell is one number, unless it cannot be (a leading 0);
-        only digits glued to a label or loosely spaced in a flattened line may hold several."""
-        if len(self.digits) < 2:
-            return False
-        return not self.token.whole or self.digits[0] == "0"
-
-    @property
-    def splittable_run(self) -> bool:
-        """Digits not alone in a separated cell: material that may join a neighbour's digits."""
-        return bool(self.digits) and not self.token.whole
-
-    @property
-    def width(self) -> int:
-        """How many cells this piece can hold at most."""
-        return len(self.digits) if self.splittable else 1
-
-
-def piece_of(token: Token) -> Piece:
-    if token.kind == BLANK_TOKEN:
-        return Piece(token)
-    match = NUMBER.search(token.text)
-    num = match.group("num") if match else ""
-    if match is None or "," in num:
-        return Piece(token)  # a whole cell ('3件', '1,234'): never cut
-    sign = (match.group("sign") or "").strip()
-    sign = "-" if sign in ("-", "减", "减少") else ("+" if sign else "")
-    whole, _, frac = num.partition(".")
-    return Piece(token, sign, whole, "." + frac if frac else "", (match.group("unit") or "").strip(),
-                 token.text.index(num, match.start()))
-
-
-def join_stray_spaces(pieces: list[Piece]) -> list[Piece]:
-    """Digit runs one space apart in a flattened row ('350 00439', '增1 60') may be one number
-    cut by a stray space as well as two cells: the space is a possible cut, not a certain one."""
-    out: list[Piece] = []
-    for piece in pieces:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.splittable_run and piece.splittable_run and not piece.sign and not prev.frac
-                and not prev.unit and piece.token.line == prev.token.line and piece.token.start - _end(prev) == 1):
-            out[-1] = Piece(prev.token, prev.sign, prev.digits + piece.digits, piece.frac, piece.unit, prev.at,
-                            digit_offsets(prev) + digit_offsets(piece))
-        else:
-            out.append(piece)
-    return out
-
-
-def digit_offsets(piece: Piece) -> tuple[int, ...]:
-    """The text offset of each of the piece's digits."""
-    if piece.offsets:
-        return piece.offsets
-    base = piece.token.start + piece.at
-    return tuple(range(base, base + len(piece.digits)))
-
-
-def _end(piece: Piece) -> int:
-    return digit_offsets(piece)[-1] + 1 + len(piece.frac) if piece.digits else piece.token.end
-
-
-def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
-                 limit: int = READINGS_LIMIT, signed: frozenset[int] = frozenset()) -> Optional[list[list[Cell]]]:
-    """Every reading of `pieces` as sum(sizes) cells, or None if there are more than `limit`.
-
-    With `sums`, each group of `sizes` must end in the sum of its other cells. `signed` are the
-    cells that may carry a sign (本年增/减): where there are any, a printed sign opens one of them.
+    With `sums`, the row's own relations hold: each of its groups ends in the sum of its other
+    cells, which is looked up, not enumerated. The row's signed cells (本年增/减) may carry a
+    sign: where there are any, a printed sign opens one of them.
     """
-    n = sum(sizes)
+    n = len(row.keys)
+    sums = sums and bool(row.sums)
+    signed = row.signed
     if len(pieces) == 1 and limit >= 1:
         only = pieces[0]
         if only.splittable and len(only.digits) == n and not (only.sign or only.frac or only.unit):
-            return _one_digit_each(only, sizes, sums)
-    ends = set()
-    acc = 0
-    for size in sizes:
-        acc += size
-        ends.add(acc - 1)
+            return _one_digit_each(only, row, sums)
+    ends = {row_sum.total for row_sum in row.sums}
     capacity = [0] * (len(pieces) + 1)
     for i in range(len(pieces) - 1, -1, -1):
         capacity[i] = capacity[i + 1] + pieces[i].width
@@ -179,16 +109,12 @@ def split_pieces(pieces: Sequence[Piece], sizes: Sequence[int], sums: bool,
     return [[made[i, off, length] for i, off, length, _ in reading] for reading in out]
 
 
-def _one_digit_each(piece: Piece, sizes: Sequence[int], sums: bool) -> list[list[Cell]]:
+def _one_digit_each(piece: Piece, row: Row, sums: bool) -> list[list[Cell]]:
     """A run of exactly as many digits as the row has cells (the commonest run: '0000000'): its
     only reading is a digit a cell, if the sums allow it. What `lay` finds, without the search."""
     values = list(map(int, piece.digits))
-    if sums:
-        at = 0
-        for size in sizes:
-            if values[at + size - 1] != sum(values[at:at + size - 1]):
-                return []
-            at += size
+    if sums and not row.sums_hold(values):
+        return []
     return [[_part(piece, off, 1, value) for off, value in enumerate(values)]]
 
 

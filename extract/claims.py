@@ -1,0 +1,105 @@
+"""A record made elsewhere (an export line, a gold file, a hand-made record) checked as the
+verifier checks a reading: its values are claims, judged against its source text when given.
+
+With the text, a value the parsers read at a printed place takes that place (and is grounded
+there); any other value is the record's claim, not the source's print, and is said to be so.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional, Union
+
+from extract.document import Document
+from extract.parsers import read_tables
+from extract.policy import decide_status
+from extract.progress import plural
+from extract.reading import CLAIMED, READ, Cell
+from extract.template import VERSIONS
+from verify import Issue, Report, verify_cells
+from verify.report import ERROR, EXTRACTION, WARNING
+
+
+@dataclass
+class Verdict:
+    name: str
+    status: str
+    reason: str
+    report: Report
+
+    @property
+    def serious(self) -> bool:
+        """Whether the verifier found an error or a warning."""
+        return any(i.severity in (ERROR, WARNING) for i in self.report.issues)
+
+
+def read_records(path: Path) -> Union[list[Any], str]:
+    """The records of a JSON file (one object), or of JSONL (any name: an export saved as .json
+    holds one object a line); a string says why there are none."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+    try:
+        whole = json.loads(raw)
+    except json.JSONDecodeError:
+        whole = None
+        try:
+            records = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            return f"{path} is neither JSON nor JSON lines ({exc.msg} at line {exc.lineno})"
+    else:
+        records = [whole]
+    if whole is not None and isinstance(whole, list):
+        return f"{path} holds a JSON array; pass one record, or JSON lines (one record a line)"
+    if not records:
+        return f"{path} holds no record"
+    return records
+
+
+def record_version(record: Any) -> Optional[str]:
+    """The record's template version, if it is a record at all (meta.format and values)."""
+    if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
+        return None
+    version = str((record.get("meta") or {}).get("format") or "")
+    return version if version in VERSIONS else None
+
+
+def verify_records(records: list[Any], document: Optional[Document], name: str) -> Iterator[Union[Verdict, str]]:
+    """Each record's Verdict, in order; at the first that is no record, a line saying so, and no more."""
+    read = read_tables(document).cells if document is not None else None
+    for number, record in enumerate(records, start=1):
+        version = record_version(record)
+        if version is None:
+            yield f"{name}: record {number} is not a record (an object with meta.format 2019|2021 and values)"
+            return
+        yield verify_record(record, version, document, read, name)
+
+
+def verify_record(record: dict, version: str, document: Optional[Document], read: Optional[dict[str, Cell]],
+                  name: str) -> Verdict:
+    """The verifier's report on a record's values (with its source's document and the parsers'
+    cells of it, if given), and the status the policy gives it."""
+    cells = as_printed(record["values"], read)
+    report = verify_cells(version, cells, document)
+    differ = [k for k, c in cells.items() if c.method == CLAIMED and c.value is not None]
+    if differ:
+        note = Issue("not_as_printed", tuple(differ), f"{plural(len(differ), 'value')} of the record are not "
+                     f"what the text prints there (or the text's cell was not read): {', '.join(differ[:5])}",
+                     WARNING, EXTRACTION)
+        report = Report.of([*report.issues, note])
+    status, reason = decide_status(report)
+    return Verdict(record.get("path") or name, status, reason, report)
+
+
+def as_printed(values: dict, read: Optional[dict[str, Cell]]) -> dict[str, Cell]:
+    """A bare record's values as cells: where the parsers read the same value, their cell."""
+    if read is None:
+        return {k: Cell(v, READ) for k, v in values.items()}
+    out = {}
+    for key, value in values.items():
+        cell = read.get(key)
+        same = cell is not None and cell.value is not None and value is not None and abs(cell.value - value) < 1e-9
+        out[key] = cell if same else Cell(value, CLAIMED)
+    return out

@@ -1,0 +1,51 @@
+"""What the commands share: the exit codes, the options more than one takes (declared once),
+argument types that refuse nonsense, and opening the store for reading."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from extract.errors import StoreError, UsageError
+from extract.policy import STATUSES
+from extract.store import DEFAULT_PATH, Store
+
+# Exit codes scripts can rely on.
+EXIT_OK = 0         # the command did its job (an extract run completed, however many records were flagged)
+EXIT_ISSUES = 1     # `verify` found issues
+EXIT_USAGE = 2      # bad usage: a wrong option, a path that names nothing, no store to read
+EXIT_FAILED = 3     # the command could not complete: the store is unusable, a worker died, an internal error
+EXIT_INTERRUPTED = 130
+EXIT_CODES = ("exit codes: 0 done (records may be flagged), 1 verify found issues, 2 bad usage (a wrong option, "
+              "a path that names nothing, no store to read), 3 could not complete (the store unusable, a worker "
+              "process died, an internal error), 130 interrupted (re-run the same command to resume)")
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=f"SQLite store (default {DEFAULT_PATH})")
+
+
+def add_status(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument("--status", action="append", choices=STATUSES,
+                        help=f"only these statuses (repeatable; default: {default})")
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    return value
+
+
+def open_for_reading(db: Path) -> Store:
+    """The store, read-only (a reading command never creates or changes one)."""
+    try:
+        return Store(db, readonly=True)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc

@@ -1,0 +1,90 @@
+"""govreport extract PATH...: reports → the store, one record per input (resumable)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, positive_float, positive_int
+from extract.intake import Outcome
+from extract.llm.endpoint import MODES
+from extract.llm.session import DOCUMENT_DEADLINE_S
+from extract.progress import Progress, plural
+from extract.run import ExtractOptions, Reporter, extract_paths
+from extract.settings import MAX_BYTES_DEFAULT
+
+NAME = "extract"
+SUMMARY = "extract reports into the store (resumable)"
+DESCRIPTION = ("Read report files (text in UTF-8, GB18030 or UTF-16; HTML pages; PDFs with a text layer; Word "
+               "documents), extract every table cell, verify it, and store one record per input with its status. "
+               "Documents already in the store (same content hash) are skipped unless --force. Progress goes to "
+               "stderr. Exit 0 when the run completed, however many records were flagged; 2 when a path named "
+               "nothing (the others are still processed).")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked recursively) or globs")
+    add_db(p)
+    p.add_argument("--force", action="store_true", help="re-extract documents already in the store")
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+                   help="processes that read, parse and verify (default: the machine's cores); the store has "
+                        "one writer; with the LLM on, parsing stays in one process and --jobs sets the LLM calls")
+    p.add_argument("--max-mb", type=positive_float, default=MAX_BYTES_DEFAULT / 2 ** 20,
+                   help=f"reject text and HTML files larger than this (default {MAX_BYTES_DEFAULT / 2 ** 20:g} MB); "
+                        "PDF and Word files may be 10 times larger")
+    llm = p.add_argument_group(
+        "LLM (optional; any OpenAI-compatible server)",
+        "The LLM reads the tables too; the verifier checks it, re-asks once, and the deterministic parsers "
+        "decide cell by cell. With no model configured the parsers alone do the job.")
+    llm.add_argument("--base-url", help="server URL, e.g. http://127.0.0.1:8765/v1 (env OPENAI_BASE_URL)")
+    llm.add_argument("--model", help="model name (env GOVREPORT_MODEL); the LLM is off without one")
+    llm.add_argument("--api-key", help="API key (env OPENAI_API_KEY); local servers need none")
+    llm.add_argument("--llm-mode", choices=MODES, help="tools (OpenAI-style servers, default) or json "
+                     "(schema in response_format: llama.cpp) (env GOVREPORT_LLM_MODE)")
+    llm.add_argument("--jobs", type=positive_int, default=1, help="concurrent LLM calls (default 1)")
+    llm.add_argument("--timeout", type=positive_float, help="seconds per LLM call (default 180)")
+    llm.add_argument("--deadline", type=positive_float, default=DOCUMENT_DEADLINE_S,
+                     help=f"seconds of LLM time per document, retries included (default {DOCUMENT_DEADLINE_S:.0f})")
+    llm.add_argument("--max-tokens", type=positive_int, help="completion token limit per call (default 3000)")
+    llm.add_argument("--no-llm", action="store_true", help="parsers only, even if an endpoint is configured")
+
+
+class _Shown(Reporter):
+    """The run on stderr: the LLM line, a progress bar, notices above it."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(0)
+
+    def begin(self, total: int, llm: str) -> None:
+        print(llm, file=sys.stderr)
+        self.progress = Progress(total)
+
+    def step(self, outcome: Outcome) -> None:
+        self.progress.step(os.path.basename(outcome.path))
+
+    def say(self, message: str) -> None:
+        self.progress.say(message)
+
+
+def run(args: argparse.Namespace) -> int:
+    summary = extract_paths(ExtractOptions(
+        paths=args.paths, db=args.db, force=args.force, workers=args.workers, max_bytes=int(args.max_mb * 1024 * 1024),
+        no_llm=args.no_llm, base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
+        jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens, argv=sys.argv),
+        _Shown())
+    elapsed, done = summary.seconds, summary.done
+    print(f"{summary.inputs} files in {elapsed:.1f}s: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v)
+          + (f" ({done / elapsed:.0f} docs/s)" if done and elapsed > 0 else ""), file=sys.stderr)
+    if summary.llm is not None:
+        totals = summary.llm
+        print(f"LLM: {totals['calls']} calls, {totals['cache_hits']} cache hits, {totals['prompt_tokens']} prompt "
+              f"+ {totals['completion_tokens']} completion tokens", file=sys.stderr)
+        if totals["llm_unavailable"]:
+            print(f"LLM: {plural(totals['llm_unavailable'], 'document')} could not be asked (llm_unavailable): "
+                  "their records are the parsers' reading; the next run asks again", file=sys.stderr)
+    print(f"store {args.db}: " + ", ".join(f"{k} {v}" for k, v in summary.in_store.items()), file=sys.stderr)
+    if summary.counts["failed"] or summary.in_store["needs_review"]:
+        print(f"see `govreport review --db {args.db}` for what needs a human", file=sys.stderr)
+    for arg in summary.missing:
+        print(f"govreport extract: no such file or folder: {arg}", file=sys.stderr)
+    return EXIT_USAGE if summary.missing else EXIT_OK

@@ -1,0 +1,122 @@
+"""Each table's candidate rows: a template row, where its label was found, and the numbers and
+blanks printed between that label and the next one found.
+
+Readers fit these printed cells to the template's columns; the grounding of any reading
+checks values against the same printed cells, never "somewhere in the section".
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from operator import attrgetter
+from typing import NamedTuple, Optional, Sequence
+
+from extract.document.anchors import Anchor, LabelView, find_anchors
+from extract.document.sections import Sections, find_requests_start
+from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
+from extract.template import Row, active_rows, appeals_row, request_search_rows, spec
+
+_START, _KIND = attrgetter("start"), attrgetter("kind")
+_new = tuple.__new__  # PrintedRow(...) runs a Python-level __new__; a row of every table of every document
+
+
+class PrintedRow(NamedTuple):
+    """A template row as printed: its label's anchor (none for 四's single row, which its
+    section heading opens), where its span ends, and its numbers and blanks."""
+
+    row: Row
+    anchor: Optional[Anchor]
+    end: int
+    values: list[Token]
+
+
+def find_active_rows(labels: LabelView, tokens: Sequence[Token], version: str, sections: Sections) -> list[PrintedRow]:
+    """二's items found between the table's start and its end, in printed order."""
+    if sections.active is None or sections.active_end <= sections.active:
+        return []
+    end = sections.active_end
+    anchors = find_anchors(labels.window(sections.active, end), active_rows(version))
+    return [_printed(labels.text, tokens, anchors, k, end, last=k + 1 == len(anchors)) for k in range(len(anchors))]
+
+
+def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
+                      sections: Sections) -> Optional[list[PrintedRow]]:
+    """三's rows found (the 2019 single （六）其他处理 row among them where a 2021 table prints it);
+    None when the table's opening (本年新收, then 上年结转) is not there."""
+    if sections.requests is None:
+        return None
+    end = sections.requests_end
+    view = labels.window(sections.requests, end)
+    opening = find_requests_start(view, version)
+    if opening is None:
+        return None
+    anchors = find_anchors(labels.window(view.offset(opening), end), request_search_rows(version))
+    return [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))]
+
+
+def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections: Sections) -> Optional[PrintedRow]:
+    """四's numbers and blanks, between its heading and the end of the tables. Numbers glued to
+    words are part of the words ('第1页'), except right after the header's last word
+    (…尚未审结总计000000000000000, a table run together with its header)."""
+    if sections.appeals is None:
+        return None
+    start, end = sections.appeals, sections.end
+    values = row_values(norm, [t for t in tokens if start <= t.start < end and (
+        t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
+        start)
+    return PrintedRow(appeals_row(version), None, end, values)
+
+
+def _printed(norm: str, tokens: Sequence[Token], anchors: list[Anchor], k: int, end: int,
+             last: bool = False) -> PrintedRow:
+    span_end = anchors[k + 1].start if k + 1 < len(anchors) else end
+    return _new(PrintedRow, (anchors[k].row, anchors[k], span_end, span_values(norm, tokens, anchors[k], span_end, last)))
+
+
+def span_values(norm: str, tokens: Sequence[Token], anchor: Anchor, end: int, last: bool = False) -> list[Token]:
+    """The numbers and blanks printed after a label and before `end`.
+
+    A number glued to the text before it ('数据1', a placeholder header) is part of that text,
+    unless it starts right where the label ends ('规章000', a row run together with its label).
+    The `last` row of a table ends with its numbers: text after them is no longer the table.
+    """
+    first, stop = bisect_left(tokens, anchor.end, key=_START), bisect_left(tokens, end, key=_START)
+    label_end = anchor.end
+    span = [t for t in tokens[first:stop] if t.kind == TEXT or t.start == label_end or not t.glued]
+    if last:  # the table's last row ends with its numbers: cut at the first text after one
+        printed = next((i for i, t in enumerate(span) if t.kind != TEXT), len(span))
+        del span[next((i for i in range(printed, len(span)) if span[i].kind == TEXT), len(span)):]
+    return row_values(norm, span, label_end)
+
+
+def row_values(norm: str, tokens: Sequence[Token], label_end: int) -> list[Token]:
+    """The numbers and blanks a row prints after its label (which ends at `label_end`): a header
+    line's blanks dropped, empty lines kept as cells only where the label stands on its own line."""
+    if BLANK not in map(_KIND, tokens):  # the common row: its numbers, nothing to drop or keep
+        return [t for t in tokens if t.kind == NUM]
+    values = drop_header_blanks(tokens)
+    printed = next((t for t in values if t.text != EMPTY_LINE), None)
+    return keep_blank_lines_as_cells(values, printed is not None and "\n" in norm[label_end:printed.start])
+
+
+def drop_header_blanks(tokens: Sequence[Token]) -> list[Token]:
+    """The numbers and blanks of `tokens`, less the blanks of lines that print words but no
+    number: those are a heading's or a header's empty cells ('第二十条第（五）项\t\t\t')."""
+    worded, numbered = set(), set()
+    for t in tokens:
+        if t.kind == TEXT:
+            worded.add(t.line)
+        elif t.kind == NUM:
+            numbered.add(t.line)
+    wordy = worded - numbered
+    return [t for t in tokens if t.kind == NUM or (t.kind == BLANK and t.line not in wordy)]
+
+
+def keep_blank_lines_as_cells(values: Sequence[Token], label_alone: bool) -> list[Token]:
+    """Empty lines may be blank cells only in a row printed one cell per line (its label alone
+    on its line, then one cell a line); there the row's width and sum decide which of them are
+    cells (edge ones may be layout). Anywhere else they are layout."""
+    printed = [t for t in values if t.text != EMPTY_LINE]
+    lines = [t.line for t in printed]
+    if not label_alone or not printed or len(set(lines)) < len(lines):
+        return printed
+    return list(values)

@@ -1,0 +1,93 @@
+"""What the LLM is sent: the prompt files, the excerpt of a report, and the cache key.
+
+Only the parts that hold data go out: the title, the tables' region (二 to the end of 四, as
+the document model bounds it) with whitespace squeezed, and the prose's sentences that state
+numbers. The prompts' hash, the model and the schema's hash form the cache key, so changing
+any of them re-asks.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+
+from extract.document import Document
+from extract.document.sections import tables_from
+from extract.template import active_label_pattern, request_label_patterns, strip_ordinal
+from extract.template.schema import answer_model
+
+PROMPT_DIR = Path(os.environ.get("GOVREPORT_PROMPTS", Path(__file__).resolve().parents[2] / "prompts"))
+_SECTION = re.compile(r"^(?:#+\s*)?[二三四][、.]")
+# Narrative sentences that restate table numbers: "共收到政府信息公开申请2件", "未收到…申请".
+_NUMBER_SENTENCE = re.compile(r"[^。;；\n]*(?:\d\s*件|未(?:收到|发生|受理))[^。;；\n]*[。;；]?")
+_LONG_NOTE = re.compile(r"\([^()\d]{8,}\)")  # "(区分处理的,只计这一情形,不计其他情形)": boilerplate
+
+
+@lru_cache(maxsize=None)
+def load_prompt(name: str) -> Template:
+    return Template((PROMPT_DIR / f"{name}.md").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def prompt_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PROMPT_DIR.glob("*.md")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=None)
+def schema_hash(version: str) -> str:
+    schema = json.dumps(answer_model(version).model_json_schema(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(schema.encode()).hexdigest()[:16]
+
+
+def cache_key(doc_sha: str, version: str, model: str, mode: str, kind: str) -> str:
+    """Same document, prompts, schema, model and mode → same answer: no second call."""
+    parts = [doc_sha, version, model, mode, kind, prompt_hash(), schema_hash(version)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def build_excerpt(document: Document) -> str:
+    """Title + the tables' region (the document model's sections) + the prose's sentences that
+    state numbers; whitespace squeezed. Site chrome and narrative stay out. Where the tables'
+    labels were not found, the text from their first words on goes (the LLM may read them)."""
+    norm = document.text
+    title = next((line.strip() for line in norm.split("\n") if line.strip()), "")
+    sections = document.sections
+    if sections is not None and sections.found:
+        start, end = sections.start, sections.end
+    else:
+        start, end = tables_from(norm), len(norm)
+    prose = norm[:start] + "\n" + norm[end:]
+    sentences = [m.group().strip() for m in _NUMBER_SENTENCE.finditer(prose)]
+    table = "\n".join(_squeeze(l) for l in norm[start:end].split("\n") if _holds_data(l))
+    parts = [title] + sentences + [table]
+    return "\n".join(p for p in parts if p)
+
+
+def _holds_data(line: str) -> bool:
+    """Rows with numbers, and label-only lines (one-cell-per-line layouts); not column headers."""
+    if not line.strip():
+        return False
+    if any(ch.isdigit() for ch in line):
+        return True
+    name = strip_ordinal(line)
+    return (any(p.search(name) for p in request_label_patterns()) or active_label_pattern().fullmatch(name) is not None
+            or bool(_SECTION.match(line.strip())))
+
+
+def _squeeze(line: str) -> str:
+    return re.sub(r"[ ]{2,}", " ", _LONG_NOTE.sub("", line).strip())
+
+
+def build_messages(version: str, excerpt: str, issues: list[str] | None = None) -> list[dict[str, str]]:
+    """One user turn: some chat formats (gemma on llama.cpp) drop system messages."""
+    text = load_prompt("extract").substitute(format=version, excerpt=excerpt)
+    if issues:
+        text += load_prompt("reask").substitute(issues="\n".join(f"- {i}" for i in issues))
+    return [{"role": "user", "content": text}]

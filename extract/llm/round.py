@@ -1,0 +1,113 @@
+"""One document's LLM round: ask, check the answer, re-ask once quoting the verifier's issues.
+
+LLM → pydantic (instructor re-asks once on a validation error) → the answer grounded in the
+document (each row's values printed in order at its own label) and verified → if the verifier
+finds anything, one re-ask quoting every issue of substance. Answers come from the store's
+cache where they were asked before. Runs in a worker thread: it never touches the store.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Optional
+
+from extract.document import Document
+from extract.llm.prompting import build_excerpt, build_messages
+from extract.llm.session import LLMSession
+from extract.reading import LLM, Cell, MetaField, Reading
+from extract.template.schema import answer_model, answer_values
+from verify import verify_reading
+from verify.grounding import IN_ORDER, ground_reading
+
+FIRST: Final = "first"
+REASK: Final = "reask"
+KINDS: Final = (FIRST, REASK)
+MAX_QUOTED_ISSUES: Final = 12
+# Not the model's to fix: the meta it cannot know, a cell left empty (listed apart).
+_NOT_QUOTED: Final = frozenset({"ungrounded", "missing", "meta_missing"})
+
+
+@dataclass
+class LLMRound:
+    """What asking the LLM about one document gave: its reading, the new attempts to store, and
+    why it could not be asked, if so."""
+
+    cached: dict[str, Optional[dict]] = field(default_factory=dict)  # kind → the stored attempt, if any
+    attempts: list[dict] = field(default_factory=list)
+    reading: Optional[Reading] = None
+    unavailable: Optional[str] = None   # why the LLM could not be asked (endpoint failure, breaker)
+    calls: int = 0
+    cache_hits: int = 0
+
+    def tokens(self) -> dict[str, int]:
+        """The tokens the new attempts used, by kind."""
+        out: dict[str, int] = {}
+        for attempt in self.attempts:
+            for name, count in (attempt.get("usage") or {}).items():
+                out[name] = out.get(name, 0) + count
+        return out
+
+
+def ask_llm(document: Document, sha256: str, session: LLMSession, cached: dict[str, Optional[dict]]) -> LLMRound:
+    """The round for one document whose version is known; `cached` holds the answers stored
+    already ({kind: attempt or None})."""
+    version = document.version
+    assert version is not None, "only a document of a known version is sent"
+    llm_round = LLMRound(cached)
+    excerpt = build_excerpt(document)
+    deadline = session.deadline()
+    reading, issues = _ask(llm_round, document, sha256, session, FIRST, build_messages(version, excerpt), deadline)
+    if reading is not None and issues:
+        second, _ = _ask(llm_round, document, sha256, session, REASK, build_messages(version, excerpt, issues), deadline)
+        reading = second or reading
+    llm_round.reading = reading
+    return llm_round
+
+
+def _ask(llm_round: LLMRound, document: Document, sha256: str, session: LLMSession, kind: str, messages: list,
+         deadline: float) -> tuple[Optional[Reading], list[str]]:
+    """One answer (from the cache or the model) as a grounded reading, and the issues to quote."""
+    version = str(document.version)
+    model = answer_model(version)
+    cached = llm_round.cached.get(kind)
+    if cached is not None:
+        llm_round.cache_hits += 1
+        payload = (cached.get("result") or {}).get("parsed")
+        parsed = model.model_validate(payload) if payload is not None else None
+    elif session.off_reason is not None:
+        llm_round.unavailable = session.off_reason
+        return None, []
+    else:
+        answer = session.ask(messages, model, deadline)
+        llm_round.calls += 1
+        if getattr(answer, "failure", None):
+            llm_round.unavailable = session.describe(answer.failure, answer.error or "")
+        parsed = answer.parsed
+        problem = None if parsed is not None or answer.response is None else answer.error
+        llm_round.attempts.append(dict(
+            method=f"llm_{kind}", model=session.endpoint.model, usage=answer.usage, latency_s=answer.latency_s,
+            # A transport failure is not cached (the next run tries again); a bad answer is.
+            cache_key=session.cache_key(sha256, version, kind) if answer.response is not None else None,
+            request=answer.request, response=answer.response,
+            error=None if answer.response is not None else answer.error,
+            result={"parsed": parsed.model_dump() if parsed is not None else None, "problem": problem}))
+    if parsed is None:
+        return None, []
+    reading = grounded_reading(version, parsed, document)
+    report = verify_reading(reading, document)
+    # Every doubt of substance goes back to the model, the narrative's included.
+    issues = [f"{i.code}: {i.message}" for i in report.issues
+              if i.severity in ("error", "warning") and i.code not in _NOT_QUOTED][:MAX_QUOTED_ISSUES]
+    unprinted = [k for k, c in reading.cells.items() if c.value is not None and c.start is None]
+    if unprinted:
+        issues.append(f"not printed in this order in their rows: {', '.join(unprinted[:15])}"
+                      + (f" and {len(unprinted) - 15} more" if len(unprinted) > 15 else ""))
+    return reading, issues
+
+
+def grounded_reading(version: str, answer: Any, document: Document) -> Reading:
+    """The model's answer as a Reading: each cell printed in order at its row carries its span."""
+    values = answer_values(answer.tables)
+    where = ground_reading(values, document)
+    cells = {key: Cell(value, LLM, where[key].start, where[key].end, where[key].line)
+             if key in where and where[key].state == IN_ORDER else Cell(value, LLM) for key, value in values.items()}
+    return Reading("llm", version, MetaField(answer.year, LLM), MetaField(getattr(answer, "agency", None), LLM), cells)

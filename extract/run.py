@@ -1,0 +1,121 @@
+"""A run of `govreport extract`, as a library call: the inputs expanded, the LLM configured or
+not, every document through the stages (`extract.schedule`), the run and its totals recorded.
+
+    summary = extract_paths(ExtractOptions(paths=["reports/"], db=Path("govreport.db")), Reporter())
+
+The caller says what to show: a Reporter hears the run's size, each Outcome and each notice.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import socket
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Optional, Sequence
+
+from extract.errors import StoreError
+from extract.inputs import expand_inputs
+from extract.intake import SKIPPED, Outcome
+from extract.llm.endpoint import resolve_endpoint
+from extract.llm.session import DOCUMENT_DEADLINE_S, LLMSession
+from extract.policy import STATUSES
+from extract.schedule import Workers, run_documents
+from extract.settings import MAX_BYTES_DEFAULT, Settings
+from extract.store import DEFAULT_PATH, Store
+
+
+@dataclass
+class ExtractOptions:
+    """What a run is told (the command's options)."""
+
+    paths: Sequence[str]
+    db: Path = Path(DEFAULT_PATH)
+    force: bool = False
+    workers: int = 1
+    max_bytes: int = MAX_BYTES_DEFAULT
+    no_llm: bool = False
+    base_url: Optional[str] = None
+    model: Optional[str] = None
+    api_key: Optional[str] = None
+    llm_mode: Optional[str] = None
+    jobs: int = 1
+    timeout: Optional[float] = None
+    deadline: float = DOCUMENT_DEADLINE_S
+    max_tokens: Optional[int] = None
+    argv: Sequence[str] = ()    # the command line, recorded with the run
+
+
+class Reporter:
+    """What a run tells its caller; the default tells nothing."""
+
+    def begin(self, total: int, llm: str) -> None:
+        """The number of inputs, and one line saying whether and how the LLM is used."""
+
+    def step(self, outcome: Outcome) -> None:
+        """One input done."""
+
+    def say(self, message: str) -> None:
+        """A notice (an endpoint failure, said once)."""
+
+
+@dataclass
+class RunSummary:
+    inputs: int
+    seconds: float
+    counts: dict[str, int]                  # this run's outcomes: each status and 'skipped'
+    in_store: dict[str, int]                # the store's records by status, after the run
+    llm: Optional[dict[str, int]] = None    # calls, cache hits, tokens, documents not asked (LLM on)
+    missing: list[str] = field(default_factory=list)  # arguments that named nothing
+
+    @property
+    def done(self) -> int:
+        return self.inputs - self.counts[SKIPPED]
+
+
+def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> RunSummary:
+    """Every input named by `options.paths` → one stored record each (failures included)."""
+    settings = Settings(max_bytes=options.max_bytes, force=options.force)
+    given = expand_inputs(options.paths)
+    inputs = given.paths
+    if options.no_llm:
+        endpoint, why = None, "LLM: off (--no-llm); using the deterministic parsers only."
+    else:
+        endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
+                                         timeout_s=options.timeout, max_tokens=options.max_tokens)
+    reporter.begin(len(inputs), why)
+    llm = LLMSession(endpoint, deadline_s=options.deadline) if endpoint else None
+    started = time.monotonic()
+    counts = dict.fromkeys(STATUSES + (SKIPPED,), 0)
+    totals = {"calls": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0, "llm_unavailable": 0}
+    # What is loaded by now (the package, its patterns) lives as long as the run: frozen, the
+    # garbage collector never walks it again, and forked workers share it untouched.
+    gc.freeze()
+    with Workers(options.workers if llm is None else 1, len(inputs)) as workers, Store(options.db) as store:
+        run_id = store.begin_run(list(options.argv), {"max_bytes": settings.max_bytes, "force": settings.force,
+                                                      "llm": endpoint.describe() if endpoint else None})
+        settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
+        try:
+            for outcome in run_documents(inputs, store, run_id, settings, llm, max(options.jobs, 1), workers):
+                counts[outcome.status] += 1
+                totals["calls"] += outcome.llm_calls
+                totals["cache_hits"] += outcome.cache_hits
+                for name in ("prompt_tokens", "completion_tokens"):
+                    totals[name] += outcome.tokens.get(name, 0)
+                totals["llm_unavailable"] += outcome.llm_unavailable
+                for notice in llm.notices() if llm else ():
+                    reporter.say(notice)
+                reporter.step(outcome)
+        except BaseException:
+            # Interrupted: the batch in hand was rolled back; its claims go too, so that another
+            # run on this store need not wait for this process to end.
+            try:
+                store.release_all(settings.owner)
+            except StoreError:
+                pass  # the store's own failure is what to report; the claims lapse with this process
+            raise
+        elapsed = time.monotonic() - started
+        store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
+        in_store = store.count_by_status()
+    return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing)

@@ -1,0 +1,149 @@
+"""The store's schema as a list of named migrations, applied in order, never edited once shipped.
+A new column or table is a new function appended to MIGRATIONS."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from typing import Callable, Iterable
+
+from extract.errors import StoreError
+from extract.packing import (dump_json, pack_attempt_result, pack_confidence, pack_keys, pack_provenance, pack_values,
+                             unpack_confidence, unpack_keys, unpack_provenance, unpack_values)
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    statements = [
+        """CREATE TABLE files (
+            path TEXT PRIMARY KEY,
+            sha256 TEXT,
+            size INTEGER,
+            error TEXT,
+            seen_at REAL NOT NULL)""",
+        "CREATE INDEX files_sha256 ON files(sha256)",
+        """CREATE TABLE documents (
+            sha256 TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            encoding TEXT,
+            text TEXT,
+            added_at REAL NOT NULL)""",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            argv TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            totals TEXT)""",
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES documents(sha256),
+            run_id INTEGER REFERENCES runs(id),
+            method TEXT NOT NULL,
+            model TEXT,
+            cache_key TEXT,
+            request TEXT,
+            response TEXT,
+            usage TEXT,
+            latency_s REAL,
+            error TEXT,
+            result TEXT,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX attempts_sha256 ON attempts(sha256)",
+        # Partial: the cache lookup only ever wants successful attempts, and most rows
+        # (parser attempts) have no cache key at all.
+        """CREATE INDEX attempts_cache_key ON attempts(cache_key)
+            WHERE cache_key IS NOT NULL AND error IS NULL""",
+        # The statuses are spelled out, not taken from STATUSES: a shipped migration must not
+        # change meaning when the constant does (a new status needs a new migration).
+        """CREATE TABLE results (
+            sha256 TEXT PRIMARY KEY REFERENCES documents(sha256),
+            status TEXT NOT NULL
+                CHECK (status IN ('verified', 'source_inconsistent', 'needs_review', 'failed')),
+            reason TEXT,
+            format TEXT,
+            year INTEGER,
+            agency TEXT,
+            chosen TEXT,
+            cell_values TEXT,
+            provenance TEXT,
+            confidence TEXT,
+            run_id INTEGER REFERENCES runs(id),
+            updated_at REAL NOT NULL)""",
+        "CREATE INDEX results_status ON results(status)",
+        """CREATE TABLE issues (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL REFERENCES results(sha256) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            message TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            origin TEXT,
+            expected REAL,
+            found REAL)""",
+        "CREATE INDEX issues_sha256 ON issues(sha256)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+
+
+def m002_claims(conn: sqlite3.Connection) -> None:
+    """Which run is working on which document, so that runs sharing a store share the work."""
+    conn.execute("""CREATE TABLE claims (
+        sha256 TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        claimed_at REAL NOT NULL)""")
+
+
+def m003_packed_records(conn: sqlite3.Connection) -> None:
+    """Results and parser attempts written as dicts keyed by canonical keys → packed (see
+    extract.packing): the same content in a tenth of the space."""
+    rows = conn.execute("SELECT sha256, format, cell_values, provenance, confidence FROM results").fetchall()
+    for sha, version, values, provenance, confidence in rows:
+        conn.execute("UPDATE results SET cell_values = ?, provenance = ?, confidence = ? WHERE sha256 = ?",
+                     (pack_values(version, unpack_values(version, values)), pack_provenance(version, unpack_provenance(version, provenance)),
+                      pack_confidence(version, unpack_confidence(version, confidence)), sha))
+    for issue_id, keys in conn.execute("SELECT id, keys FROM issues").fetchall():
+        conn.execute("UPDATE issues SET keys = ? WHERE id = ?", (dump_json(pack_keys(unpack_keys(json.loads(keys)))), issue_id))
+    for attempt_id, result in conn.execute("SELECT id, result FROM attempts WHERE method = 'parsers'").fetchall():
+        if result:
+            conn.execute("UPDATE attempts SET result = ? WHERE id = ?",
+                         (dump_json(pack_attempt_result(json.loads(result))), attempt_id))
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records)
+
+
+def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:
+    """Apply the pending migrations in order, each in its own transaction; return their names.
+
+    Raises StoreError if the database records a migration this code does not know: it was
+    written by a newer govreport, and guessing at its schema could corrupt it.
+    """
+    migrations = list(migrations)
+    known = {m.__name__ for m in migrations}
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    unknown = sorted(read_applied(conn) - known)
+    if unknown:
+        raise StoreError(f"database has migrations this govreport does not know ({', '.join(unknown)}); "
+                         "it was written by a newer version")
+    applied_now: list[str] = []
+    for migration in migrations:
+        name = migration.__name__
+        # IMMEDIATE takes the write lock before re-checking, so two processes opening a fresh
+        # database at once cannot both apply the same migration.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if name not in read_applied(conn):
+                migration(conn)
+                conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
+                applied_now.append(name)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied_now
+
+
+def read_applied(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM _migrations")}

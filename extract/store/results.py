@@ -1,0 +1,79 @@
+"""The store's reading side: records back as the export interface's dicts, one per input path."""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, Iterator, Optional, Union
+
+from extract.errors import StoreError
+from extract.packing import load_json, unpack_confidence, unpack_keys, unpack_provenance, unpack_values
+from extract.policy import STATUSES
+
+
+class ResultReader:
+    """What Store reads back (a mixin: it runs its statements through the Store's `_run`)."""
+
+    path: str
+
+    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def iter_results(self, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
+        """One dict per input path with a result, ordered by path, each with its issues.
+
+        Identical files under several paths share one document and result, and each path gets
+        its record: nothing that was given is left out.
+        """
+        where, params = "", ()
+        if statuses is not None:
+            if not statuses:
+                return
+            params = tuple(sorted(statuses))
+            where = f"WHERE r.status IN ({', '.join('?' * len(params))})"
+        order = "ORDER BY f.path"
+        # Every path seen with this content; a document stored without one keeps its own path.
+        paths = """WITH f AS (SELECT path, sha256 FROM files WHERE sha256 IS NOT NULL
+                       UNION SELECT d.path, d.sha256 FROM documents d
+                             WHERE NOT EXISTS (SELECT 1 FROM files x WHERE x.sha256 = d.sha256))"""
+        # Two streams in the same order, merged here: one query for all issues instead of one
+        # per result, without repeating each result's values once per issue as a JOIN would.
+        results = self._run(
+            f"""{paths} SELECT f.path, r.* FROM results r JOIN f ON f.sha256 = r.sha256
+                {where} {order}""", params)
+        issues = self._run(
+            f"""{paths} SELECT f.path AS file_path, i.* FROM issues i JOIN results r ON r.sha256 = i.sha256
+                JOIN f ON f.sha256 = i.sha256 {where} {order}, i.id""", params)
+        try:
+            pending = issues.fetchone()
+            for row in results:
+                record = dict(row)
+                version = record.get("format")
+                record["values"] = unpack_values(version, record.pop("cell_values"))
+                record["provenance"] = unpack_provenance(version, record["provenance"])
+                record["confidence"] = unpack_confidence(version, record["confidence"])
+                record["issues"] = []
+                while pending is not None and pending["file_path"] == record["path"]:
+                    record["issues"].append(read_issue(pending))
+                    pending = issues.fetchone()
+                yield record
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.path}: {exc}") from exc
+
+    def iter_file_errors(self) -> Iterator[dict[str, Any]]:
+        """Input paths that could not be read at all, so they have no document and no result."""
+        for row in self._run("SELECT path, size, error, seen_at FROM files WHERE sha256 IS NULL ORDER BY path"):
+            yield dict(row)
+
+    def count_by_status(self) -> dict[str, int]:
+        """Every status, with 0 for those no document has."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for status, count in self._run("SELECT status, COUNT(*) FROM results GROUP BY status"):
+            counts[status] = count
+        # Inputs that could not even be read have no result, and they failed all the same.
+        counts["failed"] += self._run("SELECT COUNT(*) FROM files WHERE sha256 IS NULL").fetchone()[0]
+        return counts
+
+
+def read_issue(row: sqlite3.Row) -> dict[str, Any]:
+    return {"code": row["code"], "keys": unpack_keys(load_json(row["keys"])), "message": row["message"],
+            "severity": row["severity"], "origin": row["origin"], "expected": row["expected"],
+            "found": row["found"]}
