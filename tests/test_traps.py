@@ -243,6 +243,18 @@ def test_a_row_printed_with_one_cell_fewer_is_read_only_where_the_lost_cell_is_z
     assert fit_row(tokenize("\t3\t0\t0\t3\t1\t0\t0\t0\t1\t0\t2\t0\t0\t2\n"), shape(5, 5, 5)).candidates == []
 
 
+@pytest.mark.parametrize("printed, readings", [
+    ("\t6\t00\t0\t0\t0\t6\t\n", [[6, 0, 0, 0, 0, 0, 6]]),      # six cells printed: '00' is two of them
+    ("| 6 | 0 | 00 | 0 | 0 | 0 | 6 |\n", []),                    # seven printed: '00' makes eight cells
+    ("2\n| 0 | 00 | 0 | 0 | 0 | 0 |\n", []),                     # a stray cell before the row, as PDFs leave one
+])
+def test_a_cell_printed_00_is_never_one_number_even_where_the_count_fits(printed, readings):
+    fit = fit_row(tokenize(printed), shape(7))
+    assert [[c.value for c in r] for r in fit.candidates] == readings
+    for reading in fit.candidates:  # the two zeros are cut out of '00', and say so
+        assert [printed[c.start:c.end] for c in reading if c.method == "split"] == ["0", "0"]
+
+
 def test_a_labels_one_digit_ordinal_is_text_and_a_longer_run_before_an_ordinal_mark_is_cut():
     assert [(t.kind, t.text) for t in tokenize("1. 属于国家秘密\n2、其他\n")] == [("text", "1. 属于国家秘密"),
                                                                                  ("text", "2、其他")]

@@ -46,14 +46,14 @@ def fit_row(tokens: Sequence[Token], row: Row) -> RowFit:
     if all(map(_WHOLE, nums)):
         # The common rows: exactly the printed cells, each read as it is; or so printed one a line,
         # with the empty lines before the next label (the windows below would find that one reading).
-        if len(nums) == n and (len(values) == n or (_only_empty_lines_around(values, nums) and not _leading_zero(nums))):
+        if len(nums) == n and not _leading_zero(nums) and (len(values) == n or _only_empty_lines_around(values, nums)):
             return RowFit([cells_of_numbers(nums)])
         pieces, joined = [], []  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
         joined = join_stray_spaces(pieces)
     fit = RowFit()
-    if len(nums) == n == len(values) and len(joined) == len(pieces):
+    if len(nums) == n == len(values) and len(joined) == len(pieces) and not _leading_zero(nums):
         fit.candidates = [cells_of_numbers(nums)]  # exactly the printed cells
         return fit
     if not nums:
