@@ -12,7 +12,6 @@ import json
 import random
 
 import pytest
-
 from conftest import NOT_YET_PLACED, REPORTS, corpus_files, gold_path
 from oracle import Oracle
 
