@@ -15,10 +15,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from extract.document import build_document  # noqa: E402
 from extract.formats import read_document  # noqa: E402
-from extract.parsers.meta import detect_format, find_year  # noqa: E402
 from extract.llm.prompting import build_excerpt, build_messages  # noqa: E402
-from extract.text import normalize  # noqa: E402
 
 
 def tokens(text: str) -> int:
@@ -31,10 +30,10 @@ def main() -> int:
     print(f"{'report':34} {'chars':>7} {'prompt':>7} {'share':>6} {'~tokens':>8}")
     shares = []
     for path in sources:
-        norm = normalize(read_document(path.read_bytes(), path.name, 50 * 1024 * 1024).text)
-        fmt = detect_format(norm, find_year(norm).value)[0] or "2021"
-        prompt = build_messages(fmt, build_excerpt(norm, fmt))[0]["content"]
-        excerpt = build_excerpt(norm, fmt)
+        document = build_document(read_document(path.read_bytes(), path.name, 50 * 1024 * 1024).text)
+        norm, version = document.text, document.version or "2021"
+        excerpt = build_excerpt(document)
+        prompt = build_messages(version, excerpt)[0]["content"]
         share = len(excerpt) / len(norm)
         shares.append(share)
         print(f"{path.name[:34]:34} {len(norm):7d} {len(excerpt):7d} {share:6.0%} {tokens(prompt):8d}")

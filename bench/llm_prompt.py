@@ -19,7 +19,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from cassette_tools import LOCAL, recorder, sample_cassette  # noqa: E402
 
-from extract.pipeline import LLMSession, Settings, process_file  # noqa: E402
+from extract.llm.session import LLMSession  # noqa: E402
+from extract.schedule import process_paths  # noqa: E402
+from extract.settings import Settings  # noqa: E402
 from extract.store import Store  # noqa: E402
 
 
@@ -32,8 +34,9 @@ def main() -> int:
         length = len(path.read_text(encoding="utf-8"))
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.db") as store:
             with recorder("none").use_cassette(str(cassette)) as tape:
-                first = process_file(path, store, store.begin_run([], {}), llm=LLMSession(LOCAL))
-                again = process_file(path, store, store.begin_run([], {}), Settings(force=True), llm=LLMSession(LOCAL))
+                (first,) = process_paths([path], store, store.begin_run([], {}), llm=LLMSession(LOCAL))
+                (again,) = process_paths([path], store, store.begin_run([], {}), Settings(force=True),
+                                         llm=LLMSession(LOCAL))
                 bodies = [json.loads(r.body) for r in tape.requests]
         user = [sum(len(m["content"]) for m in b["messages"] if m["role"] == "user") for b in bodies]
         whole = [len(json.dumps(b, ensure_ascii=False)) for b in bodies]

@@ -59,10 +59,12 @@ def read_records(path: Path) -> Union[list[Any], str]:
 
 
 def record_version(record: Any) -> Optional[str]:
-    """The record's template version, if it is a record at all (meta.format and values)."""
+    """The record's template version, if it is a record at all (meta.template_version, or
+    meta.format as records written before it say, and values)."""
     if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
         return None
-    version = str((record.get("meta") or {}).get("format") or "")
+    meta = record.get("meta") or {}
+    version = str(meta.get("template_version") or meta.get("format") or "")
     return version if version in VERSIONS else None
 
 

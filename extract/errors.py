@@ -6,6 +6,7 @@ GovReportError                 base of everything this package raises on purpose
 ├── InputError                 an input file cannot be read as a report (its message is the
 │                              one-line reason stored and shown in `review`)
 ├── StoreError                 the SQLite store is unusable (locked, corrupt, newer schema)
+├── OutputError                an output could not be written (a full disk); nothing partial is left
 └── LLMError                   an LLM call failed after its retry budget (transport or protocol)
     └── TruncatedOutput        the model stopped at max_tokens: the answer is cut off
 """
@@ -34,6 +35,10 @@ class InputError(GovReportError):
 
 class StoreError(GovReportError):
     """The store cannot be opened or written."""
+
+
+class OutputError(GovReportError):
+    """The output could not be written (a full disk, an I/O error); the message names where and why."""
 
 
 class LLMError(GovReportError):

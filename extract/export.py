@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Iterator, Optional, TextIO, Union
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, Union
 
 from extract import template
 from extract.policy import FAILED
@@ -15,7 +16,8 @@ from extract.store import Store
 class ExportMeta:
     year: Optional[int] = None          # the year reported on, not the year published
     agency: Optional[str] = None        # the publishing agency's name
-    format: Optional[str] = None        # the template version ('2019' | '2021'), from the tables' headers
+    format: Optional[str] = None        # the template version under its first name, kept for existing users
+    template_version: Optional[str] = None  # '2019' | '2021', from the tables' headers (the same as `format`)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,18 @@ class ExportIssue:
     severity: str = "error"
     expected: Optional[float] = None
     found: Optional[float] = None
+    origin: Optional[str] = None        # 'source': the agency's own text; 'extraction': our reading
+
+
+@dataclass(frozen=True)
+class ExportWhere:
+    """Where a cell's value came from: how it was read, and the text at its span of the stored text."""
+
+    method: str                          # extract.reading's methods: table, blank, split, positional, …
+    line: Optional[int] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
+    printed: Optional[str] = None        # text[start:end]; None where the value is not printed at one place
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,7 @@ class ExportRecord:
     values: dict[str, Optional[Union[int, float]]]
     issues: list[ExportIssue] = field(default_factory=list)
     confidence: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, ExportWhere] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,33 +65,63 @@ def export(store: Store, out: TextIO, format: str = "jsonl", labels: str = "keys
            statuses: Optional[set[str]] = None) -> int:
     """The store's records (of these statuses) written to `out`; how many."""
     errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
-    records = export_records(store.iter_results(statuses), errors)
+    # Each record's text is read once (not once per cell); a document stored under several paths
+    # whose paths sort near each other, once for them all.
+    records = export_records(store.iter_results(statuses), errors, lru_cache(maxsize=16)(store.get_text))
     if long:
         return write_long(records, out)
     if format == "csv":
         return write_csv(records, out, labels=labels)
     return write_jsonl(records, out)
 
-CSV_HEAD = ["path", "sha256", "status", "reason", "year", "agency", "format", "issue_codes"]
+
+CSV_HEAD = ["path", "sha256", "status", "reason", "year", "agency", "template_version", "issue_codes"]
 CSV_HEAD_ZH = ["文件", "sha256", "状态", "原因", "年度", "机关", "模板版本", "问题代码"]
-LONG_HEAD = ["path", "sha256", "status", "format", "key", "label", "value", "state", "confidence"]
+LONG_HEAD = ["path", "sha256", "status", "template_version", "key", "label", "value", "state", "confidence",
+             "method", "line", "printed"]
 
 
-def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict[str, Any]]) -> Iterator[ExportRecord]:
+def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict[str, Any]],
+                   get_text: Optional[Callable[[str], Optional[str]]] = None) -> Iterator[ExportRecord]:
+    """Each stored result, then each unreadable input, as the export's record; `get_text` (a
+    document's stored text by sha256) gives each cell's printed text."""
     for row in results:
+        version = row.get("format")
+        values = _values_for(version, row.get("values") or {})
         yield ExportRecord(
             path=row["path"], sha256=row["sha256"], status=row["status"], reason=row.get("reason"),
-            meta=ExportMeta(row.get("year"), row.get("agency"), row.get("format")),
-            values=_values_for(row.get("format"), row.get("values") or {}),
+            meta=ExportMeta(row.get("year"), row.get("agency"), version, version),
+            values=values,
             issues=[ExportIssue(issue["code"], list(issue["keys"]), issue["message"], issue.get("severity") or "error",
-                                _float(issue.get("expected")), _float(issue.get("found")))
+                                _float(issue.get("expected")), _float(issue.get("found")), issue.get("origin"))
                     for issue in row.get("issues") or []],
             confidence=row.get("confidence") or {},
+            provenance=_where(values, row.get("provenance") or {}, get_text, row["sha256"]),
         )
     for row in file_errors:
         # An input that could not even be read still gets its record, with the reason.
         yield ExportRecord(path=row["path"], sha256="", status=FAILED, reason=row.get("error"), meta=ExportMeta(),
                            values={})
+
+
+def _where(values: dict[str, Any], provenance: dict[str, Any], get_text: Optional[Callable[[str], Optional[str]]],
+           sha256: str) -> dict[str, ExportWhere]:
+    """The provenance of each cell with a value, with the text printed at its span."""
+    out: dict[str, ExportWhere] = {}
+    text: Optional[str] = None
+    read = False
+    for key in values:
+        entry = provenance.get(key)
+        if not entry:
+            continue
+        start, end = entry.get("start"), entry.get("end")
+        printed = None
+        if isinstance(start, int) and isinstance(end, int):
+            if not read:  # only a record with a printed cell reads its text, and once
+                text, read = get_text(sha256) if get_text else None, True
+            printed = None if text is None else text[start:end]
+        out[key] = ExportWhere(entry.get("method") or "", entry.get("line"), start, end, printed)
+    return out
 
 
 def _float(value: Optional[float]) -> Optional[float]:
@@ -97,12 +142,16 @@ def write_jsonl(records: Iterable[ExportRecord], out: TextIO) -> int:
     return count
 
 
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
 
 
 def chinese_labels() -> dict[str, str]:
     """Each column's Chinese label, with its unit ('本年收费金额（万元）', counts in 件/项)."""
-    out = {}
+    out: dict[str, str] = {}
     for version in reversed(template.VERSIONS):
         for key, label in template.labels(version).items():
             unit = "（万元）" if key in template.money_keys() and "万元" not in label else ""
@@ -121,9 +170,9 @@ def write_csv(records: Iterable[ExportRecord], out: TextIO, labels: str = "keys"
     count = 0
     for r in records:
         codes = ";".join(sorted({i.code for i in r.issues}))
-        head = [r.path, r.sha256, r.status, r.reason or "", r.meta.year or "", r.meta.agency or "",
-                r.meta.format or "", codes]
-        writer.writerow(head + ["" if r.values.get(k) is None else r.values[k] for k in keys])
+        row: list[Any] = [r.path, r.sha256, r.status, r.reason or "", r.meta.year or "", r.meta.agency or "",
+                          r.meta.template_version or "", codes]
+        writer.writerow(row + ["" if r.values.get(k) is None else r.values[k] for k in keys])
         count += 1
     return count
 
@@ -131,7 +180,8 @@ def write_csv(records: Iterable[ExportRecord], out: TextIO, labels: str = "keys"
 def write_long(records: Iterable[ExportRecord], out: TextIO) -> int:
     """One row per document and cell of either template: `state` says whether the cell is
     'printed' (a value), 'not_printed' (the template has it, the source gives no value) or
-    'not_in_template' (the document follows the other version)."""
+    'not_in_template' (the document follows the other version); `method`, `line` and `printed`
+    say how the value was read and where (`printed`: the text at its span)."""
     keys = template.template_order()
     names = chinese_labels()
     writer = csv.writer(out, lineterminator="\n")
@@ -139,12 +189,15 @@ def write_long(records: Iterable[ExportRecord], out: TextIO) -> int:
     writer.writerow(LONG_HEAD)
     count = 0
     for r in records:
-        version = r.meta.format or ""
+        version = r.meta.template_version or ""
         own = set(template.numeric_keys(version)) if version in template.VERSIONS else set()
         for key in keys:
             value = r.values.get(key)
             state = "not_in_template" if key not in own else ("printed" if value is not None else "not_printed")
+            where = r.provenance.get(key)
             writer.writerow([r.path, r.sha256, r.status, version, key, names.get(key, key),
-                             "" if value is None else value, state, r.confidence.get(key, "")])
+                             "" if value is None else value, state, r.confidence.get(key, ""),
+                             where.method if where else "", _blank(where.line if where else None),
+                             _blank(where.printed if where else None)])
         count += 1
     return count

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import NamedTuple, Optional, Sequence, Union
 
 from extract.errors import InputError
+from extract.inputs import path_text
 from extract.llm.round import LLMRound
 from extract.packing import Record
 from extract.policy import FAILED
-from extract.settings import Settings
+from extract.settings import DOCUMENT_SIZE_FACTOR, MAX_BYTES_DEFAULT, Settings, too_large
 from extract.store import Store
 
 SKIPPED = "skipped"  # an Outcome's status besides the four: done in an earlier run, or by another run now
@@ -32,6 +33,8 @@ class Outcome:
     reason: str = ""
     sha256: Optional[str] = None
     llm_calls: int = 0
+    llm_requests: int = 0    # the calls' HTTP requests, retries included
+    llm_failed: int = 0      # calls that gave no usable answer
     cache_hits: int = 0
     tokens: dict[str, int] = field(default_factory=dict)
     llm_unavailable: bool = False
@@ -55,15 +58,19 @@ class Input(NamedTuple):
     unreadable: Optional[str] = None
 
 
-def read_input(path: Path) -> Input:
-    """The file's bytes, or why not (never raises: every input becomes a record)."""
+def read_input(path: Path, max_bytes: int = MAX_BYTES_DEFAULT) -> Input:
+    """The file's bytes, or why not (never raises: every input becomes a record). A file larger
+    than any format may be is not read at all."""
     reason = why_unreadable(path)
     if reason is None:
         try:
-            return Input(str(path), path.read_bytes())
+            size = path.stat().st_size
+            if size > max_bytes * DOCUMENT_SIZE_FACTOR:
+                return Input(path_text(path), b"", too_large(size, max_bytes * DOCUMENT_SIZE_FACTOR))
+            return Input(path_text(path), path.read_bytes())
         except OSError as exc:
             reason = f"cannot read file: {exc.strerror or exc}"
-    return Input(str(path), b"", reason)
+    return Input(path_text(path), b"", reason)
 
 
 def claim_inputs(inputs: Sequence[Input], store: Store, settings: Settings = Settings()) -> list[Union[Claimed, Outcome]]:
@@ -111,10 +118,11 @@ def store_records(batch: Sequence[tuple[Claimed, Union[Record, InputError], Opti
     return outcomes
 
 
-def _tally(llm_round: Optional[LLMRound]) -> tuple[int, int, dict[str, int], bool]:
+def _tally(llm_round: Optional[LLMRound]) -> tuple[int, int, int, int, dict[str, int], bool]:
     if llm_round is None:
-        return 0, 0, {}, False
-    return llm_round.calls, llm_round.cache_hits, llm_round.tokens(), bool(llm_round.unavailable)
+        return 0, 0, 0, 0, {}, False
+    return (llm_round.calls, llm_round.requests, llm_round.failed, llm_round.cache_hits, llm_round.tokens(),
+            bool(llm_round.unavailable))
 
 
 def write_records(records: Sequence[tuple[Claimed, Record]], store: Store, run_id: int) -> None:
@@ -160,6 +168,8 @@ def why_unreadable(path: Path) -> Optional[str]:
         if exc.errno == errno.ELOOP:
             return "symbolic link loop"
         return f"cannot read file: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode) and not os.access(path, os.R_OK | os.X_OK):
+        return "cannot read folder: permission denied (its files are not listed)"
     for test, kind in _SPECIAL:
         if test(mode):
             return f"not a regular file: {kind}"

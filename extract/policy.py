@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Optional
 
-from extract.choose import PARSERS_ONLY, choose
+from extract.choose import AGREE, DISAGREE, LLM_GROUNDED, PARSERS_ONLY, choose
 from extract.document import Document
-from extract.reading import Reading
+from extract.reading import BLANK, BLANK_LINE, EDGE_BLANK, FORCED, INFERRED, POSITIONAL, READ, SPLIT, Reading
 from verify import Issue, Report, verify_reading
 from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING
 
@@ -24,6 +24,21 @@ NEEDS_REVIEW: Final = "needs_review"
 FAILED: Final = "failed"
 STATUSES: Final = (VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED)
 _SERIOUS: Final = (ERROR, WARNING)
+
+# A cell's confidence with the parsers as its only reader says how they read it, in words a
+# reader of the export understands. With the LLM asked, `choose` says how the two readers
+# compare instead (AGREE, LLM_GROUNDED, DISAGREE; PARSERS_ONLY where the LLM gave nothing usable).
+HOW_READ: Final = {
+    READ: "read",                  # printed plainly in its cell
+    BLANK: "read",                 # a printed empty cell: 0 by convention
+    SPLIT: "split",                # cut out of digits printed run together, the cut pinned by the relations
+    POSITIONAL: "positional",      # its row's label lost in the text: placed by position
+    INFERRED: "inferred",          # not printed: forced by arithmetic (a part of a zero total)
+    FORCED: "forced",              # a 2021 sub-row of a printed 2019 row of zeros: 0
+    EDGE_BLANK: "blank_or_lost",   # a blank at a row's edge read as 0: it may be the row's end
+    BLANK_LINE: "blank_or_lost",   # an empty line read as 0: it may be a cell the scrape lost
+}
+CONFIDENCES: Final = (*dict.fromkeys(HOW_READ.values()), AGREE, LLM_GROUNDED, DISAGREE, PARSERS_ONLY)
 
 
 @dataclass
@@ -40,21 +55,28 @@ class Assessment:
 def assess(document: Document, parsed: Reading, llm_reading: Optional[Reading] = None,
            llm_unavailable: Optional[str] = None) -> Assessment:
     """Choose between the readings cell by cell, verify the result, decide its status.
-    `llm_unavailable` says why the LLM could not be asked (noted on the record, not a doubt)."""
+    `llm_unavailable` says why the LLM gave no usable answer (noted on the record, not a doubt;
+    the next run asks again)."""
     if llm_reading is not None:
         chosen, confidence = choose(parsed, llm_reading, document)
     else:
         chosen = parsed
-        confidence = {key: PARSERS_ONLY for key, cell in parsed.cells.items() if cell.value is not None}
+        confidence = parsers_confidence(parsed)
     not_report = why_not_a_report(document, chosen)
     if not_report:
         return Assessment(chosen, None, FAILED, not_report)
     report = verify_reading(chosen, document)
     status, reason = decide_status(report)
     if llm_unavailable:
-        note = Issue("llm_unavailable", (), f"the LLM was not asked: {llm_unavailable}", INFO, EXTRACTION)
+        note = Issue("llm_unavailable", (), llm_unavailable, INFO, EXTRACTION)
         report = Report.of([*report.issues, note])
     return Assessment(chosen, report, status, reason, confidence)
+
+
+def parsers_confidence(reading: Reading) -> dict[str, str]:
+    """Each read cell's confidence from its method (a method the parsers never use: PARSERS_ONLY)."""
+    return {key: HOW_READ.get(cell.method, PARSERS_ONLY) for key, cell in reading.cells.items()
+            if cell.value is not None}
 
 
 def why_not_a_report(document: Document, reading: Reading) -> str:

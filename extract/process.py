@@ -56,7 +56,7 @@ def read(name: str, data: bytes, max_bytes: int) -> Parsed:
 def decide(parsed: Parsed, llm_round: Optional[LLMRound] = None) -> Record:
     """Choose, verify and decide; the record the store keeps, serialised."""
     found = assess(parsed.document, parsed.reading, llm_round.reading if llm_round else None,
-                   llm_round.unavailable if llm_round else None)
+                   llm_round.note if llm_round else None)
     return record_of(parsed, found, llm_round.attempts if llm_round else ())
 
 

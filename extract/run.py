@@ -21,6 +21,7 @@ from extract.intake import SKIPPED, Outcome
 from extract.llm.endpoint import resolve_endpoint
 from extract.llm.session import DOCUMENT_DEADLINE_S, LLMSession
 from extract.policy import STATUSES
+from extract.redact import redact_argv
 from extract.schedule import Workers, run_documents
 from extract.settings import MAX_BYTES_DEFAULT, Settings
 from extract.store import DEFAULT_PATH, Store
@@ -44,7 +45,7 @@ class ExtractOptions:
     timeout: Optional[float] = None
     deadline: float = DOCUMENT_DEADLINE_S
     max_tokens: Optional[int] = None
-    argv: Sequence[str] = ()    # the command line, recorded with the run
+    argv: Sequence[str] = ()    # the command line, recorded with the run (credentials masked)
 
 
 class Reporter:
@@ -68,6 +69,7 @@ class RunSummary:
     in_store: dict[str, int]                # the store's records by status, after the run
     llm: Optional[dict[str, int]] = None    # calls, cache hits, tokens, documents not asked (LLM on)
     missing: list[str] = field(default_factory=list)  # arguments that named nothing
+    empty: list[str] = field(default_factory=list)    # folders given that held nothing to read
 
     @property
     def done(self) -> int:
@@ -85,21 +87,28 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
                                          timeout_s=options.timeout, max_tokens=options.max_tokens)
     reporter.begin(len(inputs), why)
+    cores = os.cpu_count() or 1
+    workers = min(options.workers, cores)
+    if workers < options.workers and endpoint is None:
+        reporter.say(f"--workers {options.workers} is more than this machine's {cores} cores: {workers} workers")
     llm = LLMSession(endpoint, deadline_s=options.deadline) if endpoint else None
     started = time.monotonic()
     counts = dict.fromkeys(STATUSES + (SKIPPED,), 0)
-    totals = {"calls": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0, "llm_unavailable": 0}
+    totals = {"calls": 0, "requests": 0, "failed_calls": 0, "cache_hits": 0, "prompt_tokens": 0,
+              "completion_tokens": 0, "llm_unavailable": 0}
     # What is loaded by now (the package, its patterns) lives as long as the run: frozen, the
     # garbage collector never walks it again, and forked workers share it untouched.
     gc.freeze()
-    with Workers(options.workers if llm is None else 1, len(inputs)) as workers, Store(options.db) as store:
-        run_id = store.begin_run(list(options.argv), {"max_bytes": settings.max_bytes, "force": settings.force,
-                                                      "llm": endpoint.describe() if endpoint else None})
+    with Workers(workers if llm is None else 1, len(inputs)) as workers, Store(options.db) as store:
+        run_id = store.begin_run(redact_argv(options.argv), {"max_bytes": settings.max_bytes, "force": settings.force,
+                                                             "llm": endpoint.describe() if endpoint else None})
         settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
         try:
             for outcome in run_documents(inputs, store, run_id, settings, llm, max(options.jobs, 1), workers):
                 counts[outcome.status] += 1
                 totals["calls"] += outcome.llm_calls
+                totals["requests"] += outcome.llm_requests
+                totals["failed_calls"] += outcome.llm_failed
                 totals["cache_hits"] += outcome.cache_hits
                 for name in ("prompt_tokens", "completion_tokens"):
                     totals[name] += outcome.tokens.get(name, 0)
@@ -118,4 +127,4 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         elapsed = time.monotonic() - started
         store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
         in_store = store.count_by_status()
-    return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing)
+    return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing, given.empty)

@@ -9,6 +9,12 @@ they finish with it on.
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -42,14 +48,37 @@ class Workers:
         self.count = count if count > 1 and documents >= 2 * count else 1
         # concurrent.futures loads its process pool (multiprocessing) when the name is first
         # asked for: a run of one worker never loads it.
-        self.pool: Union[concurrent.futures.Executor, _InlinePool] = \
-            concurrent.futures.ProcessPoolExecutor(max_workers=self.count) if self.count > 1 else _InlinePool()
+        self.pool: Union[concurrent.futures.Executor, _InlinePool] = _InlinePool() if self.count == 1 else \
+            concurrent.futures.ProcessPoolExecutor(max_workers=self.count, initializer=_serve_parent,
+                                                   initargs=(os.getpid(),))
 
     def __enter__(self) -> "Workers":
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.pool.__exit__(*exc_info)
+
+
+def _serve_parent(parent: int) -> None:
+    """In a worker process: end when the run's process ends, however it ends (a SIGKILL leaves
+    no time to stop its workers), and leave Ctrl-C and SIGTERM to it (it stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _run_offline(inputs, store, run_id, settings, workers: Workers) -> Iterator[Outcome]:
@@ -74,7 +103,7 @@ def _claimed_batches(inputs, store, settings) -> Iterator[list[Union[Claimed, Ou
         batch: list[Input] = []
         size = 0
         for path in paths:
-            batch.append(read_input(path))
+            batch.append(read_input(path, settings.max_bytes))
             size += len(batch[-1].data)
             if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
                 break
@@ -108,7 +137,7 @@ def _run_with_llm(inputs, store: Store, run_id: int, settings: Settings, llm: LL
                   jobs: int) -> Iterator[Outcome]:
     """Each document claimed and read here, its LLM round on the pool, decided and stored here."""
     def begin(path: Path):
-        (claimed,) = claim_inputs([read_input(path)], store, settings)
+        (claimed,) = claim_inputs([read_input(path, settings.max_bytes)], store, settings)
         if isinstance(claimed, Outcome):
             return claimed
         parsed = guarded(read, claimed.path, claimed.data, settings.max_bytes)

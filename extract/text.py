@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from extract.errors import InputError
-from extract.settings import MAX_BYTES_DEFAULT
+from extract.settings import MAX_BYTES_DEFAULT, too_large
 
 
 
@@ -50,7 +50,7 @@ class Decoded:
 def decode_bytes(data: bytes, max_bytes: int = MAX_BYTES_DEFAULT) -> Decoded:
     """Decode a scraped report, or raise InputError with a one-line reason."""
     if len(data) > max_bytes:
-        raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {max_bytes / 1e6:.1f} MB; see --max-mb); not a single report", retry=True)
+        raise InputError(too_large(len(data), max_bytes), retry=True)
     if not data.strip():
         raise InputError("empty file" if not data else "file holds only whitespace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

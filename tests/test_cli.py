@@ -9,7 +9,7 @@ import pytest
 from conftest import GOLD, REPORTS, SHARED
 
 from extract import template
-from extract.cli import build_parser, main
+from extract.cli import COMMANDS, build_parser, main
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def db(tmp_path, capsys):
     return path
 
 
-@pytest.mark.parametrize("command", ["extract", "export", "review", "verify", "eval", "serve-local"])
+@pytest.mark.parametrize("command", [c.NAME for c in COMMANDS])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as done:
         main([command, "--help"])
@@ -50,7 +50,7 @@ def test_export_jsonl_follows_the_interface(db, capsys):
         assert set(record["meta"]) >= {"year", "agency", "format"}
         assert list(record["values"]) == list(template.numeric_keys(record["meta"]["format"]))
         gold = json.loads((GOLD / (record["path"].rsplit("/", 1)[-1][:-4] + ".json")).read_text("utf-8"))
-        assert record["values"] == gold["values"] and record["meta"] == gold["meta"]
+        assert record["values"] == gold["values"] and record["meta"] == {**gold["meta"], "template_version": gold["meta"]["format"]}
         for issue in record["issues"]:
             assert {"code", "keys", "message"} <= set(issue)
 
@@ -177,7 +177,7 @@ def test_a_store_that_is_not_a_database_ends_the_run_with_exit_3_and_one_line(tm
     bad.write_bytes(b"this is not an SQLite database, it only has the name of one" * 20)
     assert main(["extract", str(REPORTS[0]), "--db", str(bad)]) == 3
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("govreport: cannot open store") and "Traceback" not in "\n".join(err)
+    assert err[-1].startswith("govreport extract: cannot open store") and "Traceback" not in "\n".join(err)
 
 
 def test_an_internal_error_is_one_line_and_exit_3(tmp_path, capsys, monkeypatch):
@@ -386,7 +386,7 @@ def test_a_worker_process_that_dies_ends_the_run_with_one_line_and_keeps_what_wa
     db = tmp_path / "s.db"
     assert main(["extract", str(folder), "--db", str(db), "--workers", "2"]) == 3
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("govreport: a worker process died")
+    assert err[-1].startswith("govreport extract: a worker process died")
     with sqlite3.connect(db) as conn:
         stored = conn.execute("SELECT COUNT(*) FROM results").fetchone()[0]
         claims = conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0]

@@ -182,6 +182,6 @@ def test_cli_extract_with_the_llm_on_and_concurrent_jobs(tmp_path, capsys):
         assert main(args + ["--force"]) == 0
         again = capsys.readouterr().err
         plays = tape.play_count
-    assert "LLM: on" in first and "LLM: 3 calls, 0 cache hits" in first
-    assert "LLM: 0 calls, 3 cache hits" in again and plays == 3
+    assert "LLM: on" in first and "LLM: 3 calls (3 requests with retries, 0 failed), 0 cache hits" in first
+    assert "LLM: 0 calls (0 requests with retries, 0 failed), 3 cache hits" in again and plays == 3
     assert "verified 1" in first and "source_inconsistent 1" in first

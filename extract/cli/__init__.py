@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from typing import Optional, Sequence
 
 from extract import __version__
-from extract.cli import eval_cmd, export_cmd, extract_cmd, review_cmd, serve_cmd, verify_cmd
-from extract.cli.common import EXIT_CODES, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from extract.cli import codes_cmd, eval_cmd, export_cmd, extract_cmd, review_cmd, serve_cmd, verify_cmd
+from extract.cli.common import EXIT_CODES, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from extract.errors import GovReportError, UsageError
 
-COMMANDS = (extract_cmd, review_cmd, export_cmd, eval_cmd, verify_cmd, serve_cmd)
+COMMANDS = (extract_cmd, review_cmd, export_cmd, eval_cmd, verify_cmd, codes_cmd, serve_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,23 +31,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stopped as for Ctrl-C (what is stored stays, the claims are released)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.run(args)
     except UsageError as exc:
         print(f"govreport {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except GovReportError as exc:
-        print(f"govreport: {exc}", file=sys.stderr)
+        print(f"govreport {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away; that is not an error of ours.
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        print("\ninterrupted; re-run the same command to resume", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        print(f"\n{'terminated' if isinstance(exc, Terminated) else 'interrupted'}; re-run the same command "
+              "to resume", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except Exception as exc:  # a bug of ours: one line, and an exit code no script mistakes for another
         if os.environ.get("GOVREPORT_DEBUG"):
             raise

@@ -6,6 +6,7 @@ import os
 import sys
 
 from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, positive_float, positive_int
+from extract.inputs import path_text
 from extract.intake import Outcome
 from extract.llm.endpoint import MODES
 from extract.llm.session import DOCUMENT_DEADLINE_S
@@ -19,7 +20,7 @@ DESCRIPTION = ("Read report files (text in UTF-8, GB18030 or UTF-16; HTML pages;
                "documents), extract every table cell, verify it, and store one record per input with its status. "
                "Documents already in the store (same content hash) are skipped unless --force. Progress goes to "
                "stderr. Exit 0 when the run completed, however many records were flagged; 2 when a path named "
-               "nothing (the others are still processed).")
+               "nothing or a folder held nothing to read (the others are still processed).")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -77,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
           + (f" ({done / elapsed:.0f} docs/s)" if done and elapsed > 0 else ""), file=sys.stderr)
     if summary.llm is not None:
         totals = summary.llm
-        print(f"LLM: {totals['calls']} calls, {totals['cache_hits']} cache hits, {totals['prompt_tokens']} prompt "
+        print(f"LLM: {plural(totals['calls'], 'call')} ({plural(totals['requests'], 'request')} with retries, "
+              f"{totals['failed_calls']} failed), {totals['cache_hits']} cache hits, {totals['prompt_tokens']} prompt "
               f"+ {totals['completion_tokens']} completion tokens", file=sys.stderr)
         if totals["llm_unavailable"]:
             print(f"LLM: {plural(totals['llm_unavailable'], 'document')} could not be asked (llm_unavailable): "
@@ -86,5 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if summary.counts["failed"] or summary.in_store["needs_review"]:
         print(f"see `govreport review --db {args.db}` for what needs a human", file=sys.stderr)
     for arg in summary.missing:
-        print(f"govreport extract: no such file or folder: {arg}", file=sys.stderr)
-    return EXIT_USAGE if summary.missing else EXIT_OK
+        print(f"govreport extract: no such file or folder: {path_text(arg)}", file=sys.stderr)
+    for arg in summary.empty:
+        print(f"govreport extract: nothing to read in folder: {path_text(arg)}", file=sys.stderr)
+    return EXIT_USAGE if summary.missing or summary.empty else EXIT_OK

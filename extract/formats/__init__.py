@@ -13,27 +13,33 @@ from extract.errors import InputError
 from extract.formats.html import html_to_text
 from extract.formats.pdf import pdf_to_text
 from extract.formats.word import doc_to_text, docx_to_text
-from extract.settings import MAX_BYTES_DEFAULT
+from extract.settings import DOCUMENT_SIZE_FACTOR, MAX_BYTES_DEFAULT, too_large
 from extract.text import Decoded, decode_bytes
 
 _HTML_MARKS = (b"<html", b"<!doctype html", b"<table", b"<body", b"<div", b"<p>", b"<p ")
-DOCUMENT_SIZE_FACTOR = 10  # a PDF or Word file carries pictures and fonts: it may be this much larger than text
+# Archives by their first bytes (tar by its header's magic at 257): unpacked, they may hold reports.
+_ARCHIVES = ((b"PK\x03\x04", "a ZIP archive"), (b"\x1f\x8b", "a gzip archive (.gz, .tar.gz)"),
+             (b"\xfd7zXZ\x00", "an xz archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"), (b"Rar!\x1a\x07", "a RAR archive"))
 
 
 def read_document(data: bytes, name: str = "", max_bytes: int = MAX_BYTES_DEFAULT) -> Decoded:
     """The text of one input file, or InputError with a one-line reason naming its format."""
     lower = name.lower()
     if data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) and len(data) > max_bytes * DOCUMENT_SIZE_FACTOR:
-        limit = max_bytes * DOCUMENT_SIZE_FACTOR
-        raise InputError(f"file too large: {len(data) / 1e6:.1f} MB (limit {limit / 1e6:.1f} MB; see --max-mb); not a single report", retry=True)
+        raise InputError(too_large(len(data), max_bytes * DOCUMENT_SIZE_FACTOR), retry=True)
     if data.startswith(b"%PDF"):
         return Decoded(pdf_to_text(data), "pdf")
     if data.startswith(b"PK\x03\x04") and (lower.endswith(".docx") or b"word/" in data[:4096]):
         return Decoded(docx_to_text(data), "docx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return Decoded(doc_to_text(data, name), "doc")
-    if data.startswith(b"PK\x03\x04"):
-        raise InputError("a ZIP archive, not a report (unpack it and extract the files inside)")
+    archive = next((what for magic, what in _ARCHIVES if data.startswith(magic)), None)
+    if archive is None and data[257:262] == b"ustar":
+        archive = "a tar archive"
+    if archive is None and data[:3] == b"BZh" and data[3:4].isdigit():
+        archive = "a bzip2 archive"
+    if archive is not None:
+        raise InputError(f"{archive}, not a report (unpack it and extract the files inside)")
     decoded = decode_bytes(data, max_bytes)  # enforces the size limit of text
     if lower.endswith((".html", ".htm", ".shtml", ".xhtml")) or _looks_like_html(data):
         return Decoded(html_to_text(decoded.text), f"html ({decoded.encoding})")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,8 +22,10 @@ from typing import Any, Callable, Optional
 
 from extract.errors import LLMError, TruncatedOutput
 from extract.llm.endpoint import Endpoint
+from extract.redact import redact_text
 
 MAX_WAIT_S = 60.0
+BAD_ANSWER = "bad_answer"
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +54,11 @@ class Answer:
     latency_s: float = 0.0
     error: Optional[str] = None
     transport_retries: int = 0
-    # Set when the endpoint, not the model, failed: 'unreachable', 'timeout', 'auth', 'forbidden',
-    # 'not_found', 'bad_request', 'rate_limited', 'server'. A bad or cut-off answer leaves it None.
+    # Why there is no usable answer, as one word: the endpoint failed ('unreachable', 'timeout',
+    # 'auth', 'forbidden', 'not_found', 'bad_request', 'rate_limited', 'server'), or what it
+    # returned cannot be used (BAD_ANSWER: not a completion, not the schema, cut off).
     failure: Optional[str] = None
+    requests: int = 1   # HTTP requests this call made: its transport retries and validation re-asks
 
 
 class LLMClient:
@@ -96,16 +101,18 @@ class LLMClient:
             _refuse_truncated(completion, self.endpoint.max_tokens)
             answer.parsed = parsed
         except TruncatedOutput as exc:
-            answer.error = f"truncated: {exc}"
+            answer.error, answer.failure = f"truncated: {exc}", BAD_ANSWER
         except sdk.incomplete as exc:
             answer.response = _dump(getattr(exc, "last_completion", None))
             answer.usage = _usage(getattr(exc, "last_completion", None))
-            answer.error = "truncated: the answer hit max_tokens before it was complete"
+            answer.error, answer.failure = "truncated: the answer hit max_tokens before it was complete", BAD_ANSWER
         except sdk.retry_exhausted as exc:
             answer.response = _dump(exc.last_completion)
             # Every attempt's tokens, the validation re-ask's included.
             answer.usage = _counts(exc.total_usage) or _usage(exc.last_completion)
-            answer.error = f"invalid answer after {exc.n_attempts} attempts: {_one_line(exc)}"
+            answer.requests += max(0, (exc.n_attempts or 1) - 1)
+            answer.error = f"invalid answer after {exc.n_attempts} attempts: {_first_failure(exc)}"
+            answer.failure = BAD_ANSWER
         except sdk.transport as exc:
             answer.error = f"transport failed after {answer.transport_retries} retries: {type(exc).__name__}: {_one_line(exc)}"
             answer.failure = failure_kind(exc)
@@ -113,12 +120,15 @@ class LLMClient:
             answer.error = f"{type(exc).__name__}: {_one_line(exc)}"
             answer.failure = failure_kind(exc)
         answer.latency_s = time.perf_counter() - started
+        if answer.error:  # a server may echo the key it refused ('Incorrect API key provided: sk-…')
+            answer.error = redact_text(answer.error, [self.endpoint.api_key])
         return answer
 
     def _with_transport_retries(self, answer: Answer, kwargs: dict[str, Any], model: type[Any],
                                 deadline: Optional[float] = None):
         def count(state: Any) -> None:
             answer.transport_retries = state.attempt_number
+            answer.requests = state.attempt_number + 1
 
         sdk = _sdk()
         tenacity = sdk.tenacity
@@ -229,3 +239,13 @@ def _dump(completion: Any) -> Optional[dict[str, Any]]:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
+
+
+_EXCEPTION = re.compile(r"<exception>\s*(.*?)\s*</exception>", re.S)
+
+
+def _first_failure(exc: BaseException) -> str:
+    """What was wrong with the answer, in one line: instructor's report of its first attempt, or
+    the exception itself."""
+    found = _EXCEPTION.search(str(exc))
+    return " ".join((found.group(1) if found else str(exc)).split())[:300]

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from extract.redact import redact_url
+
 MODES = ("tools", "json")
 
 
@@ -24,8 +26,13 @@ class Endpoint:
     retries: int = 4            # transport retries (429, 5xx, timeouts), on top of the first try
     retry_budget_s: float = 300.0
 
+    @property
+    def where(self) -> str:
+        """The server's URL as it may be said and stored: without a user:password in it."""
+        return redact_url(self.base_url or "https://api.openai.com/v1")
+
     def describe(self) -> str:
-        return f"{self.model} at {self.base_url or 'https://api.openai.com/v1'} ({self.mode} mode)"
+        return f"{self.model} at {self.where} ({self.mode} mode)"
 
 
 def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None, api_key: Optional[str] = None,

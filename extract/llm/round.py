@@ -13,6 +13,7 @@ from typing import Any, Final, Optional
 from extract.document import Document
 from extract.llm.prompting import build_excerpt, build_messages
 from extract.llm.session import LLMSession
+from extract.progress import plural
 from extract.reading import LLM, Cell, MetaField, Reading
 from extract.template.schema import answer_model, answer_values
 from verify import verify_reading
@@ -34,9 +35,20 @@ class LLMRound:
     cached: dict[str, Optional[dict]] = field(default_factory=dict)  # kind → the stored attempt, if any
     attempts: list[dict] = field(default_factory=list)
     reading: Optional[Reading] = None
-    unavailable: Optional[str] = None   # why the LLM could not be asked (endpoint failure, breaker)
-    calls: int = 0
+    unavailable: Optional[str] = None   # why there is no usable answer (endpoint, answer, breaker)
+    calls: int = 0      # calls made (each may have made several requests: retries, re-asks)
+    requests: int = 0
+    failed: int = 0     # calls that gave no usable answer
     cache_hits: int = 0
+
+    @property
+    def note(self) -> Optional[str]:
+        """Why the record has no answer of the LLM's, as its issue says it; None when it has one."""
+        if self.unavailable is None:
+            return None
+        if not self.calls:
+            return f"the LLM was not asked: {self.unavailable}"
+        return f"no usable answer from the LLM ({plural(self.calls, 'call')}): {self.unavailable}"
 
     def tokens(self) -> dict[str, int]:
         """The tokens the new attempts used, by kind."""
@@ -68,28 +80,29 @@ def _ask(llm_round: LLMRound, document: Document, sha256: str, session: LLMSessi
     """One answer (from the cache or the model) as a grounded reading, and the issues to quote."""
     version = str(document.version)
     model = answer_model(version)
-    cached = llm_round.cached.get(kind)
-    if cached is not None:
+    cached = (llm_round.cached.get(kind) or {}).get("result") or {}
+    if cached.get("parsed") is not None:
         llm_round.cache_hits += 1
-        payload = (cached.get("result") or {}).get("parsed")
-        parsed = model.model_validate(payload) if payload is not None else None
+        parsed = model.model_validate(cached["parsed"])
     elif session.off_reason is not None:
         llm_round.unavailable = session.off_reason
         return None, []
     else:
         answer = session.ask(messages, model, deadline)
         llm_round.calls += 1
+        llm_round.requests += getattr(answer, "requests", 1)
         if getattr(answer, "failure", None):
+            llm_round.failed += 1
             llm_round.unavailable = session.describe(answer.failure, answer.error or "")
         parsed = answer.parsed
-        problem = None if parsed is not None or answer.response is None else answer.error
         llm_round.attempts.append(dict(
             method=f"llm_{kind}", model=session.endpoint.model, usage=answer.usage, latency_s=answer.latency_s,
-            # A transport failure is not cached (the next run tries again); a bad answer is.
-            cache_key=session.cache_key(sha256, version, kind) if answer.response is not None else None,
-            request=answer.request, response=answer.response,
-            error=None if answer.response is not None else answer.error,
-            result={"parsed": parsed.model_dump() if parsed is not None else None, "problem": problem}))
+            # Only a usable answer is cached: a failed call, or an answer that cannot be read, is
+            # asked again by the next run.
+            cache_key=session.cache_key(sha256, version, kind) if parsed is not None else None,
+            request=answer.request, response=answer.response, error=None if parsed is not None else answer.error,
+            result={"parsed": parsed.model_dump() if parsed is not None else None,
+                    "problem": None if parsed is not None else answer.error}))
     if parsed is None:
         return None, []
     reading = grounded_reading(version, parsed, document)

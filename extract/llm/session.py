@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 from extract.llm.client import LLMClient
 from extract.llm.endpoint import Endpoint
 from extract.llm.prompting import cache_key
+from extract.redact import redact_text
 
 DOCUMENT_DEADLINE_S = 240.0   # all the LLM calls of one document, retries included
 BREAKER_AFTER = 3             # consecutive failed calls that turn the LLM off for the run
@@ -21,7 +22,8 @@ _FATAL = frozenset({"auth", "forbidden", "not_found"})  # the same answer every 
 
 
 def describe_failure(kind: str, endpoint: Endpoint, detail: str = "", deadline_s: float = DOCUMENT_DEADLINE_S) -> str:
-    where = endpoint.base_url or "https://api.openai.com/v1"
+    where = endpoint.where
+    detail = redact_text(detail, [endpoint.api_key])
     return {
         "unreachable": f"cannot reach {where}: connection refused or no route",
         "timeout": f"no answer from {where} in time (per call {endpoint.timeout_s:g} s; "
@@ -32,6 +34,7 @@ def describe_failure(kind: str, endpoint: Endpoint, detail: str = "", deadline_s
         "rate_limited": f"{where} keeps answering 429 (rate limited)",
         "server": f"{where} keeps failing (5xx)",
         "bad_request": f"{where} rejected the request (400): {detail[:120]}",
+        "bad_answer": f"{where} answered, but with nothing usable: {detail[:160]}",
     }.get(kind, f"{kind}: {detail[:120]}")
 
 

@@ -20,7 +20,10 @@ PACKED: Final = 1  # format marker of a packed record (a dict has no such first 
 METHODS: Final = ("table", "blank", "positional", "split", "inferred", "llm", "missing", "edge_blank", "blank_line",
            "forced", "split_confirmed", "claimed")
 _METHOD_CODE: Final = {m: i for i, m in enumerate(METHODS)}
-CONFIDENCE: Final = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l"}
+# One character per cell. A code once shipped keeps its meaning (stores hold it): new values get
+# new characters. 'l' (llm_only) is no longer written; older stores may hold it.
+CONFIDENCE: Final = {"agree": "a", "parsers_only": "p", "llm_grounded": "g", "disagree": "d", "llm_only": "l",
+                     "read": "r", "split": "s", "positional": "o", "inferred": "i", "forced": "f", "blank_or_lost": "b"}
 _CONFIDENCE_BACK: Final = {v: k for k, v in CONFIDENCE.items()}
 _CONFIDENCE_NAMES: Final = frozenset(CONFIDENCE)
 

@@ -9,6 +9,13 @@ from extract.packing import load_json, unpack_confidence, unpack_keys, unpack_pr
 from extract.policy import STATUSES
 
 
+# Each path's current content: what its files row says, or, for a document stored without one,
+# its own path unless another content has taken that path since.
+_CURRENT_PATHS = """WITH f AS (SELECT path, sha256 FROM files WHERE sha256 IS NOT NULL
+                        UNION SELECT d.path, d.sha256 FROM documents d
+                              WHERE NOT EXISTS (SELECT 1 FROM files x WHERE x.sha256 = d.sha256 OR x.path = d.path))"""
+
+
 class ResultReader:
     """What Store reads back (a mixin: it runs its statements through the Store's `_run`)."""
 
@@ -21,7 +28,8 @@ class ResultReader:
         """One dict per input path with a result, ordered by path, each with its issues.
 
         Identical files under several paths share one document and result, and each path gets
-        its record: nothing that was given is left out.
+        its record: nothing that was given is left out. A path read again with new content has
+        that content's record; the older content's stays in the store as history.
         """
         where, params = "", ()
         if statuses is not None:
@@ -29,11 +37,8 @@ class ResultReader:
                 return
             params = tuple(sorted(statuses))
             where = f"WHERE r.status IN ({', '.join('?' * len(params))})"
-        order = "ORDER BY f.path"
-        # Every path seen with this content; a document stored without one keeps its own path.
-        paths = """WITH f AS (SELECT path, sha256 FROM files WHERE sha256 IS NOT NULL
-                       UNION SELECT d.path, d.sha256 FROM documents d
-                             WHERE NOT EXISTS (SELECT 1 FROM files x WHERE x.sha256 = d.sha256))"""
+        order = "ORDER BY f.path, f.sha256"
+        paths = _CURRENT_PATHS
         # Two streams in the same order, merged here: one query for all issues instead of one
         # per result, without repeating each result's values once per issue as a JOIN would.
         results = self._run(
@@ -51,7 +56,8 @@ class ResultReader:
                 record["provenance"] = unpack_provenance(version, record["provenance"])
                 record["confidence"] = unpack_confidence(version, record["confidence"])
                 record["issues"] = []
-                while pending is not None and pending["file_path"] == record["path"]:
+                while (pending is not None and pending["file_path"] == record["path"]
+                       and pending["sha256"] == record["sha256"]):
                     record["issues"].append(read_issue(pending))
                     pending = issues.fetchone()
                 yield record
@@ -64,9 +70,10 @@ class ResultReader:
             yield dict(row)
 
     def count_by_status(self) -> dict[str, int]:
-        """Every status, with 0 for those no document has."""
+        """The current records (one per path, as exported) by status, with 0 for those none has."""
         counts = dict.fromkeys(STATUSES, 0)
-        for status, count in self._run("SELECT status, COUNT(*) FROM results GROUP BY status"):
+        for status, count in self._run(f"""{_CURRENT_PATHS} SELECT r.status, COUNT(*) FROM results r
+                                            JOIN f ON f.sha256 = r.sha256 GROUP BY r.status"""):
             counts[status] = count
         # Inputs that could not even be read have no result, and they failed all the same.
         counts["failed"] += self._run("SELECT COUNT(*) FROM files WHERE sha256 IS NULL").fetchone()[0]
