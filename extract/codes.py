@@ -128,9 +128,10 @@ CODES: Final[tuple[IssueCode, ...]] = (
     IssueCode("methods_disagree", "warning", EXTRACTION, "The parsers and the LLM read cells differently, both values "
               "are printed there and both fit the relations; the parsers' value is kept.", _LOOK + "."),
     IssueCode("llm_unavailable", "info", EXTRACTION, "The LLM is configured but gave no usable answer for this "
-              "document (the endpoint failed, or the circuit breaker is open); the record holds the parsers' reading.",
+              "document (the endpoint failed, its answer could not be used, or the circuit breaker is open); the "
+              "record holds the parsers' reading.",
               "Nothing; the next `govreport extract` asks again."),
-    # --- govreport verify FILE.json --text REPORT (extract/claims.py) ---
+    # --- govreport verify FILE.json --text REPORT (extract/check_record.py) ---
     IssueCode("not_as_printed", "warning", EXTRACTION, "`govreport verify` only: a value of the checked record is not "
               "what the parsers read at a printed place of the given text (or that cell was not read).",
               "Check the record's value against the text."),

@@ -13,7 +13,7 @@ import os
 from importlib.machinery import EXTENSION_SUFFIXES
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_PACKAGES = ("extract", *(os.path.join("extract", p) for p in ("document", "packing", "parsers", "template")), "verify")
+_PACKAGES = ("extract", "verify")  # walked: a compiled module may stand in any of their folders
 SOURCES_FILE = os.path.join("extract", "compiled_sources.json")  # written by setup.py's compiling build
 
 
@@ -26,16 +26,13 @@ def compiled_modules() -> list[tuple[str, str]]:
     """(source, extension) paths of each module this interpreter runs compiled, not from its .py."""
     found = []
     for package in _PACKAGES:
-        folder = os.path.join(_ROOT, package)
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            suffix = next((s for s in EXTENSION_SUFFIXES if name.endswith(s)), None)
-            source = os.path.join(folder, name[:-len(suffix)] + ".py") if suffix else None
-            if source is not None and os.path.exists(source):
-                found.append((source, os.path.join(folder, name)))
+        for folder, dirs, names in os.walk(os.path.join(_ROOT, package)):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for name in names:
+                suffix = next((s for s in EXTENSION_SUFFIXES if name.endswith(s)), None)
+                source = os.path.join(folder, name[:-len(suffix)] + ".py") if suffix else None
+                if source is not None and os.path.exists(source):
+                    found.append((source, os.path.join(folder, name)))
     return sorted(found)
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Optional
 from extract.errors import UsageError
 from extract.policy import FAILED, NEEDS_REVIEW, SOURCE_INCONSISTENT, VERIFIED
 
-FLAGGED = frozenset({NEEDS_REVIEW, FAILED})
+DOUBTED = frozenset({NEEDS_REVIEW, FAILED})  # the statuses that flag a record as doubtful
 TRUSTED = (VERIFIED, SOURCE_INCONSISTENT)
 
 
@@ -112,7 +112,7 @@ def evaluate(gold: dict[str, dict[str, Any]], records: Iterable[dict[str, Any]])
         out[f"wrong_values_in_{status}"] = sum(len(s.wrong) for s in trusted)
     imperfect = [s for s in scores if s.imperfect]
     out["imperfect"] = len(imperfect)
-    out["flag_recall"] = _ratio(sum(s.status in FLAGGED for s in imperfect), len(imperfect))
+    out["flag_recall"] = _ratio(sum(s.status in DOUBTED for s in imperfect), len(imperfect))
     out["worst_cells"] = [{"key": k, "wrong_or_missing": n} for k, n in worst.most_common(10)]
     out["per_document"] = [s.to_dict() for s in scores]
     return out

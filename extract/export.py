@@ -150,12 +150,11 @@ BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
 
 
 def chinese_labels() -> dict[str, str]:
-    """Each column's Chinese label, with its unit ('本年收费金额（万元）', counts in 件/项)."""
+    """Each column's Chinese label, with its unit where it has one ('本年收费金额（万元）')."""
     out: dict[str, str] = {}
-    for version in reversed(template.VERSIONS):
+    for version in reversed(template.VERSIONS):  # a key of both versions: its 2021 label
         for key, label in template.labels(version).items():
-            unit = "（万元）" if key in template.money_keys() and "万元" not in label else ""
-            out.setdefault(key, label.replace(" / ", " ").replace("（单位：万元）", "") + unit)
+            out.setdefault(key, label.replace(" / ", " "))
     return out
 
 

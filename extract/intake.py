@@ -15,7 +15,6 @@ from typing import NamedTuple, Optional, Sequence, Union
 
 from extract.errors import InputError
 from extract.inputs import path_text
-from extract.llm.round import LLMRound
 from extract.packing import Record
 from extract.policy import FAILED
 from extract.settings import DOCUMENT_SIZE_FACTOR, MAX_BYTES_DEFAULT, Settings, too_large
@@ -99,7 +98,7 @@ def claim_inputs(inputs: Sequence[Input], store: Store, settings: Settings = Set
     return out
 
 
-def store_records(batch: Sequence[tuple[Claimed, Union[Record, InputError], Optional[LLMRound]]], store: Store,
+def store_records(batch: Sequence[tuple[Claimed, Union[Record, InputError]]], store: Store,
                   run_id: int) -> list[Outcome]:
     """Each document's record (its text, its attempts, its result) or its failure, stored in one
     transaction and a statement per table for the whole batch; its claim released. An Outcome
@@ -107,22 +106,16 @@ def store_records(batch: Sequence[tuple[Claimed, Union[Record, InputError], Opti
     outcomes: list[Outcome] = []
     records = []
     with store.transaction():
-        for claimed, record, llm_round in batch:
+        for claimed, record in batch:
             if isinstance(record, InputError):
                 outcomes.append(store_unreadable(claimed, record, store, run_id))
                 continue
             records.append((claimed, record))
-            outcomes.append(Outcome(claimed.path, record.status, record.reason, claimed.sha256,
-                                    *_tally(llm_round)))
+            llm = record.llm
+            outcomes.append(Outcome(claimed.path, record.status, record.reason, claimed.sha256, llm.calls,
+                                    llm.requests, llm.failed, llm.cache_hits, dict(llm.tokens), llm.unavailable))
         write_records(records, store, run_id)
     return outcomes
-
-
-def _tally(llm_round: Optional[LLMRound]) -> tuple[int, int, int, int, dict[str, int], bool]:
-    if llm_round is None:
-        return 0, 0, 0, 0, {}, False
-    return (llm_round.calls, llm_round.requests, llm_round.failed, llm_round.cache_hits, llm_round.tokens(),
-            bool(llm_round.unavailable))
 
 
 def write_records(records: Sequence[tuple[Claimed, Record]], store: Store, run_id: int) -> None:

@@ -19,6 +19,7 @@ from extract.errors import InputError
 from extract.formats import read_document
 from extract.llm.round import LLMRound
 from extract.packing import JSONText, Record, dump_json
+from extract.packing.record import LLMTally
 from extract.packing.record import parser_attempt, result_fields
 from extract.parsers import read_tables
 from extract.policy import Assessment, assess
@@ -57,10 +58,10 @@ def decide(parsed: Parsed, llm_round: Optional[LLMRound] = None) -> Record:
     """Choose, verify and decide; the record the store keeps, serialised."""
     found = assess(parsed.document, parsed.reading, llm_round.reading if llm_round else None,
                    llm_round.note if llm_round else None)
-    return record_of(parsed, found, llm_round.attempts if llm_round else ())
+    return record_of(parsed, found, llm_round)
 
 
-def record_of(parsed: Parsed, found: Assessment, llm_attempts=()) -> Record:
+def record_of(parsed: Parsed, found: Assessment, llm_round: Optional[LLMRound] = None) -> Record:
     attempt = parser_attempt(parsed.reading)
     # The record of the parsers' own reading has the values its attempt packed: the same list.
     values = attempt["values"] if found.reading is parsed.reading and isinstance(attempt["values"], list) else None
@@ -69,7 +70,7 @@ def record_of(parsed: Parsed, found: Assessment, llm_attempts=()) -> Record:
     text = None if parsed.encoding == "utf-8" else parsed.text
     return Record(text, parsed.encoding, parsed.parse_s, JSONText(dump_json(attempt)),
                   result_fields(found.reading, found.status, found.reason, found.confidence, issues, values),
-                  tuple(llm_attempts))
+                  tuple(llm_round.attempts) if llm_round else (), llm_round.tally() if llm_round else LLMTally())
 
 
 def process(name: str, data: bytes, max_bytes: int) -> Union[Record, InputError]:

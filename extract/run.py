@@ -7,7 +7,6 @@ The caller says what to show: a Reporter hears the run's size, each Outcome and 
 """
 from __future__ import annotations
 
-import gc
 import os
 import socket
 import time
@@ -96,9 +95,6 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
     counts = dict.fromkeys(STATUSES + (SKIPPED,), 0)
     totals = {"calls": 0, "requests": 0, "failed_calls": 0, "cache_hits": 0, "prompt_tokens": 0,
               "completion_tokens": 0, "llm_unavailable": 0}
-    # What is loaded by now (the package, its patterns) lives as long as the run: frozen, the
-    # garbage collector never walks it again, and forked workers share it untouched.
-    gc.freeze()
     with Workers(workers if llm is None else 1, len(inputs)) as workers, Store(options.db) as store:
         run_id = store.begin_run(redact_argv(options.argv), {"max_bytes": settings.max_bytes, "force": settings.force,
                                                              "llm": endpoint.describe() if endpoint else None})

@@ -128,7 +128,7 @@ def _store_batch(submitted: tuple[list, list[Future]], store: Store, run_id: int
     except BrokenExecutor as exc:  # BrokenProcessPool: no other pool breaks here
         raise GovReportError("a worker process died (killed for lack of memory?); the records stored so far are "
                              "kept: re-run the same command to resume, or with --workers 1") from exc
-    stored = iter(store_records([(item, next(records), None) for item in claimed if isinstance(item, Claimed)],
+    stored = iter(store_records([(item, next(records)) for item in claimed if isinstance(item, Claimed)],
                                 store, run_id))
     yield from [item if isinstance(item, Outcome) else next(stored) for item in claimed]
 
@@ -151,7 +151,7 @@ def _run_with_llm(inputs, store: Store, run_id: int, settings: Settings, llm: LL
 
     def finish(started: tuple[Claimed, Parsed], llm_round: Optional[LLMRound]) -> Outcome:
         claimed, parsed = started
-        return store_records([(claimed, guarded(decide, parsed, llm_round), llm_round)], store, run_id)[0]
+        return store_records([(claimed, guarded(decide, parsed, llm_round))], store, run_id)[0]
 
     # One job: one document at a time, each stored before the next is read. More: up to twice
     # as many documents in memory as calls in flight.

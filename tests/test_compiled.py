@@ -23,7 +23,7 @@ def test_every_module_setup_compiles_exists_in_a_package():
     assert listed and len(set(listed)) == len(listed)
     for path in listed:
         assert (REPO / path).is_file(), path
-        assert os.path.dirname(path) in {p.replace(os.sep, "/") for p in compiled._PACKAGES}, path
+        assert path.split("/")[0] in compiled._PACKAGES, path  # where the stale-build check looks
 
 
 def _layout(root: Path, files: dict[str, str]) -> None:

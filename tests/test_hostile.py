@@ -295,3 +295,20 @@ def test_the_llm_stack_resolves_without_backtracking():
     # openai range reaching them makes pip try every release before it finds one that fits.
     text = (REPO / "pyproject.toml").read_text("utf-8")
     assert '"instructor==1.17.0"' in text and '"openai>=2,<3.4"' in text and '"jiter>=0.10,<0.15"' in text
+
+
+# --- forgetting -------------------------------------------------------------------------------
+def test_a_mistyped_path_can_be_forgotten(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "s.db"
+    _copy(REPORTS[0], tmp_path / "a.txt")
+    _copy(REPORTS[0], tmp_path / "same-as-a.txt")
+    assert main(["extract", "a.txt", "same-as-a.txt", "mistyped.txt", "--db", str(db)]) == 2
+    assert main(["forget", "mistyped.txt", "a.txt", "--db", str(db)]) == 0
+    assert "forgot 2 paths and 0 documents" in capsys.readouterr().err   # a.txt's content is still same-as-a.txt's
+    assert [r["path"] for r in _records(db)] == [str(tmp_path / "same-as-a.txt")]
+    assert main(["forget", "same-as-a.txt", "never-there.txt", "--db", str(db)]) == 2
+    assert "forgot 1 path and 1 document" in capsys.readouterr().err and _records(db) == []
+    with sqlite3.connect(db) as conn:
+        assert [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("documents", "attempts", "issues")] \
+            == [0, 0, 0]

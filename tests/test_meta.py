@@ -39,7 +39,7 @@ def test_year_from_the_reporting_period_when_the_title_has_none():
     ("信息内容\t本年新\n制作数量\t本年新\n公开数量\t对外公开总数量\n上一年项目数量\t本年增/减", "2019"),
 ])
 def test_format_from_headers_not_year(headers, fmt):
-    found, _ = detect_version(normalize(headers), 2023)
+    found, _, _ = detect_version(normalize(headers), 2023)
     assert found == fmt
 
 

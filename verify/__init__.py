@@ -47,6 +47,8 @@ def _run_cell_checks(version: Optional[str], cells: Mapping[str, object], docume
     # (Type sets first: a reading's own cells need no copy.)
     if not ({*map(type, cells)} <= {str} and {*map(type, cells.values())} <= {Cell}):
         cells = {str(k): c if isinstance(c, Cell) else Cell(c, READ) for k, c in cells.items()}
+    if isinstance(document, str):
+        raise TypeError("verify reads a document model (extract.document.build_document), not its text")
     document = document if isinstance(document, Document) else None
     values = checks.numeric_values(cells)
     # A fixed order; the report is sorted afterwards anyway.

@@ -256,7 +256,7 @@ def check_narrative(version: Optional[str], cells: Cells, values: Values, docume
     return out
 
 
-# --- the extractor's own doubts and the meta fields -----------------------------------
+# --- the reader's own doubts and the meta fields -----------------------------------
 def check_doubts(doubts: Iterable[Doubt]) -> list[Issue]:
     out = []
     for d in doubts or ():

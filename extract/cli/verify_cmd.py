@@ -5,11 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from extract.claims import read_records, verify_records
+from extract.check_record import check_file
 from extract.cli.common import EXIT_ISSUES, EXIT_OK, EXIT_USAGE
-from extract.document import build_document
-from extract.errors import GovReportError, UsageError
-from extract.formats import read_document
 
 NAME = "verify"
 SUMMARY = "run the verifier on a record (JSON)"
@@ -23,17 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    records = read_records(args.file)
-    if isinstance(records, str):
-        raise UsageError(records)
-    document = None
-    if args.text:
-        try:
-            document = build_document(read_document(args.text.read_bytes(), args.text.name).text)
-        except (OSError, GovReportError) as exc:
-            raise UsageError(f"cannot read --text {args.text}: {getattr(exc, 'strerror', None) or exc}") from exc
     worst = EXIT_OK
-    for verdict in verify_records(records, document, str(args.file)):
+    for verdict in check_file(args.file, args.text):
         if isinstance(verdict, str):
             print(f"govreport verify: {verdict}", file=sys.stderr)
             return EXIT_USAGE

@@ -33,14 +33,15 @@ class Document:
     year: MetaField                    # the year and the agency as the text prints them
     agency: MetaField
     version: Optional[str]             # '2019' | '2021' from the tables' headers, or None
-    version_why: str                   # how the version was decided ('headers: …', '…by year')
+    version_why: str                   # how the version was decided ('headers: …', '…chosen by year')
+    version_guessed: bool = False      # the headers did not decide it: the report's year did
     sections: Optional[Sections] = None
     tokens: list[Token] = field(default_factory=list)      # the tables' region, tokenized
     active: list[PrintedRow] = field(default_factory=list)
     requests: Optional[list[PrintedRow]] = None            # None: the table's opening is not there
     appeals: Optional[PrintedRow] = None
-    _received: Optional[list[narrative.Statement]] = None
-    _counts: Optional[dict[str, set[int]]] = None
+    _received: Optional[list[narrative.Statement]] = field(default=None, init=False, repr=False, compare=False)
+    _counts: Optional[dict[str, set[int]]] = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def looks_like_report(self) -> bool:
@@ -83,8 +84,8 @@ def build_normalized(norm: str) -> Document:
     """As build_document, for text passed through `extract.text.normalize` already."""
     year = meta.find_year(norm)
     agency = meta.find_agency(norm)
-    version, why = meta.detect_version(norm, cast("Optional[int]", year.value))  # find_year's value is a year
-    document = Document(norm, year, agency, version, why)
+    version, why, guessed = meta.detect_version(norm, cast("Optional[int]", year.value))  # find_year's value is a year
+    document = Document(norm, year, agency, version, why, guessed)
     if version is None:
         return document
     labels = LabelView.of(norm, tables_from(norm))

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Final, Iterator, Optional
 
 from extract.reading import READ, MetaField
-from extract.template.spec import VERSION_MARKERS
+from extract.template.spec import TABLE_OPENINGS, VERSION_MARKERS
 
 _HEADING: Final = re.compile(r"^\s*(?:#+\s*)?(?:一[、.]|\(一\)|概述|总体情况)")
 _YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -199,13 +199,14 @@ def _mention_at(text: str, i: int, core: str) -> Optional[str]:
     return None
 
 
-def detect_version(text: str, year: Optional[int]) -> tuple[Optional[str], str]:
-    """Template version from the table headers; the year only breaks a tie."""
+def detect_version(text: str, year: Optional[int]) -> tuple[Optional[str], str, bool]:
+    """Template version from the table headers, how it was decided, and whether the year (which
+    only breaks a tie) decided it."""
     compact = "".join(text.split())  # whitespace removed (str.split's whitespace is regex \s)
     scores = {version: sum(marker in compact for marker in markers) for version, markers in VERSION_MARKERS.items()}
     if scores["2021"] != scores["2019"]:
         version = max(scores, key=scores.__getitem__)
-        return version, f"headers: 2021={scores['2021']} 2019={scores['2019']}"
-    if year is not None and (scores["2021"] or "第二十条" in compact or "本年新收" in compact):
-        return ("2021" if year >= 2021 else "2019"), "headers undecided; chosen by year"
-    return None, "no template headers found"
+        return version, f"headers: 2021={scores['2021']} 2019={scores['2019']}", False
+    if year is not None and (scores["2021"] or any(word in compact for word in TABLE_OPENINGS)):
+        return ("2021" if year >= 2021 else "2019"), "headers undecided; chosen by year", True
+    return None, "no template headers found", False

@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
 
 from extract.document.anchors import Anchor, LabelView, find_anchors
-from extract.document.sections import Sections, find_requests_start
+from extract.document.sections import Sections
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from extract.template import Row, active_rows, appeals_row, request_search_rows, spec
 
@@ -40,16 +40,12 @@ def find_active_rows(labels: LabelView, tokens: Sequence[Token], version: str, s
 
 def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
                       sections: Sections) -> Optional[list[PrintedRow]]:
-    """三's rows found (the 2019 single （六）其他处理 row among them where a 2021 table prints it);
-    None when the table's opening (本年新收, then 上年结转) is not there."""
+    """三's rows found (the 2019 single （六）其他处理 row among them where a 2021 table prints it),
+    from the table's opening on (本年新收, then 上年结转); None where there is none."""
     if sections.requests is None:
         return None
     end = sections.requests_end
-    view = labels.window(sections.requests, end)
-    opening = find_requests_start(view, version)
-    if opening is None:
-        return None
-    anchors = find_anchors(labels.window(view.offset(opening), end), request_search_rows(version))
+    anchors = find_anchors(labels.window(sections.requests, end), request_search_rows(version))
     return [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))]
 
 

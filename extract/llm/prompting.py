@@ -17,7 +17,7 @@ from string import Template
 
 from extract.document import Document
 from extract.document.sections import tables_from
-from extract.template import active_label_pattern, request_label_patterns, strip_ordinal
+from extract.template import active_label_pattern, request_label_patterns, spec, strip_ordinal
 from extract.template.schema import answer_model
 
 PROMPT_DIR = Path(os.environ.get("GOVREPORT_PROMPTS", Path(__file__).resolve().parents[2] / "prompts"))
@@ -55,14 +55,17 @@ def cache_key(doc_sha: str, version: str, model: str, mode: str, kind: str) -> s
 def build_excerpt(document: Document) -> str:
     """Title + the tables' region (the document model's sections) + the prose's sentences that
     state numbers; whitespace squeezed. Site chrome and narrative stay out. Where the tables'
-    labels were not found, the text from their first words on goes (the LLM may read them)."""
+    labels were not found, the text from their first words to where 五 begins goes (the LLM may
+    read what the labels did not find)."""
     norm = document.text
     title = next((line.strip() for line in norm.split("\n") if line.strip()), "")
     sections = document.sections
     if sections is not None and sections.found:
         start, end = sections.start, sections.end
     else:
-        start, end = tables_from(norm), len(norm)
+        start = tables_from(norm)
+        five = spec.SECTION_FIVE.search(norm, start)
+        end = five.start() if five else len(norm)
     prose = norm[:start] + "\n" + norm[end:]
     sentences = [m.group().strip() for m in _NUMBER_SENTENCE.finditer(prose)]
     table = "\n".join(_squeeze(l) for l in norm[start:end].split("\n") if _holds_data(l))

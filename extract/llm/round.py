@@ -14,6 +14,7 @@ from extract.document import Document
 from extract.llm.prompting import build_excerpt, build_messages
 from extract.llm.session import LLMSession
 from extract.progress import plural
+from extract.packing.record import LLMTally
 from extract.reading import LLM, Cell, MetaField, Reading
 from extract.template.schema import answer_model, answer_values
 from verify import verify_reading
@@ -50,13 +51,14 @@ class LLMRound:
             return f"the LLM was not asked: {self.unavailable}"
         return f"no usable answer from the LLM ({plural(self.calls, 'call')}): {self.unavailable}"
 
-    def tokens(self) -> dict[str, int]:
-        """The tokens the new attempts used, by kind."""
-        out: dict[str, int] = {}
+    def tally(self) -> LLMTally:
+        """What the round took: its calls and their requests, the failed ones, the tokens used."""
+        tokens: dict[str, int] = {}
         for attempt in self.attempts:
             for name, count in (attempt.get("usage") or {}).items():
-                out[name] = out.get(name, 0) + count
-        return out
+                tokens[name] = tokens.get(name, 0) + count
+        return LLMTally(self.calls, self.requests, self.failed, self.cache_hits, tuple(tokens.items()),
+                        self.unavailable is not None)
 
 
 def ask_llm(document: Document, sha256: str, session: LLMSession, cached: dict[str, Optional[dict]]) -> LLMRound:

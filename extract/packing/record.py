@@ -3,13 +3,24 @@ worker process sends a Record, not the objects behind it: the single writer only
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, cast
+from typing import Any, NamedTuple, Optional, cast
 
 from extract.packing.columns import (Packed, pack_attempt_result, pack_cell_provenance, pack_confidence, pack_issue,
                                      pack_provenance, pack_values)
 from extract.packing.jsontext import JSONText, dump_json, encode_json
 from extract.reading import Reading
 from extract.template import VERSIONS, numeric_keys
+
+
+class LLMTally(NamedTuple):
+    """What asking the LLM about a document took, for the run's summary."""
+
+    calls: int = 0
+    requests: int = 0            # HTTP requests, retries included
+    failed: int = 0              # calls that gave no usable answer
+    cache_hits: int = 0
+    tokens: tuple[tuple[str, int], ...] = ()
+    unavailable: bool = False    # the record has no answer of the LLM's (llm_unavailable)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Record:
     parser_attempt: JSONText     # the parsers' reading, packed
     result: dict[str, Any]       # the results row: status, reason, meta, packed cells and issues
     llm_attempts: tuple[dict, ...] = ()
+    llm: LLMTally = LLMTally()
 
     @property
     def status(self) -> str:
@@ -88,5 +100,5 @@ def reading_to_dict(reading: Reading) -> dict[str, Any]:
     }
 
 
-__all__ = ["JSONText", "Record", "dump_json", "meta_provenance", "parser_attempt", "provenance_of", "reading_to_dict",
+__all__ = ["JSONText", "LLMTally", "Record", "dump_json", "meta_provenance", "parser_attempt", "provenance_of", "reading_to_dict",
            "record_values", "result_fields"]

@@ -21,7 +21,7 @@ def read_tables(document: Document) -> Reading:
     if document.version is None:
         result.doubts.append(doubt("format_unknown", [], document.version_why))
         return result
-    if "by year" in document.version_why:
+    if document.version_guessed:
         result.doubts.append(doubt("format_guessed", [], document.version_why))
     active_cells, active_doubts = active.parse_active(document)
     table = requests.parse_requests(document)

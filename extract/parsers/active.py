@@ -30,6 +30,7 @@ def parse_active(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
         if row.key not in found:
             doubts.append(doubt("row_missing", row.keys, f"二、row {row.label} not found"))
     for row, anchor, _, values in printed:
+        assert anchor is not None  # an item's row is found by its label
         fit = fit_row(values, row)
         if not fit.candidates:
             doubts.append(doubt("cells_missing", row.keys, f"二、{row.label}: {sum(t.kind == NUM for t in values)} "
@@ -49,9 +50,8 @@ def parse_active(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
                                 f"二、{row.label}: {len(readings)} readings of the printed digits"))
         if "extra_cells" in fit.doubts:
             doubts.append(doubt("extra_cells", row.keys, f"二、{row.label}: more numbers than columns"))
-        label_start = anchor.start if anchor is not None else 0  # an item's row is found by its label
         for key, cell in agreed.items():
-            cells[key] = _as_unit(key, cell, norm, label_start)
+            cells[key] = _as_unit(key, cell, norm, anchor.start)
     return cells, doubts
 
 

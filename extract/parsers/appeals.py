@@ -19,12 +19,13 @@ def parse_appeals(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
     fit = fit_row(values, row)
     doubts: list[Doubt] = []
     if not fit.candidates:
-        reason = "too many readings" if "too_many_readings" in fit.doubts else f"{sum(t.kind == NUM for t in values)} printed cells for 15 columns"
+        reason = "too many readings" if "too_many_readings" in fit.doubts else \
+            f"{sum(t.kind == NUM for t in values)} printed cells for {len(row.keys)} columns"
         doubts.append(doubt("appeals_unreadable", ["review.*", "litigation.*"], f"四、appeals table: {reason}"))
         return {k: MISSING for k in row.keys}, doubts
     if "extra_cells" in fit.doubts:
         doubts.append(doubt("extra_cells", ["review.*", "litigation.*"],
-                            "四、more than 15 numbers; the group sums picked which of them are the cells"))
+                            f"四、more than {len(row.keys)} numbers; the group sums picked which of them are the cells"))
     if fit.unique is not None:
         return dict(zip(row.keys, fit.unique)), doubts
     agreed = agreed_cells(row.keys, fit.candidates)

@@ -1,8 +1,9 @@
-"""The store's reading side: records back as the export interface's dicts, one per input path."""
+"""The store's records: read back as the export interface's dicts, one per input path; and
+forgotten, path by path."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Iterator, Optional, Union
+from typing import Any, ContextManager, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
 from extract.packing import load_json, unpack_confidence, unpack_keys, unpack_provenance, unpack_values
@@ -17,12 +18,35 @@ _CURRENT_PATHS = """WITH f AS (SELECT path, sha256 FROM files WHERE sha256 IS NO
 
 
 class ResultReader:
-    """What Store reads back (a mixin: it runs its statements through the Store's `_run`)."""
+    """What Store reads back and forgets (a mixin: it runs its statements through the Store's
+    `_run`, in its `transaction`)."""
 
     path: str
 
     def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
         raise NotImplementedError
+
+    def transaction(self) -> ContextManager[None]:
+        raise NotImplementedError
+
+    def forget(self, paths: Iterable[str]) -> tuple[list[str], int]:
+        """The records of these input paths removed (a mistyped path, a file that should not be
+        there), with every document no other path names: its text, attempts and result. The paths
+        that were in the store, and how many documents went with them."""
+        wanted = list(dict.fromkeys(paths))
+        with self.transaction():
+            known = [p for p in wanted if self._run("SELECT 1 FROM files WHERE path = ? UNION ALL "
+                                                    "SELECT 1 FROM documents WHERE path = ?", (p, p)).fetchone()]
+            shas = {row[0] for p in known for row in self._run(
+                "SELECT sha256 FROM files WHERE path = ? AND sha256 IS NOT NULL UNION "
+                "SELECT sha256 FROM documents WHERE path = ?", (p, p))}
+            for p in known:
+                self._run("DELETE FROM files WHERE path = ?", (p,))
+            orphans = [sha for sha in shas if not self._run("SELECT 1 FROM files WHERE sha256 = ?", (sha,)).fetchone()]
+            for table in ("issues", "results", "attempts", "claims", "documents"):
+                for sha in orphans:
+                    self._run(f"DELETE FROM {table} WHERE sha256 = ?", (sha,))
+        return known, len(orphans)
 
     def iter_results(self, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
         """One dict per input path with a result, ordered by path, each with its issues.

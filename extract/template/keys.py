@@ -11,7 +11,7 @@ from functools import lru_cache
 from extract.template import spec
 from extract.template.spec import VERSIONS
 
-__all__ = ["VERSIONS", "active_keys", "all_numeric_keys", "appeal_keys", "column_labels", "columns", "fields_json", "labels",
+__all__ = ["VERSIONS", "active_keys", "appeal_keys", "column_labels", "columns", "fields_json", "labels",
            "money_keys", "numeric_key_set", "numeric_keys", "request_row_keys", "signed_keys", "template_order"]
 
 
@@ -69,15 +69,6 @@ def numeric_keys(version: str) -> tuple[str, ...]:
 def numeric_key_set(version: str) -> frozenset[str]:
     """numeric_keys as a set: whether a record's keys are all the template's."""
     return frozenset(numeric_keys(version))
-
-
-@lru_cache(maxsize=None)
-def all_numeric_keys() -> tuple[str, ...]:
-    """Union of both versions' keys, 2019 order first."""
-    seen: dict[str, None] = {}
-    for version in VERSIONS:
-        seen.update(dict.fromkeys(numeric_keys(version)))
-    return tuple(seen)
 
 
 @lru_cache(maxsize=None)

@@ -39,19 +39,19 @@ class Relation:
 
 
 class RowSum:
-    """Within a printed row: cell `total` == the sum of the cells `parts` (positions in the row)."""
+    """Within a printed row: cell `total` == the sum of the cells `parts` (positions in the row),
+    which the template prints as one run of cells."""
 
-    __slots__ = ("code", "total", "parts", "description", "_first")
+    __slots__ = ("code", "total", "parts", "description", "_first", "_stop")
 
     def __init__(self, code: str, total: int, parts: tuple[int, ...], description: str) -> None:
+        if not parts or parts != tuple(range(parts[0], parts[0] + len(parts))):
+            raise ValueError(f"{code}: the parts of a row's sum are one run of cells, not {parts}")
         self.code, self.total, self.parts, self.description = code, total, parts, description
-        # The template's rows print a sum's parts as one run of cells: summed as a slice.
-        self._first = parts[0] if parts and parts == tuple(range(parts[0], parts[0] + len(parts))) else -1
+        self._first, self._stop = parts[0], parts[-1] + 1
 
     def holds(self, cells: Sequence[Number]) -> bool:
-        if self._first >= 0:
-            return abs(cells[self.total] - sum(cells[self._first:self._first + len(self.parts)])) < _EPSILON
-        return abs(cells[self.total] - sum([cells[p] for p in self.parts])) < _EPSILON
+        return abs(cells[self.total] - sum(cells[self._first:self._stop])) < _EPSILON
 
     def fill(self, cells: Sequence[Number], position: int) -> Number:
         """The value the cell at `position` must have for the sum to hold, the others as they are."""

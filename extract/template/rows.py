@@ -20,13 +20,8 @@ class Row:
     label: str                    # the label as the template prints it (ordinal stripped)
     pattern: re.Pattern           # matched on the label with whitespace and markup removed
     ordinal: str = ""             # '1'…'8' for the numbered sub-rows of 三, else ''
-    sums: tuple[RowSum, ...] = ()  # the relations within the row (R3, R4)
-    groups: tuple[int, ...] = ()  # the row's cells as consecutive groups, each ending in its sum's total
+    sums: tuple[RowSum, ...] = ()  # the relations within the row (R3, R4), each closing a run of cells
     signed: frozenset[int] = frozenset()  # the cells that may be negative (本年增/减)
-
-    @property
-    def width(self) -> int:
-        return len(self.keys)
 
     def sums_hold(self, values: Sequence[Number]) -> bool:
         """Whether every relation within the row holds for these values of its cells."""
@@ -40,16 +35,13 @@ def make_row(key: str, cells: tuple[str, ...], label: str, pattern: re.Pattern, 
              sums: tuple[RowSum, ...] = ()) -> Row:
     """A Row whose sums each close a run of consecutive cells (the template's shape: a group's
     total is printed last), so that a reader can lay a row's cells group by group."""
-    groups, start = [], 0
+    start = 0
     for row_sum in sums:
         if row_sum.parts != tuple(range(start, row_sum.total)):
             raise ValueError(f"{key}: the sum {row_sum} does not close a run of consecutive cells")
-        groups.append(row_sum.total + 1 - start)
         start = row_sum.total + 1
-    if start < len(cells):
-        groups.append(len(cells) - start)
     signed = frozenset(i for i, cell in enumerate(cells) if cell in keys.signed_keys())
-    return Row(key, cells, label, pattern, ordinal, sums, tuple(groups), signed)
+    return Row(key, cells, label, pattern, ordinal, sums, signed)
 
 
 def _request_row(row: spec.RequestRow) -> Row:

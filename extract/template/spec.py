@@ -219,6 +219,8 @@ TABLE_WORDS: Final = ("本年新收", "第二十条", "行政复议", "予以公
 EMBEDDED_REPORT_WORDS: Final = ("本年新收", "第二十条", "政府信息公开")
 # The first words of the tables (plain substrings): the prose before them holds no label.
 TABLES_BEGIN_WORDS: Final = ("二十条", "本年新", "新收")
+# What opens 二 and 三 (whitespace removed): a text that prints one has the template's tables.
+TABLE_OPENINGS: Final = ("第二十条", "本年新收")
 
 # Where the tables begin and end: 二 at the 第二十条 that one of its items follows closely, 三 at
 # the 本年新收 that 上年结转 follows closely, 四 at its heading; they end where 五 or 六 begins.

@@ -1,8 +1,10 @@
 """A record made elsewhere (an export line, a gold file, a hand-made record) checked as the
 verifier checks a reading: its values are claims, judged against its source text when given.
 
-With the text, a value the parsers read at a printed place takes that place (and is grounded
-there); any other value is the record's claim, not the source's print, and is said to be so.
+The source goes through the same first stage as any input (`extract.process.read`: decoded,
+its document model built, read by the parsers). A value the parsers read at a printed place
+takes that place (and is grounded there); any other value is the record's claim, not the
+source's print, and is said to be so.
 """
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from extract.document import Document
-from extract.parsers import read_tables
+from extract.errors import InputError, UsageError
 from extract.policy import decide_status
+from extract.process import Parsed, read
 from extract.progress import plural
+from extract.settings import MAX_BYTES_DEFAULT
 from extract.reading import CLAIMED, READ, Cell
 from extract.template import VERSIONS
 from verify import Issue, Report, verify_cells
@@ -68,15 +72,32 @@ def record_version(record: Any) -> Optional[str]:
     return version if version in VERSIONS else None
 
 
-def verify_records(records: list[Any], document: Optional[Document], name: str) -> Iterator[Union[Verdict, str]]:
+def check_file(path: Path, text: Optional[Path] = None) -> Iterator[Union[Verdict, str]]:
+    """Each record of the file's Verdict, in order (against the source `text`, if given); at the
+    first that is no record, a line saying so, and no more. UsageError when the file holds no
+    record or the text cannot be read."""
+    records = read_records(path)
+    if isinstance(records, str):
+        raise UsageError(records)
+    source: Optional[Parsed] = None
+    if text is not None:
+        try:
+            source = read(text.name, text.read_bytes(), MAX_BYTES_DEFAULT)
+        except (OSError, InputError) as exc:
+            raise UsageError(f"cannot read --text {text}: {getattr(exc, 'strerror', None) or exc}") from exc
+    yield from verify_records(records, source, str(path))
+
+
+def verify_records(records: list[Any], source: Optional[Parsed], name: str) -> Iterator[Union[Verdict, str]]:
     """Each record's Verdict, in order; at the first that is no record, a line saying so, and no more."""
-    read = read_tables(document).cells if document is not None else None
+    document = source.document if source is not None else None
+    read_cells = source.reading.cells if source is not None else None
     for number, record in enumerate(records, start=1):
         version = record_version(record)
         if version is None:
             yield f"{name}: record {number} is not a record (an object with meta.format 2019|2021 and values)"
             return
-        yield verify_record(record, version, document, read, name)
+        yield verify_record(record, version, document, read_cells, name)
 
 
 def verify_record(record: dict, version: str, document: Optional[Document], read: Optional[dict[str, Cell]],
