@@ -107,6 +107,13 @@ def test_a_server_that_never_answers_is_cut_at_the_deadline(tmp_path, capsys):
     assert elapsed < 3 * 2 + 8  # the breaker opens after three documents cut at their deadline
     assert err.count("no answer from") == 1
     assert all(_llm_unavailable(tmp_path / "s.db").values())
+    # What was done is said as it was: three calls made (with their retries), all failed, and the
+    # records say the LLM was asked and gave nothing usable (the rest: that it was not asked).
+    assert "LLM: 3 calls (" in err and "3 failed)" in err
+    with Store(tmp_path / "s.db") as store:
+        notes = sorted(i["message"].split(":")[0] for r in store.iter_results() for i in r["issues"]
+                       if i["code"] == "llm_unavailable")
+    assert notes == ["no usable answer from the LLM (1 call)"] * 3 + ["the LLM was not asked"] * (len(REPORTS) - 3)
 
 
 class _Clock:
