@@ -7,20 +7,21 @@ carrying its span). Then, cell by cell:
 - both readers agree → `agree` (a cell the parsers cut out of a digit run, confirmed by the
   other reader, no longer needs a human);
 - one reader only, grounded in order at its row → accepted (`llm_grounded`), unless the
-  parsers found several readings of that printed text (the model merely picked one: flagged)
-  or a relation it takes part in fails (flagged);
-- grounded elsewhere or printed nowhere → never chosen;
+  parsers found several readings of that printed text: the model merely picked one, which is a
+  proposal (flagged) — or a relation it takes part in fails (flagged);
+- grounded elsewhere or printed nowhere → never chosen: a proposal;
 - readers disagree → the parsers' reading stays; it is flagged only when the LLM's value is
   also printed in order there and the relations cannot tell the two apart.
 
-The two readings are never averaged or "fixed"; a value the LLM invented is never chosen.
+The two readings are never averaged or "fixed"; a value the LLM invented is never chosen. Its
+values that are not the record's are kept as proposals: shown to a person, never exported.
 """
 from __future__ import annotations
 
 from typing import Optional
 
 from extract.document import Document
-from extract.reading import LLM, MISSING, SPLIT, SPLIT_CONFIRMED, Cell, Doubt, MetaField, Reading
+from extract.reading import LLM, MISSING, SPLIT, SPLIT_CONFIRMED, Cell, Doubt, MetaField, Number, Reading
 from extract.template import VERSIONS, numeric_keys, relations
 from verify.numbers import same
 
@@ -38,6 +39,8 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
     merged: dict[str, Cell] = {}
     confidence: dict[str, str] = {}
     taken: list[str] = []
+    picked: list[str] = []
+    proposals: dict[str, Number] = {}  # the LLM's values that are not the cells': shown to a person, never exported
     for key in numeric_keys(version):
         mine = parsed.cells.get(key, MISSING)
         theirs = theirs_values.get(key)
@@ -49,25 +52,32 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
         where = llm.cells[key]
         in_order = where.start is not None
         if mine.value is None:
-            if in_order:
+            if in_order and key not in ambiguous:
                 merged[key] = Cell(theirs, LLM, where.start, where.end, where.line, "read by the LLM, printed here")
                 confidence[key] = LLM_GROUNDED
                 taken.append(key)
             else:
+                # Printed elsewhere or nowhere, or one pick among the readings the text allows:
+                # a value nobody could confirm.
                 merged[key] = mine
+                proposals[key] = theirs
+                if in_order:
+                    picked.append(key)
             continue
         merged[key] = mine
+        proposals[key] = theirs
         confidence[key] = DISAGREE if in_order else PARSERS_ONLY
     disputed = [k for k, c in confidence.items() if c == DISAGREE and _both_fit(version, merged, k, theirs_values[k])]
     for key in [k for k, c in confidence.items() if c == DISAGREE and k not in disputed]:
         confidence[key] = PARSERS_ONLY  # the LLM's value would break a relation the parsers' reading keeps
     norm = document.text
     result = Reading("merged", version, _meta(parsed.year, llm.year, norm), _meta(parsed.agency, llm.agency, norm),
-                     merged, _settled(parsed, merged, set(taken)))
-    picked = [k for k in taken if k in ambiguous]
+                     merged, _settled(parsed, merged, set(taken)),
+                     {k: v for k, v in parsed.options.items() if k not in taken}, proposals)
     if picked:
         result.doubts.append(Doubt("llm_picked_a_reading", tuple(picked), f"{len(picked)} cells: the printed text has "
-                                   f"several readings and the LLM chose one: {', '.join(picked[:5])}"))
+                                   f"several readings and the LLM picked one, shown as a proposal for a person to "
+                                   f"accept: {', '.join(picked[:5])}"))
     if disputed:
         result.doubts.append(Doubt("methods_disagree", tuple(disputed), f"parsers and LLM read {len(disputed)} cells "
                                    f"differently, both printed there and both fitting the relations (parsers' "

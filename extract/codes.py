@@ -131,6 +131,10 @@ CODES: Final[tuple[IssueCode, ...]] = (
               "document (the endpoint failed, its answer could not be used, or the circuit breaker is open); the "
               "record holds the parsers' reading.",
               "Nothing; the next `govreport extract` asks again."),
+    # --- a person's corrections (extract/corrections.py) ---
+    IssueCode("correction_stale", "warning", EXTRACTION, "A person corrected these cells against a machine value "
+              "(`was`) that a later extraction no longer reads there, so the correction is not applied.",
+              "Look at the cells again in `govreport review` and save a new correction (or accept the new reading)."),
     # --- govreport verify FILE.json --text REPORT (extract/check_record.py) ---
     IssueCode("not_as_printed", "warning", EXTRACTION, "`govreport verify` only: a value of the checked record is not "
               "what the parsers read at a printed place of the given text (or that cell was not read).",

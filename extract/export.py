@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, Union
 
-from extract import template
+from extract import corrections, template
 from extract.policy import FAILED
 from extract.store import Store
 
@@ -67,7 +67,7 @@ def export(store: Store, out: TextIO, format: str = "jsonl", labels: str = "keys
     errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
     # Each record's text is read once (not once per cell); a document stored under several paths
     # whose paths sort near each other, once for them all.
-    records = export_records(store.iter_results(statuses), errors, lru_cache(maxsize=16)(store.get_text))
+    records = export_records(corrections.records(store, statuses), errors, lru_cache(maxsize=16)(store.get_text))
     if long:
         return write_long(records, out)
     if format == "csv":

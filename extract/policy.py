@@ -6,6 +6,9 @@ decides; the readers propose, the verifier reports.
 - source_inconsistent faithful to the source, but the source itself breaks a relation
 - needs_review        anything uncertain; the issues say what to look at
 - failed              unreadable, or not such a report
+
+and, after a person's corrections (`extract.corrections`): human_verified, every check passing
+on the corrected record.
 """
 from __future__ import annotations
 
@@ -22,7 +25,11 @@ VERIFIED: Final = "verified"
 SOURCE_INCONSISTENT: Final = "source_inconsistent"
 NEEDS_REVIEW: Final = "needs_review"
 FAILED: Final = "failed"
-STATUSES: Final = (VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED)
+MACHINE_STATUSES: Final = (VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED)  # what an extraction gives
+# A record a person corrected and whose every check then passes (extract.corrections).
+HUMAN_VERIFIED: Final = "human_verified"
+STATUSES: Final = (VERIFIED, HUMAN_VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED)
+TRUSTED: Final = (VERIFIED, HUMAN_VERIFIED, SOURCE_INCONSISTENT)
 _SERIOUS: Final = (ERROR, WARNING)
 
 # A cell's confidence with the parsers as its only reader says how they read it, in words a

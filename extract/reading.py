@@ -23,10 +23,11 @@ SPLIT: Final = "split"         # cut out of a run of digits with no separators, 
 INFERRED: Final = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)
 FORCED: Final = "forced"       # a template cell the report folds into a printed row of zeros: 0 by arithmetic
 LLM: Final = "llm"             # proposed by the model (grounding is checked separately)
+HUMAN: Final = "human"         # a person's correction (`govreport correct`): wins over every reading
 SPLIT_CONFIRMED: Final = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
 CLAIMED: Final = "claimed"     # a value a record claims that the parsers did not read at a printed place
 NOT_READ: Final = "missing"    # no value
-GROUNDED_METHODS: Final = frozenset({READ, BLANK})
+GROUNDED_METHODS: Final = frozenset({READ, BLANK, HUMAN})  # printed plainly, or confirmed by a person
 
 
 class Cell(NamedTuple):
@@ -70,6 +71,11 @@ class Reading:
     agency: MetaField = field(default_factory=lambda: MetaField(None, "missing"))
     cells: dict[str, Cell] = field(default_factory=dict)
     doubts: list[Doubt] = field(default_factory=list)
+    # For a person to pick from, never values of the record: the readings the printed text
+    # allows where several remain (the cell is left empty), and the LLM's values where they are
+    # not the cell's (its proposal where the cell is empty, its other reading where not).
+    options: dict[str, tuple[Number, ...]] = field(default_factory=dict)
+    proposals: dict[str, Number] = field(default_factory=dict)
 
     def values(self) -> dict[str, Optional[Number]]:
         return {key: cell.value for key, cell in self.cells.items()}

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Sequence
 
-from extract.policy import FAILED, NEEDS_REVIEW, SOURCE_INCONSISTENT
+from extract import corrections
+from extract.audit import OPEN, audit_state
+from extract.policy import FAILED, NEEDS_REVIEW, SOURCE_INCONSISTENT, TRUSTED
 from extract.store import Store
 
 FLAGGED = frozenset({SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED})
+AUDIT = "audit"  # a trusted record sampled for a person to confirm (extract --audit-rate)
 
 
 @dataclass
@@ -17,21 +20,38 @@ class Flagged:
     path: str
     reason: str
     issues: list[tuple[dict, list[str]]] = field(default_factory=list)  # each issue, and where its cells are printed
+    record: Optional[dict] = None   # the record as it stands after the corrections (None: the input was unreadable)
+
+    @property
+    def codes(self) -> set[str]:
+        return {i["code"] for i in (self.record or {}).get("issues") or ()}
 
 
 def flagged_documents(store: Store, statuses: Optional[Iterable[str]] = None,
-                      with_issues: bool = False) -> Iterator[Flagged]:
-    """Every document of these statuses (default: all but verified), failures of unreadable
-    inputs included; `with_issues` adds each issue with the line and text of each cell it names."""
-    wanted = set(statuses) if statuses else set(FLAGGED)
-    for row in store.iter_results(wanted):
-        found = Flagged(row["status"], row["path"], row["reason"] or "")
+                      with_issues: bool = False, codes: Iterable[str] = ()) -> Iterator[Flagged]:
+    """Every document of these statuses (default: all but verified, and the trusted records sampled
+    for audit that no person has confirmed yet), failures of unreadable inputs included, as they
+    stand after the corrections; `with_issues` adds each issue with the line and text of each
+    cell it names; `codes`, only the documents with an issue of one of these codes."""
+    wanted = set(statuses) if statuses else set(FLAGGED) | {AUDIT}
+    codes = {c.lower() for c in codes}
+    for row in corrections.records(store):
+        status = row["status"]
+        if row.get("audit") and status in TRUSTED and audit_state(row) == OPEN and AUDIT in wanted:
+            status, reason = AUDIT, f"sampled for audit: {row['status']}; confirm or correct it"
+        elif status in wanted:
+            reason = row["reason"] or ""
+        else:
+            continue
+        if codes and not codes & {i["code"].lower() for i in row["issues"]}:
+            continue
+        found = Flagged(status, row["path"], reason, record=row)
         if with_issues:
             text = store.get_text(row["sha256"]) or ""
             found.issues = [(issue, where_printed(issue["keys"], row.get("provenance") or {}, text))
                             for issue in row["issues"]]
         yield found
-    if FAILED in wanted:
+    if FAILED in wanted and not codes:
         for row in store.iter_file_errors():
             yield Flagged(FAILED, row["path"], row["error"])
 

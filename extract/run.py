@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
+from extract import corrections
+from extract.audit import mark_audit_sample
 from extract.errors import StoreError
 from extract.inputs import expand_inputs
 from extract.intake import SKIPPED, Outcome
 from extract.llm.endpoint import resolve_endpoint
 from extract.llm.session import DOCUMENT_DEADLINE_S, LLMSession
-from extract.policy import STATUSES
+from extract.policy import MACHINE_STATUSES
 from extract.redact import redact_argv
 from extract.schedule import Workers, run_documents
 from extract.settings import MAX_BYTES_DEFAULT, Settings
@@ -44,6 +46,7 @@ class ExtractOptions:
     timeout: Optional[float] = None
     deadline: float = DOCUMENT_DEADLINE_S
     max_tokens: Optional[int] = None
+    audit_rate: float = 0.0     # the share of trusted records sampled for a person
     argv: Sequence[str] = ()    # the command line, recorded with the run (credentials masked)
 
 
@@ -92,7 +95,7 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         reporter.say(f"--workers {options.workers} is more than this machine's {cores} cores: {workers} workers")
     llm = LLMSession(endpoint, deadline_s=options.deadline) if endpoint else None
     started = time.monotonic()
-    counts = dict.fromkeys(STATUSES + (SKIPPED,), 0)
+    counts = dict.fromkeys(MACHINE_STATUSES + (SKIPPED,), 0)
     totals = {"calls": 0, "requests": 0, "failed_calls": 0, "cache_hits": 0, "prompt_tokens": 0,
               "completion_tokens": 0, "llm_unavailable": 0}
     with Workers(workers if llm is None else 1, len(inputs)) as workers, Store(options.db) as store:
@@ -122,5 +125,7 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
             raise
         elapsed = time.monotonic() - started
         store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
-        in_store = store.count_by_status()
+        if options.audit_rate:
+            mark_audit_sample(store, options.audit_rate)
+        in_store = corrections.count_by_status(store)
     return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing, given.empty)

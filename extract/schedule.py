@@ -56,7 +56,18 @@ class Workers:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.pool.__exit__(*exc_info)
+        if exc_info[0] is None or isinstance(self.pool, _InlinePool):
+            self.pool.__exit__(*exc_info)
+            return
+        # Interrupted (Ctrl-C, SIGTERM, an error): the workers hold nothing to keep, so they are
+        # stopped, not waited for. Waiting could hang: the interrupt may have struck inside the
+        # pool's own bookkeeping (seen under load: a SIGTERM'd run that never ended).
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
 
 
 def _serve_parent(parent: int) -> None:

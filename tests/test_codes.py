@@ -39,6 +39,7 @@ NOT_LITERAL = {
     ("verify/checks.py", "code"): "verify.checks._HOW",
     ("verify/checks.py", "str(getattr(d, 'code', 'doubt'))"): "the doubts, each made by a literal doubt(...)",
     ("extract/parsers/cells.py", "code"): "doubt() itself: its callers pass literals",
+    ("extract/corrections.py", "i['code']"): "the stored record's own issues, carried over when a correction re-verifies it",
 }
 
 

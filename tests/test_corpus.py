@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import NOT_YET_PLACED, REPORTS, corpus_files, extract_with_gold, gold_path
@@ -145,3 +146,22 @@ def test_damaged_real_reports_never_yield_a_wrong_value():
                       if v is not None and k in cells and cells[k].value is not None and abs(cells[k].value - v) > 1e-6]
     assert trials >= 200
     assert wrong == []
+
+
+def test_the_readings_offered_for_a_cell_hold_its_true_value_and_none_is_exported(scored):
+    """A cell the printed text leaves open is null, with the readings a person picks from; where
+    the gold knows the cell, its value is among them."""
+    from extract import corrections
+    from extract.store import Store
+
+    work, db, gold = scored
+    offered = 0
+    with Store(db) as store:
+        for record in corrections.records(store):
+            truth = json.loads((gold / f"{Path(record['path']).stem}.json").read_text(encoding="utf-8"))["values"]
+            for key, readings in (record.get("options") or {}).items():
+                offered += 1
+                assert record["values"][key] is None and len(readings) > 1
+                if truth.get(key) is not None:
+                    assert truth[key] in readings, (record["path"], key, readings, truth[key])
+    assert offered  # the corpus has such cells (d04's digit runs)

@@ -164,7 +164,7 @@ def test_a_failure_a_setting_decided_is_retried_when_the_setting_changes(tmp_pat
     assert main(["extract", str(report), "--db", str(db)]) == 0
     err = capsys.readouterr().err
     assert "verified 1" in err and "skipped" not in err.split("files in")[1].splitlines()[0]
-    assert "store " + str(db) + ": verified 1, source_inconsistent 0, needs_review 0, failed 0" in err
+    assert "store " + str(db) + ": verified 1, human_verified 0, source_inconsistent 0, needs_review 0, failed 0" in err
 
 
 def test_the_run_summary_and_the_store_agree(tmp_path, capsys):

@@ -193,3 +193,22 @@ def test_the_llm_supplies_an_agency_the_parsers_could_not_place(tmp_path):
     with Oracle({"2022年度政府信息公开工作年度报告": invented}) as oracle:
         record = _run([report], oracle, fresh)[str(report)]
     assert record["agency"] is None and record["status"] == "needs_review"  # printed nowhere: not taken
+
+
+def test_a_value_the_llm_gives_that_is_not_printed_is_a_proposal_never_a_value(tmp_path):
+    """A row that lost a cell to a stray mark: the LLM's values for it cannot be grounded in the
+    text, so the cells stay null and its values are kept as proposals for a person to accept."""
+    from render import random_values, render
+
+    values = random_values("2021", 11, busy=0.6)
+    key = "requests.granted.natural_person"
+    report = tmp_path / "r.txt"
+    report.write_text(render("2021", dict(values, **{key: "？"}), "tabs"), encoding="utf-8")
+    gold = {"meta": {"format": "2021", "year": 2022, "agency": "青山县交通运输局"}, "values": values}
+    with Oracle({"2022年青山县交通运输局政府信息公开工作年度报告": gold}) as oracle:
+        record = _run([report], oracle, tmp_path)[str(report)]
+        assert oracle.requests >= 1
+    assert record["status"] == "needs_review"
+    assert record["values"][key] is None                       # never exported as a value
+    assert record["proposals"][key] == values[key]            # but shown to a person
+    assert "proposals" not in record["values"] and key not in record["confidence"]

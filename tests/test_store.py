@@ -11,7 +11,7 @@ import pytest
 
 from extract.errors import StoreError
 from extract.packing import pack_record
-from extract.policy import STATUSES
+from extract.policy import MACHINE_STATUSES
 from extract.store import MIGRATIONS, Store
 
 ISSUE = {"code": "sum_mismatch", "keys": ["新收申请.合计", "新收申请.自然人"], "message": "合计 ≠ 分项之和",
@@ -260,7 +260,7 @@ def test_iter_results_filters_and_orders_by_path(store: Store, statuses: set[str
 
 
 def test_count_by_status_reports_every_status(store: Store) -> None:
-    assert store.count_by_status() == dict.fromkeys(STATUSES, 0)
+    assert store.count_by_status() == dict.fromkeys(MACHINE_STATUSES, 0)
     for sha, status in [("a", "verified"), ("b", "verified"), ("c", "failed")]:
         add_doc(store, sha)
         store.save_result(sha, status=status)

@@ -16,10 +16,10 @@ from extract.document import Document
 from extract.reading import READ, Cell, Reading
 
 from verify import checks
-from verify.checks import check_meta
+from verify.checks import check_codes, check_meta
 from verify.report import Issue, Report
 
-__all__ = ["Issue", "Report", "check_meta", "verify_cells", "verify_reading", "verify_values"]
+__all__ = ["Issue", "Report", "check_codes", "check_meta", "verify_cells", "verify_reading", "verify_values"]
 
 Number = Union[int, float]
 

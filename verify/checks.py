@@ -280,3 +280,12 @@ def check_meta(reading: Reading) -> list[Issue]:
     bad_format = f" (format {version!r} is not one of {', '.join(template.VERSIONS)})" if version is not None and "format" in missing else ""
     return [Issue("meta_missing", tuple(missing), f"meta fields without a value: {', '.join(missing)}{bad_format}",
                   WARNING, EXTRACTION)]
+
+
+def check_codes() -> frozenset[str]:
+    """The codes the checks of a reading's cells and meta emit (its reader's doubts aside): what
+    verifying a reading again gives anew."""
+    return frozenset({"not_a_number", "missing", "unknown_key", "negative", "not_integer", "ungrounded",
+                      "narrative_mismatch", "meta_missing", *(code for code, _ in _HOW.values()),
+                      *(r.code for v in template.VERSIONS for r in template.relations(v)),
+                      *(b.code for v in template.VERSIONS for b in template.bounds(v))})

@@ -26,8 +26,8 @@ def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=f"SQLite store (default {DEFAULT_PATH})")
 
 
-def add_status(parser: argparse.ArgumentParser, default: str) -> None:
-    parser.add_argument("--status", action="append", choices=STATUSES,
+def add_status(parser: argparse.ArgumentParser, default: str, extra: tuple[str, ...] = ()) -> None:
+    parser.add_argument("--status", action="append", choices=STATUSES + extra,
                         help=f"only these statuses (repeatable; default: {default})")
 
 
@@ -35,6 +35,13 @@ def positive_float(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
     return value
 
 

@@ -6,7 +6,7 @@ import gc
 import os
 import sys
 
-from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, positive_float, positive_int
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, positive_float, positive_int, share
 from extract.inputs import path_text
 from extract.intake import Outcome
 from extract.llm.endpoint import MODES
@@ -31,6 +31,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                    help="processes that read, parse and verify (default: the machine's cores); the store has "
                         "one writer; with the LLM on, parsing stays in one process and --jobs sets the LLM calls")
+    p.add_argument("--audit-rate", type=share, default=0.0, metavar="R",
+                   help="sample this share (0 to 1) of the verified and source_inconsistent records for a person to "
+                        "confirm (chosen by their content's hash: the same documents on every run; default 0); "
+                        "see govreport audit")
     p.add_argument("--max-mb", type=positive_float, default=MAX_BYTES_DEFAULT / 2 ** 20,
                    help=f"reject text and HTML files larger than this (default {MAX_BYTES_DEFAULT / 2 ** 20:g} MB); "
                         "PDF and Word files may be 10 times larger")
@@ -75,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     summary = extract_paths(ExtractOptions(
         paths=args.paths, db=args.db, force=args.force, workers=args.workers, max_bytes=int(args.max_mb * 1024 * 1024),
         no_llm=args.no_llm, base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
-        jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens, argv=sys.argv),
+        jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens,
+        audit_rate=args.audit_rate, argv=sys.argv),
         _Shown())
     elapsed, done = summary.seconds, summary.done
     print(f"{summary.inputs} files in {elapsed:.1f}s: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v)

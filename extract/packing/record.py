@@ -58,8 +58,10 @@ def result_fields(chosen: Reading, status: str, reason: str, confidence: dict[st
         or pack_provenance(version, provenance_of(chosen))
     values = encode_json(values_in_order) if values_in_order is not None else pack_values(version, record_values(chosen))
     packed = Packed(values, provenance, pack_confidence(version, confidence), tuple(map(pack_issue, issues)))
+    alternatives = encode_json({"options": {k: list(v) for k, v in chosen.options.items()},
+                                "proposals": chosen.proposals}) if chosen.options or chosen.proposals else None
     return dict(status=status, reason=reason, format=version, year=chosen.year.value, agency=chosen.agency.value,
-                chosen=chosen.method, packed=packed)
+                chosen=chosen.method, packed=packed, alternatives=alternatives)
 
 
 def record_values(reading: Reading) -> dict[str, Any]:

@@ -23,11 +23,12 @@ def read_tables(document: Document) -> Reading:
         return result
     if document.version_guessed:
         result.doubts.append(doubt("format_guessed", [], document.version_why))
-    active_cells, active_doubts = active.parse_active(document)
+    active_cells, active_doubts, active_options = active.parse_active(document)
     table = requests.parse_requests(document)
-    appeal_cells, appeal_doubts = appeals.parse_appeals(document)
+    appeal_cells, appeal_doubts, appeal_options = appeals.parse_appeals(document)
     result.cells = {**active_cells, **table.cells, **appeal_cells}
     result.doubts += active_doubts + table.doubts + appeal_doubts
+    result.options = {**active_options, **table.options, **appeal_options}
     return result
 
 

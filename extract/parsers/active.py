@@ -12,19 +12,21 @@ from typing import Final, Sequence
 from extract.document import Document
 from extract.document.tokens import NUM
 from extract.parsers.cells import doubt, fit_row
-from extract.parsers.solve import agreed_cells
-from extract.reading import MISSING, SPLIT, Cell, Doubt
+from extract.parsers.solve import agreed_cells, readings_of
+from extract.reading import MISSING, SPLIT, Cell, Doubt, Number
 from extract.template import active_keys, active_rows, money_keys
 
 
-def parse_active(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
+def parse_active(document: Document) -> tuple[dict[str, Cell], list[Doubt], dict[str, tuple[Number, ...]]]:
+    """二's items: their cells, the doubts, and the readings of the cells several readings leave empty."""
     version = document.version
     norm = document.text
     cells: dict[str, Cell] = {k: MISSING for k in active_keys(version)}
     printed = document.active
     if not printed:
-        return cells, [doubt("section_missing", [], "二、active-disclosure table (第二十条) not found in the text")]
+        return cells, [doubt("section_missing", [], "二、active-disclosure table (第二十条) not found in the text")], {}
     doubts: list[Doubt] = []
+    options: dict[str, tuple[Number, ...]] = {}
     found = {p.row.key for p in printed}
     for row in active_rows(version):
         if row.key not in found:
@@ -48,11 +50,12 @@ def parse_active(document: Document) -> tuple[dict[str, Cell], list[Doubt]]:
             # Nothing ties these cells together, so nothing can pick among the readings.
             doubts.append(doubt("ambiguous_cells", [k for k in row.keys if k not in agreed],
                                 f"二、{row.label}: {len(readings)} readings of the printed digits"))
+            options.update(readings_of(row.keys, readings, agreed))
         if "extra_cells" in fit.doubts:
             doubts.append(doubt("extra_cells", row.keys, f"二、{row.label}: more numbers than columns"))
         for key, cell in agreed.items():
             cells[key] = _as_unit(key, cell, norm, anchor.start)
-    return cells, doubts
+    return cells, doubts, options
 
 
 def _confirmed(keys: Sequence[str], reading: list[Cell], said: dict[str, set[int]]) -> bool:

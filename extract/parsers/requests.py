@@ -14,7 +14,7 @@ from extract.document import Document
 from extract.document.tokens import BLANK, NUM, Token
 from extract.parsers.cells import RowFit, cell_of, doubt, fit_row
 from extract.parsers.solve import solve_table
-from extract.reading import FORCED, MISSING, POSITIONAL, Cell, Doubt
+from extract.reading import FORCED, MISSING, POSITIONAL, Cell, Doubt, Number
 from extract.template import Row, relations, request_rows, request_search_rows, spec
 
 WIDTH: Final = len(spec.COLUMNS)  # six applicant columns and 总计
@@ -24,6 +24,7 @@ WIDTH: Final = len(spec.COLUMNS)  # six applicant columns and 总计
 class RequestTable:
     cells: dict[str, Cell] = field(default_factory=dict)
     doubts: list[Doubt] = field(default_factory=list)
+    options: dict[str, tuple[Number, ...]] = field(default_factory=dict)  # cells left empty: their readings
 
 
 def parse_requests(document: Document) -> RequestTable:
@@ -58,6 +59,7 @@ def parse_requests(document: Document) -> RequestTable:
         _read_single_other(rows, fits.pop(spec.SINGLE_OTHER), candidates, table)
     keys = {row.key: row.keys for row in rows}
     solved = solve_table(keys, candidates, relations(version))
+    table.options = solved.options
     for row in rows:
         readings = candidates.get(row.key) or []
         fit = fits.get(row.key)

@@ -25,6 +25,7 @@ class Solution:
     cells: dict[str, Cell] = field(default_factory=dict)   # decided cells of the open rows
     undecided: list[str] = field(default_factory=list)      # rows with at least one cell left empty
     readings: int = 0                                        # table readings that survived (0: none did)
+    options: dict[str, tuple[Number, ...]] = field(default_factory=dict)  # a cell left empty: its readings
 
 
 def solve_table(rows: dict[str, tuple[str, ...]], candidates: dict[str, list[list[Cell]]],
@@ -51,7 +52,19 @@ def solve_table(rows: dict[str, tuple[str, ...]], candidates: dict[str, list[lis
         result.cells.update(decided)
         if len(decided) < len(rows[row]):
             result.undecided.append(row)
+            result.options.update(readings_of(rows[row], pool, decided))
     return result
+
+
+def readings_of(keys: Sequence[str], readings: list[list[Cell]], decided: dict[str, Cell]) -> dict[str, tuple[Number, ...]]:
+    """The values the readings give each cell they do not agree on, for a person to pick from."""
+    out: dict[str, tuple[Number, ...]] = {}
+    for i, key in enumerate(keys):
+        if key not in decided:
+            values = sorted({r[i].value for r in readings if r[i].value is not None})
+            if len(values) > 1:
+                out[key] = tuple(values)
+    return out
 
 
 def agreed_cells(keys: Sequence[str], readings: list[list[Cell]]) -> dict[str, Cell]:

@@ -11,12 +11,14 @@ Layout (times are Unix seconds, JSON columns hold compact UTF-8 JSON):
     attempts(id PK, sha256 → documents, run_id → runs, method, model, cache_key, request,
              response, usage, latency_s, error, result, created_at)   kept forever
     results(sha256 PK → documents, status, reason, format, year, agency, chosen, cell_values,
-            provenance, confidence, run_id → runs, updated_at)        the chosen record
+            provenance, confidence, alternatives, audit, run_id → runs, updated_at)   the chosen record
     issues(id PK, sha256 → results, code, keys, message, severity, origin, expected, found)
+    corrections(id PK, sha256, key, value, was, note, by, at, tool_version, source)
+                                                        append-only: what people decided
 
 `results.cell_values` is the record's `values`; the column is renamed only because VALUES is
 an SQL keyword. Every sqlite3 error leaving this package is raised as StoreError. The schema's
-history is `migrations`; reading records back is `results`.
+history is `migrations`; reading records back is `results`; people's decisions are `decisions`.
 """
 from __future__ import annotations
 
@@ -29,9 +31,10 @@ from typing import Any, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
 from extract.packing import Packed, dump_json, load_json, pack_record
-from extract.policy import STATUSES
+from extract.policy import MACHINE_STATUSES
 from extract.store.migrations import MIGRATIONS, migrate_db, read_applied
 from extract.store.claims import ClaimKeeper, chunks
+from extract.store.decisions import DecisionLog
 from extract.store.results import ResultReader
 
 DEFAULT_PATH = "govreport.db"
@@ -40,7 +43,7 @@ _ATTEMPT_JSON = ("request", "response", "usage", "result")
 
 # --- the store ------------------------------------------------------------------------------
 
-class Store(ClaimKeeper, ResultReader):
+class Store(ClaimKeeper, ResultReader, DecisionLog):
     """One connection to the store. Use as a context manager, or call close().
 
     Each write method commits on its own; wrap a document's writes in `transaction()` so they
@@ -239,23 +242,25 @@ class Store(ClaimKeeper, ResultReader):
         now = time.time()
         rows, issue_rows = [], []
         for sha256, result in latest.items():
-            if result["status"] not in STATUSES:
-                raise ValueError(f"unknown status {result['status']!r}; expected one of {', '.join(STATUSES)}")
+            if result["status"] not in MACHINE_STATUSES:
+                raise ValueError(f"unknown status {result['status']!r}; expected one of {', '.join(MACHINE_STATUSES)}")
             packed = result["packed"]
             rows.append((sha256, result["status"], result.get("reason"), result.get("format"), result.get("year"),
                          result.get("agency"), result.get("chosen"), packed.values, packed.provenance,
-                         packed.confidence, result.get("run_id"), now))
+                         packed.confidence, result.get("alternatives"),
+                         result.get("run_id"), now))
             issue_rows += [(sha256, *issue) for issue in packed.issues]
         with self.transaction():
             self._run_many("DELETE FROM issues WHERE sha256 = ?", [(sha256,) for sha256 in latest])
             self._run_many(
                 """INSERT INTO results (sha256, status, reason, format, year, agency, chosen, cell_values,
-                                        provenance, confidence, run_id, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        provenance, confidence, alternatives, run_id, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(sha256) DO UPDATE SET status = excluded.status, reason = excluded.reason,
                        format = excluded.format, year = excluded.year, agency = excluded.agency,
                        chosen = excluded.chosen, cell_values = excluded.cell_values,
                        provenance = excluded.provenance, confidence = excluded.confidence,
+                       alternatives = excluded.alternatives,
                        run_id = excluded.run_id, updated_at = excluded.updated_at""", rows)
             self._run_many("""INSERT INTO issues (sha256, code, keys, message, severity, origin, expected, found)
                               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", issue_rows)

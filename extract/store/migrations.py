@@ -111,7 +111,27 @@ def m003_packed_records(conn: sqlite3.Connection) -> None:
                          (dump_json(pack_attempt_result(json.loads(result))), attempt_id))
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records)
+def m004_review(conn: sqlite3.Connection) -> None:
+    """What a person reviews and decides: the readings and the LLM's proposals a record leaves to
+    them, its audit mark, and their corrections, kept append-only (the latest per cell counts)."""
+    conn.execute("ALTER TABLE results ADD COLUMN alternatives TEXT")
+    conn.execute("ALTER TABLE results ADD COLUMN audit INTEGER NOT NULL DEFAULT 0")
+    conn.execute("""CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT,
+        was TEXT,
+        note TEXT,
+        by TEXT NOT NULL,
+        at REAL NOT NULL,
+        tool_version TEXT NOT NULL,
+        source TEXT)""")
+    conn.execute("CREATE INDEX corrections_sha256 ON corrections(sha256)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records,
+                                                                m004_review)
 
 
 def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any, ContextManager, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
 from extract.packing import load_json, unpack_confidence, unpack_keys, unpack_provenance, unpack_values
-from extract.policy import STATUSES
+from extract.policy import MACHINE_STATUSES
 
 
 # Each path's current content: what its files row says, or, for a document stored without one,
@@ -79,6 +79,10 @@ class ResultReader:
                 record["values"] = unpack_values(version, record.pop("cell_values"))
                 record["provenance"] = unpack_provenance(version, record["provenance"])
                 record["confidence"] = unpack_confidence(version, record["confidence"])
+                alternatives = load_json(record.pop("alternatives")) or {}
+                record["options"] = alternatives.get("options", {})
+                record["proposals"] = alternatives.get("proposals", {})
+                record["audit"] = bool(record["audit"])
                 record["issues"] = []
                 while (pending is not None and pending["file_path"] == record["path"]
                        and pending["sha256"] == record["sha256"]):
@@ -95,7 +99,7 @@ class ResultReader:
 
     def count_by_status(self) -> dict[str, int]:
         """The current records (one per path, as exported) by status, with 0 for those none has."""
-        counts = dict.fromkeys(STATUSES, 0)
+        counts = dict.fromkeys(MACHINE_STATUSES, 0)
         for status, count in self._run(f"""{_CURRENT_PATHS} SELECT r.status, COUNT(*) FROM results r
                                             JOIN f ON f.sha256 = r.sha256 GROUP BY r.status"""):
             counts[status] = count

@@ -1,0 +1,50 @@
+"""The store's record of what people decided: their corrections, kept append-only (never updated
+or deleted, not even by `forget`: a document extracted again finds them), and the marks that
+say which records were sampled for audit."""
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable, ContextManager, Iterable, Iterator, Union
+
+_COLUMNS = "sha256, key, value, was, note, by, at, tool_version, source"
+
+
+class DecisionLog:
+    """A mixin of Store: it runs its statements through the Store's `_run`, in its `transaction`."""
+
+    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: Iterable[tuple]) -> None:
+        raise NotImplementedError
+
+    def transaction(self) -> ContextManager[None]:
+        raise NotImplementedError
+
+    def add_corrections(self, rows: Iterable[tuple]) -> None:
+        """Append corrections, each a tuple (sha256, key, value JSON, was JSON, note, by, at,
+        tool_version, source), in one transaction."""
+        with self.transaction():
+            self._run_many(f"INSERT INTO corrections ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def iter_corrections(self) -> Iterator[tuple]:
+        """Every correction as such a tuple, oldest first."""
+        yield from (tuple(row) for row in self._run(f"SELECT {_COLUMNS} FROM corrections ORDER BY id"))
+
+    def has_corrections(self) -> bool:
+        return self._run("SELECT 1 FROM corrections LIMIT 1").fetchone() is not None
+
+    def template_versions(self) -> dict[str, str]:
+        """Each stored record's template version (empty where none was recognised), by sha256."""
+        return {sha: version or "" for sha, version in self._run("SELECT sha256, format FROM results")}
+
+    def mark_audit(self, sampled: Callable[[str, str], bool]) -> None:
+        """Mark anew which records are sampled for audit: `sampled(sha256, status)` says it for each."""
+        with self.transaction():
+            rows = self._run("SELECT sha256, status FROM results").fetchall()
+            self._run_many("UPDATE results SET audit = ? WHERE sha256 = ?",
+                           [(int(bool(sampled(sha, status))), sha) for sha, status in rows])
+
+    def audit_sample(self) -> dict[str, str]:
+        """The records sampled for audit: their machine status, by sha256."""
+        return dict(self._run("SELECT sha256, status FROM results WHERE audit = 1").fetchall())
