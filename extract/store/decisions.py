@@ -15,7 +15,7 @@ class DecisionLog:
     def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
         raise NotImplementedError
 
-    def _run_many(self, sql: str, rows: Iterable[tuple]) -> None:
+    def _run_many(self, sql: str, rows: list) -> None:
         raise NotImplementedError
 
     def transaction(self) -> ContextManager[None]:
@@ -25,7 +25,7 @@ class DecisionLog:
         """Append corrections, each a tuple (sha256, key, value JSON, was JSON, note, by, at,
         tool_version, source), in one transaction."""
         with self.transaction():
-            self._run_many(f"INSERT INTO corrections ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self._run_many(f"INSERT INTO corrections ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(rows))
 
     def iter_corrections(self) -> Iterator[tuple]:
         """Every correction as such a tuple, oldest first."""
