@@ -61,7 +61,12 @@ def readings_of(keys: Sequence[str], readings: list[list[Cell]], decided: dict[s
     out: dict[str, tuple[Number, ...]] = {}
     for i, key in enumerate(keys):
         if key not in decided:
-            values = sorted({r[i].value for r in readings if r[i].value is not None})
+            found: set[Number] = set()
+            for reading in readings:
+                value = reading[i].value
+                if value is not None:
+                    found.add(value)
+            values = sorted(found)
             if len(values) > 1:
                 out[key] = tuple(values)
     return out
