@@ -40,8 +40,10 @@ class Document:
     active: list[PrintedRow] = field(default_factory=list)
     requests: Optional[list[PrintedRow]] = None            # None: the table's opening is not there
     appeals: Optional[PrintedRow] = None
-    _received: Optional[list[narrative.Statement]] = field(default=None, init=False, repr=False, compare=False)
-    _counts: Optional[dict[str, set[int]]] = field(default=None, init=False, repr=False, compare=False)
+    # What the prose states, read once when asked. Init fields: compiled (mypyc), a class has no
+    # class-level default to fall back on, so __init__ must set them.
+    _received: Optional[list[narrative.Statement]] = field(default=None, repr=False, compare=False)
+    _counts: Optional[dict[str, set[int]]] = field(default=None, repr=False, compare=False)
 
     @property
     def looks_like_report(self) -> bool:
