@@ -23,18 +23,19 @@ from __future__ import annotations
 
 import argparse
 import collections
-import io
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Optional
+
+import throughput
+from throughput import unpack
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -46,12 +47,6 @@ ORACLE_REPORTS = ([(p, SHARED / "corpus" / "gold" / f"{p.stem}.json")
                      for p in sorted((SHARED / "samples" / "reports").glob("*.txt"))])
 # A user's LLM settings must not switch the LLM on (or point it elsewhere) in either version.
 LLM_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "GOVREPORT_MODEL", "GOVREPORT_LLM_MODE", "GOVREPORT_PROMPTS")
-# Where a tree lacks a module, setuptools' editable finder fills it in from this checkout (seen: a
-# base without extract/cli.py ran the tree's): every process of every run drops that finder.
-SITECUSTOMIZE = ("import sys\nsys.meta_path[:] = [f for f in sys.meta_path if 'extract' not in "
-                 "getattr(sys.modules.get(getattr(f, '__module__', '')), 'MAPPING', {})]\n")
-LOADED = ("import sys, extract.cli\nprint('\\n'.join(sorted(m.__file__ for n, m in list(sys.modules.items()) "
-          "if n.split('.')[0] in ('extract', 'verify') and getattr(m, '__file__', None))))")
 # Run with the base tree's code: the golds as tests/test_llm_oracle.py builds them; serves until stdin closes.
 ORACLE_SCRIPT = """import json, os, sys
 from extract.formats import read_document; from extract.text import normalize; from oracle import Oracle
@@ -79,14 +74,11 @@ def code_env(code: Path, shim: Path, *more: Path) -> dict[str, str]:
 
 def check_imports_from(code: Path, env: dict[str, str]) -> None:
     """`extract` and every module its entry point loads must come from `code`, not the editable install."""
-    found = subprocess.run([sys.executable, "-c", LOADED], cwd=code, env=env, capture_output=True, text=True)
-    if found.returncode != 0:
-        raise Stop(1, f"importing extract.cli from {code} failed:\n{found.stderr[-3000:]}")
-    files = found.stdout.split()
-    strays = [f for f in files if not Path(f).resolve().is_relative_to(code.resolve())]
-    print(f"import extract -> {files[0]} ({len(files)} modules of extract and verify, {len(strays)} from elsewhere)")
-    if strays:
-        raise Stop(1, f"modules not from {code}: {strays[:3]}")
+    try:
+        count = throughput.check_imports_from(throughput.Code(code.name, code, env))
+    except SystemExit as failed:
+        raise Stop(1, str(failed)) from None
+    print(f"import extract from {code}: {count} modules of extract and verify, none from elsewhere")
 
 
 def extract(version: Version, folder: Path, db: Path, options: list[str]) -> float:
@@ -248,13 +240,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="equivalence-"))
     oracle: Optional[subprocess.Popen] = None
     try:
-        base, shim = tmp / "base", tmp / "site"
-        for folder in (base, shim):
-            folder.mkdir()
-        (shim / "sitecustomize.py").write_text(SITECUSTOMIZE)
-        archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(base, filter="data")
+        base, shim = unpack(commit, tmp)
         print(f"base {args.base} = {commit[:12]} in {base}; tree {REPO}")
         versions = {"base": (base, code_env(base, shim)), "tree": (REPO, code_env(REPO, shim))}
         for code, env in versions.values():

@@ -160,8 +160,9 @@ def check_imports_from(code: Code) -> int:
     return len(files)
 
 
-def unpack_base(commit: str, tmp: Path) -> list[Code]:
-    """The base commit's code unpacked in tmp, and both versions to run (base first), each importing only its tree."""
+def unpack(commit: str, tmp: Path) -> tuple[Path, Path]:
+    """The base commit's code unpacked in tmp/base, and tmp/site holding the SITECUSTOMIZE shim
+    that every process of either version puts on its path."""
     base, shim = tmp / "base", tmp / "site"
     for folder in (base, shim):
         folder.mkdir()
@@ -169,6 +170,12 @@ def unpack_base(commit: str, tmp: Path) -> list[Code]:
     archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(base, filter="data")
+    return base, shim
+
+
+def unpack_base(commit: str, tmp: Path) -> list[Code]:
+    """The base commit's code unpacked in tmp, and both versions to run (base first), each importing only its tree."""
+    base, shim = unpack(commit, tmp)
     # The tree runs with the same shim, so that both pay the same start-up.
     return [Code(name, root, {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{shim}"})
             for name, root in (("base", base), ("tree", REPO))]

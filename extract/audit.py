@@ -69,7 +69,7 @@ def report(store: Store) -> list[Tally]:
     """For each trusted machine status: the sampled records, and what people decided of them."""
     tallies = {status: Tally(status) for status in SAMPLED}
     machine = store.audit_sample()
-    current = {r["sha256"]: r for r in corrections.records(store) if r["sha256"] in machine}
+    current = {r["sha256"]: r for r in corrections.records(store, shas=set(machine))}
     for sha, status in machine.items():
         tally = tallies[status]
         tally.sampled += 1

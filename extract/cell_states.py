@@ -24,10 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from extract.reading import BLANK, HUMAN, LLM, NOT_READ, READ, SPLIT, Number
-from extract.template import bounds, labels, numeric_keys, relations
+from extract.template import bounds, cells_named, labels, numeric_keys, relations
 
-STATES = ("read", "split", "llm", "inferred", "disputed", "relation", "missing", "doubt", "options", "proposal",
-          "human", "stale", "audit")
 # The states that flag a cell; how it was read (split, llm, inferred) is shown, and flags it only
 # through an issue that names it.
 NEEDS_A_LOOK = frozenset({"disputed", "relation", "missing", "doubt", "options", "proposal", "stale", "audit"})
@@ -102,10 +100,9 @@ def flagged_cells(record: dict[str, Any], audit: bool = False) -> Iterator[CellS
 
 
 def _issues_by_cell(version: str, issues: list[dict]) -> dict[str, list[dict]]:
-    keys = numeric_keys(version)
     out: dict[str, list[dict]] = {}
     for issue in issues:
         for name in issue.get("keys") or ():
-            for key in ([k for k in keys if k.startswith(name[:-1])] if name.endswith(".*") else [name]):
+            for key in cells_named(version, name):
                 out.setdefault(key, []).append(issue)
     return out

@@ -11,22 +11,24 @@ the source's own (every cell in it printed plainly or confirmed by a person), el
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional, Union
+from collections import OrderedDict
+from typing import Any, Collection, Iterable, Iterator, Optional, Union
 
 from extract import __version__
 from extract.document import build_document
-from extract.packing import dump_json, load_json
-from extract.policy import FAILED, HUMAN_VERIFIED, STATUSES, VERIFIED, decide_status
+from extract.packing import encode_json, load_json
+from extract.policy import HUMAN_VERIFIED, STATUSES, VERIFIED, decide_status
 from extract.reading import HUMAN, MISSING, Cell, Doubt, MetaField, Number, Reading
 from extract.store import Store
-from extract.template import VERSIONS, numeric_keys
+from extract.template import VERSIONS, cells_named, numeric_keys
 from verify import Issue, Report, check_codes, verify_reading
 from verify.numbers import same
 from verify.report import EXTRACTION, INFO, WARNING
 
+_CHECKED = check_codes()  # what verifying the corrected reading gives anew (the rest is carried over)
+_KEEP = 64  # corrected records held for a document's other paths (paths come in path order, not by document)
 HUMAN_CONFIDENCE = "human"
 STALE = "correction_stale"
 
@@ -51,7 +53,7 @@ class Correction:
 
 def add(store: Store, corrections: Iterable[Correction]) -> None:
     """Append corrections (the log is never rewritten)."""
-    store.add_corrections([(c.sha256, c.key, dump_json(c.value) or "null", dump_json(c.was) or "null", c.note, c.by,
+    store.add_corrections([(c.sha256, c.key, encode_json(c.value), encode_json(c.was), c.note, c.by,
                             c.at or time.time(), c.tool_version, c.source) for c in corrections])
 
 
@@ -63,30 +65,37 @@ def by_document(store: Store) -> dict[str, list[Correction]]:
     return out
 
 
-def records(store: Store, statuses: Optional[Iterable[str]] = None) -> Iterator[dict[str, Any]]:
+def records(store: Store, statuses: Optional[Iterable[str]] = None,
+            shas: Optional[Collection[str]] = None) -> Iterator[dict[str, Any]]:
     """The stored records as they stand after the corrections (one per input path, as
-    `Store.iter_results` gives them), of these statuses."""
+    `Store.iter_results` gives them), of these statuses and, if given, of these documents only.
+    A corrected record also says its machine status (`machine_status`)."""
     wanted = set(statuses) if statuses is not None else None
     corrections = by_document(store)
-    texts: dict[str, Optional[str]] = {}
-    for record in store.iter_results():
-        if record["sha256"] in corrections:
-            if record["sha256"] not in texts:  # one document under several paths: its text read once
-                texts[record["sha256"]] = store.get_text(record["sha256"])
-            record = corrected(record, corrections[record["sha256"]], texts[record["sha256"]])
+    # The status is the store's to filter unless a correction may have changed it.
+    machine = wanted if not corrections else None
+    done: OrderedDict[str, dict[str, Any]] = OrderedDict()  # a document under several paths: corrected once
+    for record in store.iter_results(machine):
+        sha = record["sha256"]
+        if shas is not None and sha not in shas:
+            continue
+        if sha in corrections:
+            if sha not in done:
+                done[sha] = corrected(record, corrections[sha], store.get_text(sha))
+                if len(done) > _KEEP:
+                    done.popitem(last=False)
+            record = dict(done[sha], path=record["path"])
         if wanted is None or record["status"] in wanted:
             yield record
 
 
 def count_by_status(store: Store) -> dict[str, int]:
-    """The store's current records by status as they stand after the corrections (the machine's
-    counts where nobody corrected anything)."""
-    if not store.has_corrections():
-        return {**dict.fromkeys(STATUSES, 0), **store.count_by_status()}
-    counts = dict.fromkeys(STATUSES, 0)
-    for record in records(store):
+    """The store's current records by status as they stand after the corrections: the machine's
+    counts, each corrected record moved from its machine status to its status now."""
+    counts = {**dict.fromkeys(STATUSES, 0), **store.count_by_status()}
+    for record in records(store, shas=set(by_document(store))):
+        counts[record.get("machine_status", record["status"])] -= 1
         counts[record["status"]] += 1
-    counts[FAILED] += sum(1 for _ in store.iter_file_errors())
     return counts
 
 
@@ -112,7 +121,7 @@ def corrected(record: dict[str, Any], corrections: list[Correction], text: Optio
     report = verify_reading(reading, build_document(text) if text else None)
     issues = list(report.issues)
     issues += [Issue(i["code"], tuple(i["keys"]), i["message"], i["severity"], i.get("origin") or EXTRACTION)
-               for i in record["issues"] if i["severity"] == INFO and i["code"] not in check_codes()]
+               for i in record["issues"] if i["severity"] == INFO and i["code"] not in _CHECKED]
     if stale:
         keys = tuple(c.key for c in stale)
         issues.append(Issue("correction_stale", keys, f"{len(keys)} corrections were made against another reading of these cells "
@@ -122,7 +131,7 @@ def corrected(record: dict[str, Any], corrections: list[Correction], text: Optio
     status, reason = decide_status(report)
     if status == VERIFIED and applied:
         status = HUMAN_VERIFIED
-    out.update(status=status, reason=reason, issues=[dict(i.to_dict()) for i in report.issues])
+    out.update(machine_status=record["status"], status=status, reason=reason, issues=[dict(i.to_dict()) for i in report.issues])
     return out
 
 
@@ -136,20 +145,12 @@ def _reading(record: dict[str, Any], version: str, decided: set[str]) -> Reading
         cells[key] = MISSING if where is None else Cell(value, where["method"], where.get("start"), where.get("end"),
                                                         where.get("line"), where.get("note", ""))
     doubts = [Doubt(i["code"], tuple(i["keys"]), i["message"]) for i in record["issues"]
-              if i["severity"] != INFO and i["code"] not in check_codes() and i["code"] != STALE
-              and not (i["keys"] and _cells_named(version, i["keys"]) <= decided)]
+              if i["severity"] != INFO and i["code"] not in _CHECKED and i["code"] != STALE
+              and not (i["keys"] and {c for k in i["keys"] for c in cells_named(version, k)} <= decided)]
     meta = record.get("provenance") or {}
     year = MetaField(record.get("year"), (meta.get("meta.year") or {}).get("method", "table"))
     agency = MetaField(record.get("agency"), (meta.get("meta.agency") or {}).get("method", "table"))
     return Reading("corrected", version, year, agency, cells, doubts)
-
-
-def _cells_named(version: str, keys: Iterable[str]) -> set[str]:
-    """The cells of a doubt's keys, 'row.*' expanded to the cells under it."""
-    out: set[str] = set()
-    for key in keys:
-        out.update((k for k in numeric_keys(version) if k.startswith(key[:-1])) if key.endswith(".*") else (key,))
-    return out
 
 
 def _note(c: Correction) -> str:
@@ -162,9 +163,3 @@ def _equal(a: Union[Number, None], b: Union[Number, None]) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return same(a, b)
-
-
-def to_line(c: Correction) -> str:
-    """A correction as the JSONL a review page saves."""
-    return json.dumps({"sha256": c.sha256, "key": c.key, "value": c.value, "was": c.was, "note": c.note},
-                      ensure_ascii=False)

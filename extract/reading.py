@@ -77,5 +77,3 @@ class Reading:
     options: dict[str, tuple[Number, ...]] = field(default_factory=dict)
     proposals: dict[str, Number] = field(default_factory=dict)
 
-    def values(self) -> dict[str, Optional[Number]]:
-        return {key: cell.value for key, cell in self.cells.items()}

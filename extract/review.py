@@ -43,9 +43,9 @@ def flagged_documents(store: Store, statuses: Optional[Iterable[str]] = None,
             reason = row["reason"] or ""
         else:
             continue
-        if codes and not codes & {i["code"].lower() for i in row["issues"]}:
-            continue
         found = Flagged(status, row["path"], reason, record=row)
+        if codes and not codes & {c.lower() for c in found.codes}:
+            continue
         if with_issues:
             text = store.get_text(row["sha256"]) or ""
             found.issues = [(issue, where_printed(issue["keys"], row.get("provenance") or {}, text))

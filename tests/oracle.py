@@ -17,12 +17,32 @@ from extract.template.schema import answer_of
 
 def send_json(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
     """Answer a request of a test server with JSON."""
-    data = json.dumps(payload, ensure_ascii=False).encode()
+    send_bytes(handler, status, json.dumps(payload, ensure_ascii=False).encode())
+
+
+def send_bytes(handler: BaseHTTPRequestHandler, status: int, data: bytes) -> None:
+    """Answer a request of a test server with these bytes, labelled JSON (whatever they are)."""
     handler.send_response(status)
     handler.send_header("content-type", "application/json")
     handler.send_header("content-length", str(len(data)))
     handler.end_headers()
     handler.wfile.write(data)
+
+
+def answering(status: int, body: bytes) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1 (started) that answers every POST with `status` and `body`."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            send_bytes(self, status, body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
 
 
 class Oracle:

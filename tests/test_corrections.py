@@ -30,6 +30,15 @@ def _extract(db: Path, *paths: Path, force: bool = False) -> None:
                  *(["--force"] if force else [])]) == 0
 
 
+def _extracted(tmp_path: Path, printed: dict) -> tuple[Path, Path]:
+    """A report printing these values (a value may be any text), extracted into a new store."""
+    report = tmp_path / "report.txt"
+    report.write_text(render(FMT, printed, "tabs"), encoding="utf-8")
+    db = tmp_path / "s.db"
+    _extract(db, report)
+    return report, db
+
+
 def _record(db: Path) -> dict:
     with Store(db) as store:
         (record,) = list(corrections.records(store))
@@ -45,11 +54,7 @@ def _jsonl(path: Path, lines: list[dict]) -> Path:
 def unreadable_row(tmp_path) -> tuple[Path, Path, dict]:
     """A report whose row 三(一) lost a cell to a stray mark: the row is missing, the record needs review."""
     values = _values()
-    printed = dict(values, **{KEY: "？"})
-    report = tmp_path / "report.txt"
-    report.write_text(render(FMT, printed, "tabs"), encoding="utf-8")
-    db = tmp_path / "s.db"
-    _extract(db, report)
+    report, db = _extracted(tmp_path, dict(values, **{KEY: "？"}))
     record = _record(db)
     assert record["status"] == "needs_review"
     row = [k for k in values if k.startswith(ROW + ".")]
@@ -103,10 +108,7 @@ def test_a_partial_correction_leaves_the_record_in_review_saying_what_is_still_m
 def test_a_correction_that_breaks_a_sum_of_printed_cells_blames_the_source(tmp_path):
     """Every cell of the failing relation is printed plainly or a person's: the source's own."""
     values = _values(3)
-    report = tmp_path / "report.txt"
-    report.write_text(render(FMT, values, "tabs"), encoding="utf-8")
-    db = tmp_path / "s.db"
-    _extract(db, report)
+    report, db = _extracted(tmp_path, values)
     record = _record(db)
     assert record["status"] == "verified"
     line = {"sha256": record["sha256"], "key": KEY, "value": values[KEY] + 1, "was": values[KEY], "note": "as printed"}
@@ -127,10 +129,7 @@ def test_accepting_every_flagged_value_verifies_nothing_that_still_fails(unreada
 
 def test_a_correction_made_against_a_reading_that_changed_is_stale_and_back_in_review(tmp_path, monkeypatch, capsys):
     values = _values(5)
-    report = tmp_path / "report.txt"
-    report.write_text(render(FMT, values, "tabs"), encoding="utf-8")
-    db = tmp_path / "s.db"
-    _extract(db, report)
+    report, db = _extracted(tmp_path, values)
     sha = _record(db)["sha256"]
     line = {"sha256": sha, "key": KEY, "value": values[KEY], "was": values[KEY], "note": "checked"}
     assert main(["correct", str(_jsonl(tmp_path / "c.jsonl", [line])), "--db", str(db)]) == 0

@@ -9,12 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from threading import Thread
 
 import pytest
 from conftest import REPO, REPORTS
+from oracle import answering
 
 from extract.cli import main
 from extract.inputs import path_text
@@ -150,37 +150,21 @@ def test_more_workers_than_cores_are_not_started(tmp_path, capsys):
 KEY = "sk-test-0123456789abcdefXYZ"
 
 
-class _Refuses:
-    """A server that refuses the key and echoes it, as OpenAI's 401 does."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                self.rfile.read(int(self.headers.get("content-length") or 0))
-                body = json.dumps({"error": {"message": f"Incorrect API key provided: {KEY}.",
-                                             "type": "invalid_request_error", "code": "invalid_api_key"}}).encode()
-                self.send_response(401)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://user:hunter2pass@127.0.0.1:{self.httpd.server_address[1]}/v1"
-        Thread(target=self.httpd.serve_forever, daemon=True).start()
+def _refusing() -> tuple[ThreadingHTTPServer, str]:
+    """A server that refuses the key and echoes it, as OpenAI's 401 does; its URL carries a password."""
+    httpd = answering(401, json.dumps({"error": {"message": f"Incorrect API key provided: {KEY}.",
+                                                 "type": "invalid_request_error", "code": "invalid_api_key"}}).encode())
+    return httpd, f"http://user:hunter2pass@127.0.0.1:{httpd.server_address[1]}/v1"
 
 
 def test_no_credential_is_written_to_the_store_or_said(tmp_path, capsys):
-    server = _Refuses()
+    httpd, url = _refusing()
     db = tmp_path / "s.db"
     try:
-        assert main(["extract", *map(str, REPORTS[:2]), "--db", str(db), "--base-url", server.url, "--model", "m",
+        assert main(["extract", *map(str, REPORTS[:2]), "--db", str(db), "--base-url", url, "--model", "m",
                      "--api-key", KEY, "--llm-mode", "json"]) == 0
     finally:
-        server.httpd.shutdown()
+        httpd.shutdown()
     said = capsys.readouterr().err
     assert main(["review", "--db", str(db), "--all-issues"]) == 0 and main(["export", "--db", str(db)]) == 0
     written = said + capsys.readouterr().out + db.read_bytes().decode("utf-8", "replace")
@@ -200,24 +184,6 @@ def test_redaction():
 
 
 # --- broken answers ---------------------------------------------------------------------------
-def _answering(body: bytes) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
-
-
 def _completion(content: str) -> bytes:
     return json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
                        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
@@ -231,7 +197,7 @@ def _completion(content: str) -> bytes:
     (_completion(json.dumps({"year": "2021", "agency": None, "tables": {"active": "12"}})), "validation error"),
 ], ids=["garbage", "not-a-completion", "strings"])
 def test_a_broken_answer_is_said_noted_and_asked_again(body, said, tmp_path, capsys):
-    httpd = _answering(body)
+    httpd = answering(200, body)
     db = tmp_path / "s.db"
     args = ["extract", *map(str, REPORTS[:4]), "--db", str(db), "--base-url",
             f"http://127.0.0.1:{httpd.server_address[1]}/v1", "--model", "m", "--llm-mode", "json"]

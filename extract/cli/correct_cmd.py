@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"govreport correct: nothing of {args.file} applied", file=sys.stderr)
             return EXIT_USAGE
         touched = {c.sha256 for c in found}
-        statuses = Counter(r["status"] for r in corrections.records(store) if r["sha256"] in touched)
-        stale = sum(len(r.get("stale") or ()) for r in corrections.records(store) if r["sha256"] in touched)
+        now = list(corrections.records(store, shas=touched))
+    statuses = Counter(r["status"] for r in now)
+    stale = sum(len(r.get("stale") or ()) for r in now)
     print(f"kept {plural(len(found), 'correction')} of {plural(len(touched), 'document')}: "
           + ", ".join(f"{status} {count}" for status, count in sorted(statuses.items()))
           + (f"; {plural(stale, 'stale correction')} (see govreport review)" if stale else ""), file=sys.stderr)

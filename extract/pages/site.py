@@ -67,7 +67,7 @@ def write_site(store: Store, folder: Path, statuses: Optional[Iterable[str]] = N
                             cell_states(record, audit=found.status == AUDIT))
         name = page_name(sha)
         by_sha[sha] = Row(found.status, found.reason, [found.path], sha, name,
-                          sorted({i["code"] for i in record.get("issues") or ()}), record.get("agency"),
+                          sorted(found.codes), record.get("agency"),
                           record.get("year"), document.to_check)
         rows.append(by_sha[sha])
         before, after = document_page(document, nonce)

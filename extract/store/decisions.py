@@ -41,9 +41,10 @@ class DecisionLog:
     def mark_audit(self, sampled: Callable[[str, str], bool]) -> None:
         """Mark anew which records are sampled for audit: `sampled(sha256, status)` says it for each."""
         with self.transaction():
-            rows = self._run("SELECT sha256, status FROM results").fetchall()
+            rows = self._run("SELECT sha256, status, audit FROM results").fetchall()
+            marks = [(int(bool(sampled(sha, status))), sha, mark) for sha, status, mark in rows]
             self._run_many("UPDATE results SET audit = ? WHERE sha256 = ?",
-                           [(int(bool(sampled(sha, status))), sha) for sha, status in rows])
+                           [(new, sha) for new, sha, mark in marks if new != mark])  # only the marks that change
 
     def audit_sample(self) -> dict[str, str]:
         """The records sampled for audit: their machine status, by sha256."""

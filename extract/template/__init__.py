@@ -12,7 +12,7 @@ The readers (`extract.parsers`), the document model (`extract.document`) and the
 from __future__ import annotations
 
 from extract.template import spec
-from extract.template.keys import (VERSIONS, active_keys, appeal_keys, column_labels, columns,
+from extract.template.keys import (VERSIONS, active_keys, appeal_keys, cells_named, column_labels, columns,
                                    labels, money_keys, numeric_key_set, numeric_keys, request_row_keys, signed_keys,
                                    template_order)
 from extract.template.relation import AtLeast, Number, Relation, RowSum
@@ -21,7 +21,7 @@ from extract.template.rows import (Row, active_label_pattern, active_rows, any_a
 from extract.template.rules import bounds, relations
 
 __all__ = [
-    "VERSIONS", "AtLeast", "Number", "Relation", "Row", "RowSum", "active_keys", "active_label_pattern",
+    "VERSIONS", "AtLeast", "Number", "Relation", "Row", "RowSum", "active_keys", "active_label_pattern", "cells_named",
     "active_rows", "any_active_item", "appeal_keys", "appeals_row", "bounds", "column_labels",
     "columns", "compact", "labels", "money_keys", "numeric_key_set", "numeric_keys", "relations",
     "request_label_patterns", "request_row_keys", "request_rows", "request_search_rows", "signed_keys", "spec",

@@ -11,7 +11,7 @@ from functools import lru_cache
 from extract.template import spec
 from extract.template.spec import VERSIONS
 
-__all__ = ["VERSIONS", "active_keys", "appeal_keys", "column_labels", "columns", "fields_json", "labels",
+__all__ = ["VERSIONS", "active_keys", "appeal_keys", "cells_named", "column_labels", "columns", "fields_json", "labels",
            "money_keys", "numeric_key_set", "numeric_keys", "request_row_keys", "signed_keys", "template_order"]
 
 
@@ -69,6 +69,14 @@ def numeric_keys(version: str) -> tuple[str, ...]:
 def numeric_key_set(version: str) -> frozenset[str]:
     """numeric_keys as a set: whether a record's keys are all the template's."""
     return frozenset(numeric_keys(version))
+
+
+@lru_cache(maxsize=None)
+def cells_named(version: str, key: str) -> tuple[str, ...]:
+    """The cells an issue's key names: 'row.*' is every cell under the row, any other key itself."""
+    if not key.endswith(".*"):
+        return (key,)
+    return tuple(k for k in numeric_keys(version) if k.startswith(key[:-1]))
 
 
 @lru_cache(maxsize=None)
