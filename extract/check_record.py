@@ -22,6 +22,7 @@ from extract.settings import MAX_BYTES_DEFAULT
 from extract.reading import CLAIMED, READ, Cell
 from extract.template import VERSIONS
 from verify import Issue, Report, verify_cells
+from verify.numbers import is_number, same
 from verify.report import ERROR, EXTRACTION, WARNING
 
 
@@ -123,6 +124,6 @@ def as_printed(values: dict, read: Optional[dict[str, Cell]]) -> dict[str, Cell]
     out = {}
     for key, value in values.items():
         cell = read.get(key)
-        same = cell is not None and cell.value is not None and value is not None and abs(cell.value - value) < 1e-9
-        out[key] = cell if same else Cell(value, CLAIMED)
+        printed = cell is not None and is_number(cell.value) and is_number(value) and same(cell.value, value)
+        out[key] = cell if printed else Cell(value, CLAIMED)
     return out

@@ -22,7 +22,7 @@ from typing import Optional
 
 from extract.document import Document
 from extract.reading import LLM, MISSING, SPLIT, SPLIT_CONFIRMED, Cell, Doubt, MetaField, Number, Reading
-from extract.template import VERSIONS, numeric_keys, relations
+from extract.template import VERSIONS, cells_named, numeric_keys, relations
 from verify.numbers import same
 
 AGREE, PARSERS_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_grounded", "disagree"
@@ -116,11 +116,7 @@ def _keys_of(version: Optional[str], doubts: list, codes: Optional[frozenset[str
         if codes is not None and d.code not in codes:
             continue
         for key in d.keys:
-            if key.endswith(".*"):
-                prefix = key[:-1]
-                out.update(k for k in all_keys if k.startswith(prefix) and "." not in k[len(prefix):])
-            else:
-                out.add(key)
+            out.update(cells_named(version, key) if all_keys else (key,))
     return out
 
 

@@ -19,6 +19,7 @@ from extract import corrections, template
 from extract.cells_csv import read_rows
 from extract.corrections import Correction
 from extract.store import Store
+from verify.numbers import is_number
 
 def read_file(path: Path, store: Store, by: str) -> tuple[list[Correction], list[str]]:
     """The file's corrections, and one line per problem (when there is any, apply none)."""
@@ -67,8 +68,7 @@ def _user() -> str:
 
 
 def _number(value: Any) -> bool:
-    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-                             and abs(value) != float("inf"))
+    return value is None or is_number(value)
 
 
 def _looks_like_csv(path: Path, raw: str) -> bool:

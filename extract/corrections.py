@@ -70,8 +70,12 @@ def records(store: Store, statuses: Optional[Iterable[str]] = None,
     """The stored records as they stand after the corrections (one per input path, as
     `Store.iter_results` gives them), of these statuses and, if given, of these documents only.
     A corrected record also says its machine status (`machine_status`)."""
+    return _records(store, by_document(store), statuses, shas)
+
+
+def _records(store: Store, corrections: dict[str, list[Correction]], statuses: Optional[Iterable[str]],
+             shas: Optional[Collection[str]]) -> Iterator[dict[str, Any]]:
     wanted = set(statuses) if statuses is not None else None
-    corrections = by_document(store)
     # The status is the store's to filter unless a correction may have changed it.
     machine = wanted if not corrections else None
     done: OrderedDict[str, dict[str, Any]] = OrderedDict()  # a document under several paths: corrected once
@@ -93,7 +97,10 @@ def count_by_status(store: Store) -> dict[str, int]:
     """The store's current records by status as they stand after the corrections: the machine's
     counts, each corrected record moved from its machine status to its status now."""
     counts = {**dict.fromkeys(STATUSES, 0), **store.count_by_status()}
-    for record in records(store, shas=set(by_document(store))):
+    corrections = by_document(store)
+    if not corrections:
+        return counts
+    for record in _records(store, corrections, None, set(corrections)):
         counts[record.get("machine_status", record["status"])] -= 1
         counts[record["status"]] += 1
     return counts

@@ -90,6 +90,17 @@ def test_verify_a_gold_record(stem, code, capsys):
     assert ("R4" in out) == (stem == "003")
 
 
+def test_verify_says_a_value_that_is_not_a_number_beside_a_text(tmp_path, capsys):
+    gold = json.loads(next(GOLD.glob("002_*.json")).read_text(encoding="utf-8"))
+    key = next(k for k, v in gold["values"].items() if v is not None)
+    gold["values"][key] = "twelve"
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    text = next(p for p in REPORTS if p.stem.startswith("002"))
+    assert main(["verify", str(record), "--text", str(text)]) == 1
+    assert "not_a_number" in capsys.readouterr().out
+
+
 def test_verify_rejects_a_file_that_is_not_a_record(tmp_path, capsys):
     bad = tmp_path / "x.json"
     bad.write_text('{"hello": 1}', encoding="utf-8")
@@ -131,10 +142,12 @@ def test_long_export_tells_not_printed_from_not_in_template(db, capsys):
     assert len({r["path"] for r in rows}) == 5
 
 
-@pytest.mark.parametrize("command", ["review", "export", "eval"])
-def test_reading_commands_refuse_a_missing_store_and_create_nothing(command, tmp_path, capsys):
+@pytest.mark.parametrize("command", ["review", "export", "eval", "audit", "forget", "correct"])
+def test_commands_on_a_store_refuse_a_missing_one_and_create_nothing(command, tmp_path, capsys):
+    """Reading commands, and those that change records (forget, correct): a mistyped --db is said."""
     typo = tmp_path / "typo.db"
-    args = [command, "--db", str(typo)] + ([str(GOLD)] if command == "eval" else [])
+    given = {"eval": [str(GOLD)], "forget": [str(REPORTS[0])], "correct": [str(tmp_path / "c.jsonl")]}
+    args = [command, "--db", str(typo), *given.get(command, [])]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "no store at" in err and len(err.strip().splitlines()) == 1

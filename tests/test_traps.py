@@ -335,3 +335,21 @@ def test_digits_glued_to_a_word_are_a_glued_number_unless_a_sign_or_reference_co
     assert cells("第8") == [("text", "第8", 1, 3, None, False, False)]
     assert [t.kind for t in tokenize("|第2行数目9|")] == ["text", "num"]
     assert [(t.text, t.glued) for t in tokenize("|第2行数目9|") if t.kind == "num"] == [("9", True)]
+
+
+def test_an_llm_pick_among_the_readings_of_an_unreadable_appeals_table_stays_a_proposal():
+    """四 unreadable: its doubt names 'review.*' and 'litigation.*' — litigation's cells lie two
+    levels below (litigation.direct.upheld). The LLM's values there, even printed in order, are a
+    pick among the text's readings: proposals, none of them a value."""
+    from extract.choose import choose
+    from extract.document import build_document
+    from extract.reading import Cell, Doubt, Reading
+    from extract.template import appeal_keys, numeric_keys
+
+    keys = numeric_keys("2021")
+    parsed = Reading("parsers", "2021", cells={k: Cell(0, start=0, end=1) for k in keys if k not in appeal_keys()},
+                     doubts=[Doubt("appeals_unreadable", ("review.*", "litigation.*"), "四: too many readings")])
+    llm = Reading("llm", "2021", cells={k: Cell(3, "llm", 0, 1) for k in appeal_keys()})
+    merged, _ = choose(parsed, llm, build_document("2022年政府信息公开工作年度报告"))
+    assert set(merged.proposals) == set(appeal_keys())
+    assert all(merged.cells.get(k) is None or merged.cells[k].value is None for k in appeal_keys())

@@ -26,3 +26,8 @@ def is_blank(snippet: str) -> bool:
 
 def same(a: Number, b: Number) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def is_number(value: object) -> bool:
+    """A finite int or float (not a bool): what a cell's value may be."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

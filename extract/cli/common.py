@@ -52,6 +52,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def open_for_changing(db: Path) -> Store:
+    """An existing store, to change (a command that changes records never creates a store: a
+    mistyped --db is said, not made)."""
+    if not db.is_file():
+        raise UsageError(f"no store at {db} (run `govreport extract` first, or pass --db)")
+    return Store(db)
+
+
 def open_for_reading(db: Path) -> Store:
     """The store, read-only (a reading command never creates or changes one)."""
     try:

@@ -7,10 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from extract import corrections
-from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, open_for_changing
 from extract.correct import apply_file
 from extract.progress import plural
-from extract.store import Store
 
 NAME = "correct"
 SUMMARY = "apply a reviewer's corrections (JSONL from the review pages, or the CSV of review --cells)"
@@ -30,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.db) as store:
+    with open_for_changing(args.db) as store:
         found, problems = apply_file(args.file, store, args.by)
         if problems:
             for problem in problems:

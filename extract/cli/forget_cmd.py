@@ -5,10 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, open_for_changing
 from extract.inputs import canonical, path_text
 from extract.progress import plural
-from extract.store import Store
 
 NAME = "forget"
 SUMMARY = "remove input paths' records from the store (a mistyped path, a file that should not be there)"
@@ -26,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     # Each path as extract recorded it, and as written (a stored name with \xNN escapes).
     asked = {arg: [path_text(canonical(Path(arg))), arg] for arg in args.paths}
-    with Store(args.db) as store:
+    with open_for_changing(args.db) as store:
         forgotten, documents = store.forget(p for spellings in asked.values() for p in spellings)
     missing = [arg for arg, spellings in asked.items() if not set(spellings) & set(forgotten)]
     print(f"forgot {plural(len(forgotten), 'path')} and {plural(documents, 'document')} no other path names",

@@ -55,7 +55,7 @@ def parse_requests(document: Document) -> RequestTable:
                 _note_lost(gap, table)
         fits[row.key] = fit_row(values, row)
         candidates[row.key] = fits[row.key].candidates
-    if version == "2021" and spec.SINGLE_OTHER in fits:
+    if spec.SINGLE_OTHER not in own and spec.SINGLE_OTHER in fits:  # a 2019 row in a template that divides it
         _read_single_other(rows, fits.pop(spec.SINGLE_OTHER), candidates, table)
     keys = {row.key: row.keys for row in rows}
     solved = solve_table(keys, candidates, relations(version))
