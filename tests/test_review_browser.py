@@ -43,12 +43,28 @@ def site(tmp_path):
             "sha": record["sha256"], "out": out}
 
 
+def ready(b: Browser) -> None:
+    """Wait for the page's script to start: it waits for its first frames before using localStorage,
+    and so must a test (the first use binds the page's storage)."""
+    b.wait_for(lambda: b.run("return document.body.dataset.ready") == "1")
+
+
+def visit(b: Browser, target: Path | str) -> None:
+    b.open(target)
+    ready(b)
+
+
+def reloaded(b: Browser) -> None:
+    b.reload()
+    ready(b)
+
+
 def opened(b: Browser, page: Path, fresh: bool = True) -> None:
     """The page, with nothing kept from an earlier test (localStorage is shared by every file:// page)."""
-    b.open(page)
+    visit(b, page)
     if fresh:
         b.run("localStorage.clear()")
-        b.reload()
+        reloaded(b)
 
 
 def selected(b: Browser) -> str:
@@ -130,7 +146,7 @@ def test_decide_reload_save_correct_and_extract_again(b, site):
     b.type("#detail input", "checked against the PDF")
     b.press("Enter")
     b.press("Enter")                             # accept the machine's value, with the note
-    b.reload()
+    reloaded(b)
     decided = kept(b, site["sha"])
     assert {k: d["v"] for k, d in decided.items()} == {
         "active.rules.issued": 12, "active.rules.repealed": 3, "active.rules.in_force": 4,
@@ -188,9 +204,10 @@ def test_the_index_filters_and_leads_to_the_pages(b, site):
     assert b.text("#shown") == "1 of 2 shown"
     b.click("#docs tr:not([hidden]) a")
     assert b.url.startswith(site["page"].resolve().as_uri())
+    ready(b)
     b.run("localStorage.clear()")
     b.press("2")                                 # a decision on this page: the index counts it, saves it
-    b.open(site["out"] / "index.html")
+    visit(b, site["out"] / "index.html")
     assert b.text("#docs td.decided") == "1"
     b.click("#save-all")
     (saved,) = b.wait_for(b.downloads)
@@ -199,8 +216,10 @@ def test_the_index_filters_and_leads_to_the_pages(b, site):
                                                              "value": 12, "was": None, "note": ""}
     saved.unlink()
     b.click("#docs tr:not([hidden]) a")
+    ready(b)
     b.press("]")                                 # the next document in the index's order
     b.wait_for(lambda: not b.url.startswith(site["page"].resolve().as_uri()))
+    ready(b)
     assert b.run("return document.body.dataset.page") == "doc"
 
 
@@ -209,7 +228,7 @@ def test_a_broken_relation_shows_its_message_and_both_sides(b, tmp_path):
     extract(sample, tmp_path / "s.db")
     write_pages(tmp_path / "s.db", tmp_path / "site")
     page = tmp_path / "site" / f"{only_record(tmp_path / 's.db')['sha256'][:16]}.html"
-    b.open(page.resolve().as_uri() + "#cell=litigation.direct.total")
+    visit(b, page.resolve().as_uri() + "#cell=litigation.direct.total")
     assert selected(b) == "litigation.direct.total" and lit(b) == ["44"]
     detail = b.text("#detail")
     assert "R4" in detail and "the source itself breaks it" in detail
