@@ -112,7 +112,7 @@ def _fmt_cell(key: str, value, zero_as: str = "0") -> str:
 
 def render(fmt: str, values: dict, layout: str, year: int = 2022, agency: str = "青山县交通运输局",
            zero_as: str = "0", fullwidth: bool = False) -> str:
-    """A whole report in one of the layouts: tabs, pipes, cells_per_line, spaces, flat, unlabelled."""
+    """A whole report in one of the layouts: tabs, pipes, cells_per_line, lines, spaces, flat, unlabelled."""
     if layout == "page":  # a scraped page: everything on one line, cells run together, stray spaces
         return _as_one_line(render(fmt, values, "flat", year, agency, zero_as, fullwidth))
     sep = {"tabs": "\t", "pipes": " | ", "spaces": "   ", "unlabelled": " | "}.get(layout, "\t")
@@ -124,6 +124,8 @@ def render(fmt: str, values: dict, layout: str, year: int = 2022, agency: str = 
             out.extend(["| " + label.replace("\t", " ") + " |" + " |" * len(cells), "| |" + "".join(f" {c} |" for c in cells)])
         elif layout == "cells_per_line":
             out.extend(["", *("\t" + part for part in label.split("\t")), *("\t" + c for c in cells)])
+        elif layout == "lines":  # one cell a line, nothing between rows: a blank cell is an empty line
+            out.extend([*label.split("\t"), *cells])
         elif layout == "flat":
             out.append(label.replace("\t", "") + "".join(cells))
         else:
@@ -143,7 +145,7 @@ def render(fmt: str, values: dict, layout: str, year: int = 2022, agency: str = 
     out += ["", spec.SECTIONS["appeals"]] + ["\t".join(cells) for cells in appeal_header()]
     appeal = [str(values[k]) for k in template.appeal_keys()]
     out += {"flat": ["".join(appeal)], "label_split": ["|" + "".join(f" {a} |" for a in appeal)],
-            "cells_per_line": ["\t" + a for a in appeal]}.get(layout, [sep.join(appeal)])
+            "cells_per_line": ["\t" + a for a in appeal], "lines": appeal}.get(layout, [sep.join(appeal)])
     out += ["", NARRATIVE["problems"], "公开内容还不够丰富。", NARRATIVE["other"], "无。", agency, f"{year + 1}年1月20日"]
     text = "\n".join(out)
     return text.translate({ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"}) if fullwidth else text

@@ -16,7 +16,7 @@ SEEDS = range(6)
 EXACT = [
     ("tabs", {}), ("tabs", {"zero_as": "-"}), ("tabs", {"fullwidth": True}),
     ("pipes", {}), ("pipes", {"zero_as": "/"}),
-    ("cells_per_line", {}), ("cells_per_line", {"fullwidth": True}),
+    ("cells_per_line", {}), ("cells_per_line", {"fullwidth": True}), ("lines", {}), ("lines", {"zero_as": ""}),
     ("spaces", {}), ("unlabelled", {}), ("unlabelled", {"zero_as": "-"}),
 ]
 # Zeros left blank: a blank at the end of a row cannot be told from the row's end, and runs of

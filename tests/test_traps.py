@@ -212,6 +212,44 @@ def test_one_cell_per_line_with_empty_lines_for_blank_cells(fmt, seed):
     assert read >= 0.9 * len(values)
 
 
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+@pytest.mark.parametrize("seed", range(4))
+def test_one_cell_a_line_with_nothing_between_rows_makes_an_empty_line_a_blank_cell(fmt, seed):
+    """A row followed by exactly as many lines as it has cells prints one cell a line: its empty
+    lines are its blank cells, as certain as a grid's, when the rows printed in full show the layout."""
+    values = random_values(fmt, seed, busy=0.5)
+    found = assess_text(render(fmt, values, "lines", zero_as=""))
+    assert _wrong(values, found.reading) == {}
+    assert all(found.reading.cells[k].value is not None for k in values)
+    assert "cell_blank_line" not in found.report.codes and found.status == "verified"
+    assert any(c.method in ("blank", "edge_blank") for c in found.reading.cells.values())
+
+
+def _lines_with(text: str, label: str, change) -> str:
+    """`text` with the lines after the line holding `label` changed by `change(lines, at)`."""
+    lines = text.split("\n")
+    at = next(n for n, line in enumerate(lines) if label in line) + 1
+    change(lines, at)
+    return "\n".join(lines)
+
+
+ONE_A_LINE_VALUES = {**random_values("2021", 11, busy=0.5), "requests.new.commercial": 0, "requests.new.total": 1}
+
+
+@pytest.mark.parametrize("how", ["an empty line between two rows", "a cell lost, its line and all"])
+def test_one_cell_a_line_where_a_row_breaks_the_layout_every_empty_line_stays_a_doubt(how):
+    text = render("2021", ONE_A_LINE_VALUES, "lines", zero_as="")
+    if how == "an empty line between two rows":   # then an empty line may be layout, anywhere
+        text = _lines_with(text, "上年结转", lambda lines, at: lines.insert(at + 7, ""))
+        found = assess_text(text)
+        assert "cell_blank_line" in found.report.codes and found.status == "needs_review"
+    else:                                          # 本年新收 prints six lines for seven cells
+        text = _lines_with(text, "本年新收", lambda lines, at: lines.pop(at + 2))
+        found = assess_text(text)
+        assert found.status == "needs_review"
+    assert _wrong(ONE_A_LINE_VALUES, found.reading) == {}
+
+
 @pytest.mark.parametrize("printed,expected", [("0000000", 0), ("3000003", None)])
 def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
     """Its three 2021 sub-rows are 0 when that row is all zeros; otherwise not printed: empty."""
