@@ -13,12 +13,14 @@ from conftest import CORPUS, corpus_files, extract_with_gold
 from render import random_values, render
 from render_formats import render_docx, render_html, render_pdf
 
+from extract import template
 from extract.cli import main
 from extract.errors import InputError
 from extract.formats import read_document
 from extract.process import assess_text
 
 BINARY_KINDS = ("*.html", "*.pdf")
+COLS = template.columns()
 
 
 def _files():
@@ -88,6 +90,36 @@ def test_the_same_report_in_every_format_gives_the_same_values(fmt):
         # Where a format determines a cell, it agrees with every other format (flat text may leave some empty).
         assert {k: v for k, v in got.items() if v is not None} == {k: values[k] for k, v in got.items() if v is not None}, kind
     assert all(v is not None for v in readings["html"].values())
+
+
+def _blank_last_cell(page: str, words: str) -> str:
+    """The page with the last cell of the table row whose text holds `words` left blank (&nbsp;)."""
+    import lxml.html
+
+    root = lxml.html.fromstring(page)
+    tr = next(tr for tr in root.iter("tr") if words in tr.text_content())
+    cell = tr.findall("td")[-1]
+    for child in list(cell):
+        cell.remove(child)
+    cell.text = "\u00a0"
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_grid_cell_left_blank_is_0_as_printed_and_a_broken_sum_is_the_sources(seed):
+    """In a grid the place of a blank cell is certain, at a row's edge too: a 总计 left blank beside
+    parts that do not sum to 0 is the source breaking its row's sum, every cell read as printed."""
+    values = {**random_values("2021", seed, busy=0.5), "requests.granted.natural_person": 5}
+    values["requests.granted.total"] = sum(values[f"requests.granted.{c}"] for c in COLS[:-1])
+    page = _blank_last_cell(render_html("2021", values), "予以公开")
+    found = assess_text(read_document(page.encode("utf-8"), "p.html").text)
+    assert {k: found.reading.cells[k].value for k in values} == {**values, "requests.granted.total": 0}
+    assert found.status == "source_inconsistent" and "R3" in found.report.codes
+    # The same row in a tab-separated scrape: a last tab may be a stray one, so it is not a cell for sure.
+    lines = render("2021", values, "tabs").split("\n")
+    row = next(n for n, line in enumerate(lines) if "予以公开" in line)
+    lines[row] = lines[row].rsplit("\t", 1)[0] + "\t\t"
+    assert assess_text("\n".join(lines)).reading.cells["requests.granted.total"].value is None
 
 
 def test_site_chrome_and_scripts_are_not_read():

@@ -250,6 +250,23 @@ def test_one_cell_a_line_where_a_row_breaks_the_layout_every_empty_line_stays_a_
     assert _wrong(ONE_A_LINE_VALUES, found.reading) == {}
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_grid_cell_left_blank_while_a_number_strays_outside_the_grid_is_not_read_as_0(seed):
+    """A PDF conversion that put a row's 总计 on a line of its own leaves that cell empty: where a
+    number of the table stands outside its grid rows, the grid's empty cells are no longer certain."""
+    values = {**random_values("2021", seed, busy=0.5), "requests.granted.natural_person": 7}
+    values["requests.granted.total"] = sum(values[f"requests.granted.{c}"] for c in COLS[:-1])
+    lines = render("2021", values, "pipes").split("\n")
+    row = next(n for n, line in enumerate(lines) if "予以公开" in line)
+    lines[row] = lines[row].rstrip(" |").rsplit(" | ", 1)[0] + " |  |"    # '… | 4 |  |': its 总计 empty
+    found = assess_text("\n".join(lines))
+    assert found.reading.cells["requests.granted.total"].value == 0 and found.status == "source_inconsistent"
+    lines.insert(row + 2, str(values["requests.granted.total"]))   # the 总计, displaced
+    found = assess_text("\n".join(lines))
+    assert found.reading.cells["requests.granted.total"].value is None and found.status == "needs_review"
+    assert _wrong(values, found.reading) == {}
+
+
 @pytest.mark.parametrize("printed,expected", [("0000000", 0), ("3000003", None)])
 def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
     """Its three 2021 sub-rows are 0 when that row is all zeros; otherwise not printed: empty."""

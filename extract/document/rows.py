@@ -11,6 +11,7 @@ from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
 
 from extract.document.anchors import Anchor, LabelView, find_anchors
+from extract.document.blanks import blank_cells_settled, faithful_grid
 from extract.document.sections import Sections
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from extract.template import Row, active_rows, appeals_row, request_search_rows, spec
@@ -35,8 +36,8 @@ def find_active_rows(labels: LabelView, tokens: Sequence[Token], version: str, s
         return []
     end = sections.active_end
     anchors = find_anchors(labels.window(sections.active, end), active_rows(version))
-    return settle_blank_lines(labels.text, tokens, [_printed(labels.text, tokens, anchors, k, end, last=k + 1 == len(anchors))
-                                            for k in range(len(anchors))])
+    rows = [_printed(labels.text, tokens, anchors, k, end, last=k + 1 == len(anchors)) for k in range(len(anchors))]
+    return blank_cells_settled(labels.text, tokens, rows, sections.active, end)
 
 
 def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
@@ -47,7 +48,8 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
         return None
     end = sections.requests_end
     anchors = find_anchors(labels.window(sections.requests, end), request_search_rows(version))
-    return settle_blank_lines(labels.text, tokens, [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))])
+    rows = [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))]
+    return blank_cells_settled(labels.text, tokens, rows, sections.requests, end)
 
 
 def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections: Sections) -> Optional[PrintedRow]:
@@ -60,7 +62,7 @@ def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections:
     values = row_values(norm, [t for t in tokens if start <= t.start < end and (
         t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
         start)
-    return PrintedRow(appeals_row(version), None, end, values)
+    return faithful_grid(norm, tokens, [PrintedRow(appeals_row(version), None, end, values)], start, end)[0]
 
 
 def _printed(norm: str, tokens: Sequence[Token], anchors: list[Anchor], k: int, end: int,
@@ -118,52 +120,3 @@ def keep_blank_lines_as_cells(values: Sequence[Token], label_alone: bool) -> lis
         return printed
     return list(values)
 
-
-def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:
-    """A table printed one cell a line with nothing between its rows: a row whose label is followed
-    by exactly as many lines as it has cells (then the next label, or a heading) prints one cell a
-    line, and its empty lines are its blank cells, as certain as the empty cells of a grid. The
-    table's rows printed in full must show that layout, and no row but the last may print more
-    lines than cells (blank lines between rows: an empty line may then be layout or a lost cell)."""
-    if all(len(r.values) == len(r.row.keys) and BLANK not in map(_KIND, r.values) for r in rows):
-        return rows  # every row printed in full: no blank cell to settle
-    blocks = [_one_a_line(norm, tokens, r) for r in rows]
-    shown = any(len(b) == len(r.row.keys) and all(t.kind == NUM for t in b) for r, b in zip(rows, blocks) if b)
-    # The last row's span runs to the next heading: empty lines there may be the page's layout.
-    if not shown or any(b and len(b) > len(r.row.keys) for r, b in zip(rows[:-1], blocks)):
-        return rows
-    return [_as_blank_cells(r, b) for r, b in zip(rows, blocks)]
-
-
-def _one_a_line(norm: str, tokens: Sequence[Token], row: PrintedRow) -> Optional[list[Token]]:
-    """The row's cells where it prints one a line, a number or nothing, from the line after its
-    label on, with only words after them in its span (a group's heading before the next label)."""
-    if row.anchor is None:
-        return None
-    first, stop = bisect_left(tokens, row.anchor.end, key=_START), bisect_left(tokens, row.end, key=_START)
-    before = tokens[first - 1] if first else None  # counted from there, not from the text's start
-    line = (before.line + norm.count("\n", before.start, row.anchor.end) if before else
-            norm.count("\n", 0, row.anchor.end) + 1) + 1
-    block = []
-    for i in range(first, stop):
-        t = tokens[i]
-        if t.line != line or t.kind == TEXT or (i + 1 < stop and tokens[i + 1].line == line):
-            break
-        block.append(t)
-        line += 1
-    rest = tokens[first + len(block):stop]
-    return block if block and all(t.kind == TEXT for t in rest) else None
-
-
-def _as_blank_cells(row: PrintedRow, block: Optional[list[Token]]) -> PrintedRow:
-    """The row's empty lines as blank cells where its lines are its cells. The last row of a table
-    may be followed by empty lines before the next heading: its first lines are its cells where
-    only empty lines follow them and its sums hold (a cell lost from it would shift them)."""
-    n = len(row.row.keys)
-    if block is None or len(block) < n:
-        return row
-    cells = block[:n]
-    if len(block) > n and not (all(t.text == EMPTY_LINE for t in block[n:]) and row.row.sums
-                               and row.row.sums_hold([t.value for t in cells])):
-        return row
-    return row._replace(values=[t._replace(text="") if t.text == EMPTY_LINE else t for t in cells])

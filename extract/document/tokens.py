@@ -78,7 +78,8 @@ class Token(NamedTuple):
     digits: str = ""       # the bare digit string of an unsigned integer, for runs that may hold several cells
     unit: str = ""
     glued: bool = False    # printed right after a letter ('数据1', '规章000'): a label's end, or part of a word
-    whole: bool = False    # the whole content of a cell that separators (tab, pipe, spaces, line) delimit
+    whole: bool = False    # the whole content of a cell that separators (tab, pipe, spaces, line) delimit;
+    #                        for a blank, an empty cell of a grid's row ('| 3 |  |'), not a stray tab
 
 
 def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
@@ -134,6 +135,9 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
     raws, widths = _cells_of_line(line)
     if len(raws) > 1 and not raws[-1].strip():
         raws.pop()  # "a | b |" or "a\tb\t": the last separator ends the row; it opens no cell
+    # A grid's row, closed by its last pipe ('| a |  | b |', as every converted table is printed):
+    # an empty cell in it is a cell, wherever it stands; a tab row's last tab may be a stray one.
+    grid = stripped[-1] == "|"
     seen_content = False
     at = base  # where the current piece starts
     for raw, width in zip(raws, widths):
@@ -148,7 +152,7 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
             # It sits after the spaces a separator takes ('| |': at the second '|').
             if seen_content:
                 end = at + len(raw)
-                out.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, False)))
+                out.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, grid)))
         else:
             seen_content = True
             value = _SMALL_NUMBERS.get(piece)

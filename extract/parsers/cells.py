@@ -48,6 +48,10 @@ def fit_row(tokens: Sequence[Token], row: Row) -> RowFit:
         # with the empty lines before the next label (the windows below would find that one reading).
         if len(nums) == n and not _leading_zero(nums) and (len(values) == n or _only_empty_lines_around(values, nums)):
             return RowFit([cells_of_numbers(nums)])
+        if len(values) == n and all(map(_in_its_column, values)) and not _leading_zero(nums):
+            # Exactly the row's cells, each a number or a blank that is certainly a cell: every
+            # one stands in its column; a sum that fails is the source's.
+            return RowFit([[cell_of(t) for t in values]])
         pieces, joined = [], []  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
@@ -96,6 +100,12 @@ def fit_row(tokens: Sequence[Token], row: Row) -> RowFit:
 def _only_empty_lines_around(values: list[Token], nums: list[Token]) -> bool:
     """The numbers printed one after another, with nothing but empty lines before and after them."""
     return len(_strip_blanks(values)) == len(nums) and all(t.text == EMPTY_LINE for t in values if t.kind != NUM)
+
+
+def _in_its_column(t: Token) -> bool:
+    """A number, a printed blank mark ('-', '/'), a grid's empty cell or a blank settled as one
+    cell a line: never an empty stretch that may be a row's end or a stray separator."""
+    return t.kind == NUM or t.whole or t.text not in ("", EMPTY_LINE)
 
 
 def _leading_zero(nums: Sequence[Token]) -> bool:
