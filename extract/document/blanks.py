@@ -8,41 +8,43 @@ Certain blanks are marked `whole`; the readers take them as printed cells.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from operator import attrgetter
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Final, Optional, Sequence
 
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 
 if TYPE_CHECKING:
     from extract.document.rows import PrintedRow
 
-_START, _KIND = attrgetter("start"), attrgetter("kind")
+_START, _TEXT = attrgetter("start"), attrgetter("text")
+_EMPTY_GRID_CELL: Final = re.compile(r"\|[^\S\n]*\|")
+_EMPTY_LINE: Final = re.compile(r"\n[^\S\n]*\n")
 
 
 def blank_cells_settled(norm: str, tokens: Sequence[Token], rows: list[PrintedRow], start: int,
                         end: int) -> list[PrintedRow]:
     """The table's rows (printed between `start` and `end`) with their certain blanks marked."""
-    if all(len(r.values) == len(r.row.keys) and BLANK not in map(_KIND, r.values) for r in rows):
-        return rows  # every row printed in full: no blank cell to settle
-    return settle_blank_lines(norm, tokens, faithful_grid(norm, tokens, rows, start, end))
+    # Most tables have neither kind of blank: the text tells at C speed, before any token is looked at.
+    if _EMPTY_GRID_CELL.search(norm, start, end):
+        rows = faithful_grid(norm, tokens[bisect_left(tokens, start, key=_START):bisect_left(tokens, end, key=_START)], rows)
+    return settle_blank_lines(norm, tokens, rows) if _EMPTY_LINE.search(norm, start, end) else rows
 
 
-def faithful_grid(norm: str, tokens: Sequence[Token], rows: list[PrintedRow], start: int,
-                  end: int) -> list[PrintedRow]:
-    """The rows, their grid blanks no longer certain where a number of the table stands outside
-    the grid's rows (a PDF conversion that put a row's 总计 on a line of its own)."""
-    if not any(t.whole and t.kind == BLANK for r in rows for t in r.values):
-        return rows
-    first, stop = bisect_left(tokens, start, key=_START), bisect_left(tokens, end, key=_START)
-    if all(_in_grid_row(norm, t) for t in tokens[first:stop] if t.kind == NUM):
-        return rows
-    return [r._replace(values=[t._replace(whole=False) if t.kind == BLANK else t for t in r.values]) for r in rows]
-
-
-def _in_grid_row(norm: str, token: Token) -> bool:
-    line_end = norm.find("\n", token.end)
-    return norm[token.end:line_end if line_end >= 0 else len(norm)].rstrip().endswith("|")
+def faithful_grid(norm: str, table: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:
+    """The rows, their grid blanks no longer certain where a number of the table (its `table`
+    tokens) stands outside the grid's rows (a PDF conversion that put a row's 总计 on a line of
+    its own)."""
+    line = -1
+    for t in table:  # a line's first number tells whether the line is a grid's row
+        if t.kind == NUM and t.line != line:
+            line = t.line
+            line_end = norm.find("\n", t.end)
+            if not norm[t.end:line_end if line_end >= 0 else len(norm)].rstrip().endswith("|"):
+                return [r._replace(values=[t._replace(whole=False) if t.kind == BLANK else t for t in r.values])
+                        for r in rows]
+    return rows
 
 
 def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:
@@ -51,7 +53,10 @@ def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow
     line, and its empty lines are its blank cells, as certain as the empty cells of a grid. The
     table's rows printed in full must show that layout, and no row but the last may print more
     lines than cells (blank lines between rows: an empty line may then be layout or a lost cell)."""
-    if not any(t.text == EMPTY_LINE for r in rows for t in r.values):
+    # Told from the rows' printed cells alone first (most tables with empty lines fail here):
+    # a row before the last with more of them than cells, or no row printed in full.
+    if any(len(r.values) > len(r.row.keys) for r in rows[:-1]) or not any(
+            len(r.values) == len(r.row.keys) and EMPTY_LINE not in map(_TEXT, r.values) for r in rows):
         return rows
     blocks = [_one_a_line(norm, tokens, r) for r in rows]
     shown = any(len(b) == len(r.row.keys) and all(t.kind == NUM for t in b) for r, b in zip(rows, blocks) if b)

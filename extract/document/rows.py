@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
 
 from extract.document.anchors import Anchor, LabelView, find_anchors
-from extract.document.blanks import blank_cells_settled, faithful_grid
+from extract.document.blanks import blank_cells_settled
 from extract.document.sections import Sections
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from extract.template import Row, active_rows, appeals_row, request_search_rows, spec
@@ -62,7 +62,7 @@ def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections:
     values = row_values(norm, [t for t in tokens if start <= t.start < end and (
         t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
         start)
-    return faithful_grid(norm, tokens, [PrintedRow(appeals_row(version), None, end, values)], start, end)[0]
+    return blank_cells_settled(norm, tokens, [PrintedRow(appeals_row(version), None, end, values)], start, end)[0]
 
 
 def _printed(norm: str, tokens: Sequence[Token], anchors: list[Anchor], k: int, end: int,
