@@ -88,6 +88,7 @@ def builds(monkeypatch):
     if compiled.compiled_modules():
         pytest.skip("the compiled reader's classes and calls between its modules cannot be counted from Python")
     counts = {"documents": 0, "label views": 0, "narrative scans": 0}
+    regions = []  # a table read again, its loose label lines blanked (labels printed apart)
 
     def counted(name, function):
         def wrapper(*args, **kwargs):
@@ -98,7 +99,12 @@ def builds(monkeypatch):
     monkeypatch.setattr(Document, "__init__", counted("documents", Document.__init__))
     monkeypatch.setattr(LabelView, "of", classmethod(counted("label views", LabelView.of.__func__)))
     monkeypatch.setattr(narrative, "find_requests_received", counted("narrative scans", narrative.find_requests_received))
-    return counts
+    region = LabelView.of_region.__func__
+    monkeypatch.setattr(LabelView, "of_region", classmethod(lambda cls, text, start, end: (
+        regions.append(end - start), region(cls, text, start, end))[1]))
+    yield counts
+    # Of these texts, only the Shanghai-layout report's request table is read again, and only itself.
+    assert len(regions) == 1 and regions[0] < 10_000
 
 
 TEXTS = sorted((CORPUS / "raw").glob("*.txt")) + sorted((CORPUS / "raw").glob("*.md")) + REPORTS

@@ -12,7 +12,7 @@ import json
 import random
 
 import pytest
-from conftest import NOT_YET_PLACED, REPORTS, corpus_files, gold_path
+from conftest import NOT_YET_GROUNDED, REPORTS, corpus_files, gold_path
 from oracle import Oracle
 
 from extract import template
@@ -64,9 +64,9 @@ def test_perfect_answers_raise_every_text_report_to_its_gold(tmp_path):
     for path in TEXT_REPORTS:
         record = records[str(path)]
         gold = _gold(path)["values"]
-        if path.stem in NOT_YET_PLACED:
-            # Rows printed away from their labels: the LLM's values cannot be grounded at their
-            # rows, so they are not taken; what is read is right, the rest stays empty.
+        if path.stem in NOT_YET_GROUNDED:
+            # A cell whose value the conversion moved out of its row: the LLM's value for it is not
+            # grounded, so not taken; what is read is right, the rest stays empty.
             assert {k: v for k, v in record["values"].items() if v is not None and v != gold[k]} == {}
             assert record["status"] == "needs_review"
             continue
@@ -82,9 +82,9 @@ def test_perfect_answers_raise_every_text_report_to_its_gold(tmp_path):
     assert statuses["001_9f7c26629d5c5385"] == "needs_review"          # rows printed without their labels
 
 
-@pytest.mark.xfail(strict=True, reason="layouts not yet placed: " + "; ".join(NOT_YET_PLACED.values()))
-@pytest.mark.parametrize("stem", sorted(NOT_YET_PLACED))
-def test_perfect_answers_raise_a_layout_not_yet_placed_to_its_gold(stem, tmp_path):
+@pytest.mark.xfail(strict=True, reason="not yet grounded: " + "; ".join(NOT_YET_GROUNDED.values()))
+@pytest.mark.parametrize("stem", sorted(NOT_YET_GROUNDED))
+def test_perfect_answers_raise_a_report_not_yet_grounded_to_its_gold(stem, tmp_path):
     (path,) = [p for p in TEXT_REPORTS if p.stem == stem]
     with Oracle({_title(path): _gold(path)}) as oracle:
         record = _run([path], oracle, tmp_path)[str(path)]

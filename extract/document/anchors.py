@@ -55,10 +55,19 @@ class LabelView:
     @classmethod
     def of(cls, text: str, start: int = 0) -> "LabelView":
         """The view of the text from `start` on (what comes before holds no label)."""
+        return cls._built(text, start, len(text))
+
+    @classmethod
+    def of_region(cls, text: str, start: int, end: int) -> "LabelView":
+        """The view of one region of the text only (a table read again with some lines blanked)."""
+        return cls._built(text, start, end)
+
+    @classmethod
+    def _built(cls, text: str, start: int, end: int) -> "LabelView":
         # The markup made whitespace, str.split finds the kept runs (a C loop, not a regex), and
         # each run is found again from where the last one ended: only dropped characters lie
         # between them, none of which can start a run.
-        masked = text[start:]
+        masked = text[start:end]
         for mark in _MARKUP:
             if mark in masked:
                 masked = masked.replace(mark, " ")
@@ -70,7 +79,7 @@ class LabelView:
             pos = find(part, pos)
             at_text.append(start + pos)
             pos += len(part)
-        return cls(text, "".join(kept), (at_view, at_text), 0, length, start, len(text))
+        return cls(text, "".join(kept), (at_view, at_text), 0, length, start, end)
 
     def window(self, start: int, end: Optional[int] = None) -> "LabelView":
         end = len(self.text) if end is None else end
@@ -118,6 +127,31 @@ def find_anchors(view: LabelView, rows: Sequence[Row]) -> list[Anchor]:
         anchors.append(Anchor(row, _label_start(view, row, match), view.offset(match.end() - 1) + 1))
     return [_extend_label(view.text, a, anchors[k + 1].start if k + 1 < len(anchors) else view.end)
             for k, a in enumerate(anchors)]
+
+
+def with_rows_out_of_order(view: LabelView, rows: Sequence[Row], anchors: list[Anchor]) -> list[Anchor]:
+    """`anchors` and, for each row not found in template order, its label where it is printed once
+    in the window, with numbers after it, outside the labels found: a table whose sub-tables were
+    printed in another order (第二十条第（一）项's table annexed after the others). In printed order."""
+    found = {a.row.key for a in anchors}
+    taken = [(a.start, a.end) for a in anchors]
+    extra = []
+    for row in rows:
+        if row.key in found:
+            continue
+        hits = [m for m in _matches(view, row.pattern) if _DATA_AFTER.match(view.view, m.end())
+                and not any(s <= view.offset(m.start()) < e for s, e in taken)]
+        if len(hits) == 1:
+            extra.append(Anchor(row, _label_start(view, row, hits[0]), view.offset(hits[0].end() - 1) + 1))
+    if not extra:
+        return anchors
+    ordered = sorted([*anchors, *extra], key=lambda a: a.start)
+    return [_extend_label(view.text, a, ordered[k + 1].start if k + 1 < len(ordered) else view.end)
+            for k, a in enumerate(ordered)]
+
+
+def _matches(view: LabelView, pattern: re.Pattern) -> list[re.Match]:
+    return list(pattern.finditer(view.view, view.lo, view.hi))
 
 
 def _out_of_order(view: LabelView, rows: Sequence[Row], i: int, pos: int, match: re.Match) -> bool:

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Optional, Sequence
 
-from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
+from extract.document.tokens import BLANK, EMPTY_LINE, MOVED, NUM, TEXT, Token
 
 if TYPE_CHECKING:
     from extract.document.rows import PrintedRow
@@ -33,17 +33,17 @@ def blank_cells_settled(norm: str, tokens: Sequence[Token], rows: list[PrintedRo
 
 
 def faithful_grid(norm: str, table: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:
-    """The rows, their grid blanks no longer certain where a number of the table (its `table`
-    tokens) stands outside the grid's rows (a PDF conversion that put a row's 总计 on a line of
-    its own)."""
+    """The rows, their grid's empty cells MOVED (a place, no value) where a number of the table
+    (its `table` tokens) stands outside the grid's rows (a PDF conversion that put a row's 总计
+    on a line of its own)."""
     line = -1
     for t in table:  # a line's first number tells whether the line is a grid's row
         if t.kind == NUM and t.line != line:
             line = t.line
             line_end = norm.find("\n", t.end)
             if not norm[t.end:line_end if line_end >= 0 else len(norm)].rstrip().endswith("|"):
-                return [r._replace(values=[t._replace(whole=False) if t.kind == BLANK else t for t in r.values])
-                        for r in rows]
+                return [r._replace(values=[t._replace(text=MOVED) if t.whole and t.kind == BLANK else t
+                                           for t in r.values]) for r in rows]
     return rows
 
 
@@ -95,6 +95,6 @@ def _as_blank_cells(row: PrintedRow, block: Optional[list[Token]]) -> PrintedRow
         return row
     cells = block[:n]
     if len(block) > n and not (all(t.text == EMPTY_LINE for t in block[n:]) and row.row.sums
-                               and row.row.sums_hold([t.value for t in cells])):
+                               and row.row.sums_hold([t.value or 0 for t in cells])):  # NUM or blank: never None
         return row
     return row._replace(values=[t._replace(text="", whole=True) if t.text == EMPTY_LINE else t for t in cells])

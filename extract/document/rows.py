@@ -10,7 +10,8 @@ from bisect import bisect_left
 from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
 
-from extract.document.anchors import Anchor, LabelView, find_anchors
+from extract.document.anchors import Anchor, LabelView, find_anchors, with_rows_out_of_order
+from extract.document.apart import grid_rows_only
 from extract.document.blanks import blank_cells_settled
 from extract.document.sections import Sections
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
@@ -35,7 +36,10 @@ def find_active_rows(labels: LabelView, tokens: Sequence[Token], version: str, s
     if sections.active is None or sections.active_end <= sections.active:
         return []
     end = sections.active_end
-    anchors = find_anchors(labels.window(sections.active, end), active_rows(version))
+    view, items = labels.window(sections.active, end), active_rows(version)
+    anchors = find_anchors(view, items)
+    if len(anchors) < len(items):
+        anchors = with_rows_out_of_order(view, items, anchors)
     rows = [_printed(labels.text, tokens, anchors, k, end, last=k + 1 == len(anchors)) for k in range(len(anchors))]
     return blank_cells_settled(labels.text, tokens, rows, sections.active, end)
 
@@ -47,6 +51,7 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
     if sections.requests is None:
         return None
     end = sections.requests_end
+    labels = grid_rows_only(labels, tokens, sections.requests, end, len(spec.COLUMNS))
     anchors = find_anchors(labels.window(sections.requests, end), request_search_rows(version))
     rows = [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))]
     return blank_cells_settled(labels.text, tokens, rows, sections.requests, end)

@@ -15,6 +15,9 @@ TEXT: Final = "text"
 NUM: Final = "num"
 BLANK: Final = "blank"
 EMPTY_LINE: Final = "\n"  # the text of a BLANK token that is a whole empty line
+# The text of a grid's empty cell in a table some of whose numbers stand outside the grid: the
+# cell's place is certain, its content is not (a conversion may have moved it out).
+MOVED: Final = "(moved?)"
 
 _SEPARATORS: Final = re.compile(r"[ ]*[\t|][ ]*|\s{2,}")
 _SEPARATED: Final = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by re.split

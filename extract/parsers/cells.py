@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Optional, Sequence, cast
+from typing import Final, Optional, Sequence, cast
 
 from extract.document.pieces import Piece, join_stray_spaces, piece_of
 from extract.document.tokens import BLANK as BLANK_TOKEN
-from extract.document.tokens import EMPTY_LINE, NUM, Token
+from extract.document.tokens import EMPTY_LINE, MOVED, NUM, Token
 from extract.parsers.splits import cell_of, cells_of_numbers, split_pieces
-from extract.reading import BLANK, EDGE_BLANK, INFERRED, Cell, Doubt, Number
+from extract.reading import BLANK, EDGE_BLANK, INFERRED, NOT_READ, Cell, Doubt, Number
 from extract.template import Row
 
 _WHOLE = attrgetter("whole")
@@ -52,6 +52,11 @@ def fit_row(tokens: Sequence[Token], row: Row) -> RowFit:
             # Exactly the row's cells, each a number or a blank that is certainly a cell: every
             # one stands in its column; a sum that fails is the source's.
             return RowFit([[cell_of(t) for t in values]])
+        if len(values) == n and all(_in_its_column(t) or t.text == MOVED for t in values) and not _leading_zero(nums):
+            # A grid row whose empty cells may have been moved out of it: its numbers stand in
+            # their columns; the empty cells are places without a value.
+            return RowFit([[_MOVED_CELL._replace(start=t.start, end=t.end, line=t.line) if t.text == MOVED else cell_of(t)
+                            for t in values]])
         pieces, joined = [], []  # every number alone in its cell: nothing to cut or join
     else:
         pieces = [piece_of(t) for t in values]
@@ -105,7 +110,11 @@ def _only_empty_lines_around(values: list[Token], nums: list[Token]) -> bool:
 def _in_its_column(t: Token) -> bool:
     """A number, a printed blank mark ('-', '/'), a grid's empty cell or a blank settled as one
     cell a line: never an empty stretch that may be a row's end or a stray separator."""
-    return t.kind == NUM or t.whole or t.text not in ("", EMPTY_LINE)
+    return t.kind == NUM or (t.whole and t.text != MOVED) or t.text not in ("", EMPTY_LINE, MOVED)
+
+
+_MOVED_CELL: Final = Cell(None, NOT_READ, note="an empty grid cell, while numbers of its table stand outside the grid: "
+                                             "its value may have been moved")
 
 
 def _leading_zero(nums: Sequence[Token]) -> bool:

@@ -113,11 +113,17 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
     nums = [t for t in values if t.kind == NUM]
     lines = _group_by_line([t for t in values if t.kind in (NUM, BLANK)])
     readings: Optional[list[list[Cell]]] = None
+    full = [line for line in lines if len(line) == WIDTH]
+    if len(lines) != len(gap) and len(full) == len(gap):
+        lines = full  # a stray number on a line of its own (a cell some conversion moved) is no row
     if len(lines) == len(gap):
         fitted = [_fit_line(line, row) for line, row in zip(lines, gap)]
         if all(r is not None for r in fitted):
             readings = cast("list[list[Cell]]", fitted)
-    if readings is None and len(nums) == len(gap) * WIDTH:
+    if readings is None and len(nums) == len(gap) * WIDTH and len({len(line) for line in lines}) == 1 and (
+            len(lines) == 1 or len(lines) == len(nums)):
+        # All on one line, or one a line: the count alone cuts them into rows. Rows printed on
+        # lines of their own that do not hold a row each are not cut across the lines.
         readings = [[cell_of(t) for t in nums[k * WIDTH:(k + 1) * WIDTH]] for k in range(len(gap))]
     if readings is None and len(nums) >= len(gap) * WIDTH and all(t.value == 0 for t in nums):
         # Every printed number is 0, so every cell is 0 whatever the alignment.

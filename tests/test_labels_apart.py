@@ -1,0 +1,108 @@
+"""Tables a PDF conversion printed with row labels apart from their numbers (the Shanghai style):
+a markdown grid of labelled rows and bare rows of numbers, the bare rows' labels printed as loose
+lines of words, cut across lines, elsewhere. Reports built here from chosen values.
+"""
+from __future__ import annotations
+
+import pytest
+from render import random_values, render
+
+from extract import template
+from extract.process import assess_text
+
+COLS = template.columns()
+
+
+def _markdown(text: str) -> str:
+    """The report's table rows as a converter prints them: '| a | b |'."""
+    return "\n".join("| " + line if " | " in line and line.endswith("|") else line for line in text.split("\n"))
+
+
+def _apart(text: str, *words: str) -> str:
+    """Rows whose label holds one of `words` printed bare ('| 3 | 0 | … |'), each one's label as two
+    loose lines put before the labelled row above it."""
+    lines = text.split("\n")
+    for word in words:
+        at = next(n for n, line in enumerate(lines) if word in line)
+        cells = [c.strip() for c in lines[at].strip("| ").split(" | ")]
+        label = " ".join(cells[:-len(COLS)])
+        lines[at] = "| " + " | ".join(cells[-len(COLS):]) + " |"
+        lines[at - 1:at - 1] = [label[:len(label) // 2], label[len(label) // 2:]]
+    return "\n".join(lines)
+
+
+def _read(values: dict, text: str):
+    found = assess_text(text)
+    wrong = {k: (found.reading.cells[k].value, v) for k, v in values.items()
+             if found.reading.cells[k].value is not None and found.reading.cells[k].value != v}
+    return found, wrong
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_grid_of_labelled_rows_reads_as_any_grid(seed):
+    values = random_values("2021", seed, busy=0.5)
+    found, wrong = _read(values, _markdown(render("2021", values, "pipes")))
+    assert wrong == {} and found.status == "verified"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bare_rows_are_placed_on_the_rows_of_their_gap_by_the_grid_order(seed):
+    values = random_values("2021", seed, busy=0.5)
+    text = _apart(_markdown(render("2021", values, "pipes")),
+                  "部分公开", "其他法律行政法规", "本机关不掌握", "没有现成信息")
+    found, wrong = _read(values, text)
+    assert wrong == {} and all(found.reading.cells[k].value is not None for k in values)
+    moved = ("requests.partly_granted", "requests.refused.prohibited_by_law", "requests.unable.not_held",
+             "requests.unable.needs_creation")
+    assert {found.reading.cells[f"{row}.{c}"].method for row in moved for c in COLS} == {"positional"}
+    assert found.status == "needs_review" and "cell_positional" in found.report.codes
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_gap_whose_bare_rows_are_fewer_than_its_rows_is_left_empty(seed):
+    values = random_values("2021", seed, busy=0.5)
+    lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息").split("\n")
+    bare = [n for n, line in enumerate(lines) if line.startswith("| ") and "政府信息" not in line
+            and all(c.strip().isdigit() for c in line.strip("| ").split(" | "))]
+    del lines[bare[0]]                                   # one bare row lost: two rows, one row of numbers
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong == {} and found.status == "needs_review"
+    assert all(found.reading.cells[f"requests.unable.{r}.{c}"].value is None
+               for r in ("not_held", "needs_creation") for c in COLS)
+
+
+def test_a_stray_number_among_the_bare_rows_is_no_row():
+    values = random_values("2021", 5, busy=0.5)
+    lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息").split("\n")
+    at = next(n for n, line in enumerate(lines) if "补正后" in line)
+    lines.insert(at, "7")                                # a number some conversion set on a line of its own
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong == {} and all(found.reading.cells[f"requests.unable.not_held.{c}"].value is not None for c in COLS)
+
+
+def test_a_row_whose_total_was_moved_out_of_the_grid_keeps_its_other_cells():
+    values = random_values("2021", 6, busy=0.5)
+    lines = _markdown(render("2021", values, "pipes")).split("\n")
+    at = next(n for n, line in enumerate(lines) if "结转下年度" in line)
+    total = lines[at].rstrip(" |").rsplit(" | ", 1)
+    lines[at] = total[0] + " |  |"
+    lines.insert(at - 3, total[1])                       # the 总计, on a line of its own higher up
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong == {}
+    cells = {c: found.reading.cells[f"requests.carried_forward.{c}"].value for c in COLS}
+    assert cells == {**{c: values[f"requests.carried_forward.{c}"] for c in COLS}, "total": None}
+    assert found.status == "needs_review"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_first_clause_table_annexed_after_the_others_is_read(seed):
+    """第二十条第（一）项's table (规章, 规范性文件) printed after the other items, as an annex."""
+    values = random_values("2021", seed, busy=0.5)
+    lines = render("2021", values, "pipes").split("\n")
+    first = next(n for n, line in enumerate(lines) if line.startswith("第二十条第（一）项"))
+    items = lines[first + 1:first + 4]                   # its header and its two rows
+    del lines[first + 1:first + 4]
+    fee = next(n for n, line in enumerate(lines) if line.startswith("行政事业性收费"))
+    lines[fee + 1:fee + 1] = ["## 表二：主动公开政府信息情况", *items]
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong == {} and all(found.reading.cells[k].value is not None for k in values if k.startswith("active."))
