@@ -102,11 +102,15 @@ def _agency_in_title(title: str) -> str:
     compact = _arabic_years(re.sub(r"\s+", "", title))
     compact = re.sub(r"^关于", "", compact)
     year = _YEAR.search(compact)
-    if year and year.start() > 0:
-        head = compact[:year.start()]
-    else:
-        head = compact[year.end():] if year else compact
-        head = re.sub(r"^度", "", head)
+    if not year:
+        return _agency_named(compact)
+    # '沭阳县人民政府2025年…' or '2025年沭阳县人民政府…'; before the year, a converter's word
+    # ('正文2024年上海市科委…') is no agency: then the words after it are tried.
+    before = _agency_named(compact[:year.start()]) if year.start() > 0 else ""
+    return before or _agency_named(re.sub(r"^度", "", compact[year.end():]))
+
+
+def _agency_named(head: str) -> str:
     tail = _TITLE_TAIL.search(head)
     if tail:
         head = head[:tail.start()]
