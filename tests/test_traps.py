@@ -267,6 +267,19 @@ def test_a_grid_cell_left_blank_while_a_number_strays_outside_the_grid_is_not_re
     assert _wrong(values, found.reading) == {}
 
 
+@pytest.mark.parametrize("layout", ["tabs", "flat", "page"])
+def test_procurement_cells_printed_with_their_units_run_together(layout):
+    """'政府集中采购3个185000元': a count with its count word, then a sum in 元 (万元 in the template)."""
+    values = {**random_values("2019", 9, busy=0.5), "active.procurement.items": 3, "active.procurement.amount": 18.5}
+    text = render("2019", values, layout)
+    row = next(line for line in text.split("\n") if "政府集中采购" in line) if layout != "page" else None
+    text = (text.replace(row, "政府集中采购3个185000元") if row is not None else
+            text.replace(text[text.index("政府集中采购"):text.index("三、收到")], "政府集中采购3个185000元 "))
+    found = assess_text(text)
+    assert (found.reading.cells["active.procurement.items"].value, found.reading.cells["active.procurement.amount"].value) == (3, 18.5)
+    assert _wrong(values, found.reading) == {}
+
+
 @pytest.mark.parametrize("printed,expected", [("0000000", 0), ("3000003", None)])
 def test_a_2021_report_printing_the_single_2019_other_row(printed, expected):
     """Its three 2021 sub-rows are 0 when that row is all zeros; otherwise not printed: empty."""

@@ -46,8 +46,8 @@ def piece_of(token: Token) -> Piece:
         return Piece(token)
     match = NUMBER.search(token.text)
     num = match.group("num") if match else ""
-    if match is None or "," in num:
-        return Piece(token)  # a whole cell ('3件', '1,234'): never cut
+    if match is None or "," in num or match.end() < len(token.text):
+        return Piece(token)  # a whole cell ('3件', '1,234', '1个' run on before the next): never cut
     sign = (match.group("sign") or "").strip()
     sign = "-" if sign in ("-", "减", "减少") else ("+" if sign else "")
     whole, _, frac = num.partition(".")

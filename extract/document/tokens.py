@@ -208,7 +208,7 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         out.append(_new(Token, (NUM, piece, base, stop, line_no, parse_number(counted.group(1) or "", counted.group(2), ""),
                                 "", "", False, False)))
         return
-    text_start = 0
+    text_start, counted_end = 0, -1
     for match in number_matches(piece):
         start, end = match.span()
         if not _is_cell(piece, match):
@@ -223,11 +223,16 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
         num, unit = match.group("num"), match.group("unit") or ""
         if _is_glued_ordinal(piece, match):
             num, end = num[:-1], end - 1  # the last digit numbers the next row label
-        digits = num if not sign and not unit and num.isdigit() else ""
+        counted = None if unit else _COUNT_THEN_NUMBER.match(piece, end)
+        if counted:
+            end = counted.end()  # '1个': one cell, never digits to cut
+        digits = num if not sign and not unit and not counted and num.isdigit() else ""
         value = int(num) if digits else parse_number(sign, num, unit)
+        glued = start > 0 and piece[start - 1].isalpha() and start != counted_end  # not after '1个'
         out.append(_new(Token, (NUM, piece[start:end], base + start, base + end, line_no, value, digits, unit.strip(),
-                                start > 0 and piece[start - 1].isalpha(), start == 0 and end == len(piece))))
+                                glued, start == 0 and end == len(piece))))
         text_start = end
+        counted_end = end if counted else -1
     if text_start < len(piece):
         _add_text(piece[text_start:], base + text_start, line_no, out)
 
@@ -252,8 +257,13 @@ def _is_cell(piece: str, match: re.Match) -> bool:
     if piece.endswith(_NOT_A_CELL_BEFORE, 0, before):
         return False
     if _NOT_A_CELL_AFTER.match(piece, match.end()) and not match.group("unit"):
-        return _is_glued_ordinal(piece, match)
+        return _is_glued_ordinal(piece, match) or _COUNT_THEN_NUMBER.match(piece, match.end()) is not None
     return True
+
+
+# '采购1个246900元': a count with its count word, and right after it another number: a row's cell
+# (prose says '3个专项', never '3个24'). The count word is the cell's, as a unit is.
+_COUNT_THEN_NUMBER: Final = re.compile(r"\s*[件条个项](?=\s*\d)")
 
 
 _ORDINAL_AFTER: Final = re.compile(r"[.、]\s*\D")
