@@ -150,6 +150,18 @@ def with_rows_out_of_order(view: LabelView, rows: Sequence[Row], anchors: list[A
             for k, a in enumerate(ordered)]
 
 
+def copy_start(view: LabelView, anchors: list[Anchor]) -> Optional[int]:
+    """Where the table found by `anchors` is printed again (as lines of text, then as a grid): its
+    first row's label printed once more, with numbers after it; None where it is printed once."""
+    if not anchors:
+        return None
+    first = anchors[0].row
+    again = view.search(first.pattern, view.index(anchors[0].end))
+    if again is None or not _DATA_AFTER.match(view.view, again.end()):
+        return None
+    return _label_start(view, first, again)
+
+
 def _matches(view: LabelView, pattern: re.Pattern) -> list[re.Match]:
     return list(pattern.finditer(view.view, view.lo, view.hi))
 

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
 
-from extract.document.anchors import Anchor, LabelView, find_anchors, with_rows_out_of_order
+from extract.document.anchors import Anchor, LabelView, copy_start, find_anchors, with_rows_out_of_order
 from extract.document.apart import grid_rows_only
 from extract.document.blanks import blank_cells_settled
 from extract.document.sections import Sections
@@ -38,6 +38,10 @@ def find_active_rows(labels: LabelView, tokens: Sequence[Token], version: str, s
     end = sections.active_end
     view, items = labels.window(sections.active, end), active_rows(version)
     anchors = find_anchors(view, items)
+    copy = copy_start(view, anchors)
+    if copy is not None and _copies_agree(tokens, sections.active, copy, end):
+        view, end = labels.window(sections.active, copy), copy
+        anchors = find_anchors(view, items)
     if len(anchors) < len(items):
         anchors = with_rows_out_of_order(view, items, anchors)
     rows = [_printed(labels.text, tokens, anchors, k, end, last=k + 1 == len(anchors)) for k in range(len(anchors))]
@@ -52,9 +56,24 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
         return None
     end = sections.requests_end
     labels = grid_rows_only(labels, tokens, sections.requests, end, len(spec.COLUMNS))
-    anchors = find_anchors(labels.window(sections.requests, end), request_search_rows(version))
+    view, search = labels.window(sections.requests, end), request_search_rows(version)
+    anchors = find_anchors(view, search)
+    copy = copy_start(view, anchors)
+    if copy is not None and _copies_agree(tokens, sections.requests, copy, end):
+        view, end = labels.window(sections.requests, copy), copy
+        anchors = find_anchors(view, search)
     rows = [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))]
     return blank_cells_settled(labels.text, tokens, rows, sections.requests, end)
+
+
+def _copies_agree(tokens: Sequence[Token], start: int, copy: int, end: int) -> bool:
+    """A table printed twice (as lines of text, then as a grid) is read from its first copy only
+    where the second prints the same numbers in the same order: then either copy says it all.
+    Where they differ, both stay in the way of a clean reading, and the record is left in doubt."""
+    def numbers(lo: int, hi: int) -> list[object]:
+        return [t.value for t in tokens[bisect_left(tokens, lo, key=_START):bisect_left(tokens, hi, key=_START)]
+                if t.kind == NUM]
+    return numbers(start, copy) == numbers(copy, end)
 
 
 def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections: Sections) -> Optional[PrintedRow]:

@@ -1,0 +1,42 @@
+"""Statistical tables annexed to a report: printed twice (as lines of text, then as a grid under a
+caption such as '## 表二：…'). Reports built here from chosen values."""
+from __future__ import annotations
+
+import pytest
+from render import random_values, render
+
+from extract.process import assess_text
+
+ACTIVE, REQUESTS, APPEALS = "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议"
+TABLES = {"active": (ACTIVE, REQUESTS), "requests": (REQUESTS, APPEALS)}
+
+
+def _section(text: str, first: str, after: str) -> str:
+    start = text.index(first)
+    return text[start:text.index(after, start)]
+
+
+def _printed_twice(values: dict, table: str, first_layout: str, change=lambda copy: copy) -> str:
+    """The report in tabs, its `table` printed in `first_layout`, then again as a pipe grid."""
+    text, heading = render("2021", values, "tabs"), TABLES[table]
+    copy = _section(render("2021", values, "pipes"), *heading).replace(heading[0], "## 表：" + heading[0], 1)
+    return text.replace(_section(text, *heading), _section(render("2021", values, first_layout), *heading) + change(copy))
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+@pytest.mark.parametrize("first_layout", ["tabs", "spaces"])
+@pytest.mark.parametrize("seed", range(2))
+def test_a_table_printed_twice_is_read_once(table, first_layout, seed):
+    values = random_values("2021", seed, busy=0.5)
+    found = assess_text(_printed_twice(values, table, first_layout))
+    assert {k: found.reading.cells[k].value for k in values} == values
+    assert found.status == "verified"
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_copies_that_print_different_numbers_leave_the_record_in_doubt(table):
+    values = random_values("2021", 3, busy=0.5)
+    found = assess_text(_printed_twice(values, table, "tabs", lambda copy: copy.replace("| 0 |", "| 5 |", 1)))
+    assert found.status == "needs_review"
+    assert {k: (c.value, values[k]) for k, c in found.reading.cells.items()
+            if k in values and c.value is not None and c.value != values[k]} == {}
