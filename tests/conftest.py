@@ -14,11 +14,6 @@ if not (SHARED / "samples" / "reports").is_dir():
 CORPUS = SHARED / "corpus"
 REPORTS = sorted((SHARED / "samples" / "reports").glob("*.txt"))
 GOLD = SHARED / "samples" / "gold"
-# Real reports that the LLM, answering every cell right, does not yet lift to their gold (the issue
-# "Read the layouts of other provinces"): the bar is held as an expected failure, which fails
-# loudly once it passes.
-NOT_YET_GROUNDED = {"d09_shanghai_stcsm_2024": "a row's 总计 moved by the PDF conversion to a line of its own: "
-                                               "its grid cell is empty, and the LLM's value for it is not grounded"}
 
 
 def corpus_files(*kinds: str) -> list[Path]:

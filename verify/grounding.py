@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Union, cast
 
-from extract.document import Document
+from extract.document import Document, PrintedRow
+from extract.document.blanks import outside_the_grid
 from extract.document.pieces import digit_offsets, join_stray_spaces, piece_of
+from extract.document.tokens import MOVED, NUM, Token
 
 from verify.numbers import same
 
@@ -36,11 +38,16 @@ def ground_reading(values: Mapping[str, Optional[Number]], document: Document) -
     """The grounding of every non-null value of a reading, row by row."""
     rows = document.printed_rows()
     printed_anywhere = {round(float(t.value), 6) for row in rows for t in row.values if t.value is not None}
+    strays: Optional[dict[float, Token]] = None
     out: dict[str, Grounded] = {}
     for row in rows:
         keys, tokens = row.row.keys, row.values
         wanted = [values.get(k) for k in keys]
         spans = match_in_order(tokens, cast("list[Number]", wanted)) if None not in wanted else None
+        if spans is None and None not in wanted and any(t.text == MOVED for t in tokens):
+            if strays is None:  # once per document, and only for one whose grid lost cells
+                strays = outside_the_grid(document.text, document.tokens)
+            spans = _moved_in_order(row, tokens, cast("list[Number]", wanted), strays)
         for i, key in enumerate(keys):
             value = wanted[i]
             if value is None:
@@ -56,6 +63,27 @@ def ground_reading(values: Mapping[str, Optional[Number]], document: Document) -
         if value is not None and key not in out:
             out[key] = Grounded(SOMEWHERE if round(float(value), 6) in printed_anywhere else NOT_FOUND)
     return out
+
+
+def _moved_in_order(row: PrintedRow, tokens: Sequence[Token], values: Sequence[Number],
+                    strays: dict[float, Token]) -> Optional[list[tuple[int, int, Optional[int]]]]:
+    """A grid row whose empty cells were MOVED (numbers of its table stand outside the grid): the
+    values match in order where each moved cell's value is one of those numbers and the row's
+    own sums hold with it. A moved cell's span is where its number is printed."""
+    if len(tokens) != len(values) or not row.row.sums or not row.row.sums_hold(values):
+        return None
+    spans: list[tuple[int, int, Optional[int]]] = []
+    for t, value in zip(tokens, values):
+        if t.text == MOVED:
+            stray = strays.get(round(float(value), 6))
+            if stray is None:
+                return None
+            spans.append((stray.start, stray.end, stray.line))
+        elif t.kind == NUM and t.value is not None and same(t.value, value):
+            spans.append((t.start, t.end, t.line))
+        else:
+            return None
+    return spans
 
 
 def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[tuple[int, int, Optional[int]]]]:

@@ -40,11 +40,26 @@ def faithful_grid(norm: str, table: Sequence[Token], rows: list[PrintedRow]) -> 
     for t in table:  # a line's first number tells whether the line is a grid's row
         if t.kind == NUM and t.line != line:
             line = t.line
-            line_end = norm.find("\n", t.end)
-            if not norm[t.end:line_end if line_end >= 0 else len(norm)].rstrip().endswith("|"):
+            if not _in_grid_row(norm, t):
                 return [r._replace(values=[t._replace(text=MOVED) if t.whole and t.kind == BLANK else t
                                            for t in r.values]) for r in rows]
     return rows
+
+
+def outside_the_grid(norm: str, tokens: Sequence[Token]) -> dict[float, Token]:
+    """The numbers among `tokens` printed on lines that are not a grid's rows, by value (the
+    first of each): where a grid's MOVED cells may have gone."""
+    out: dict[float, Token] = {}
+    for t in tokens:
+        if t.kind == NUM and t.value is not None and not _in_grid_row(norm, t):
+            out.setdefault(round(float(t.value), 6), t)
+    return out
+
+
+def _in_grid_row(norm: str, token: Token) -> bool:
+    """Whether the line of `token` (a number) is a grid's row: it ends with a pipe."""
+    line_end = norm.find("\n", token.end)
+    return norm[token.end:line_end if line_end >= 0 else len(norm)].rstrip().endswith("|")
 
 
 def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:

@@ -1,0 +1,71 @@
+"""The LLM beside the readers on tables printed with labels apart (the Shanghai style), answered
+by the test oracle from the values each report is built from: a bare row placed by the grid's
+order is confirmed only by the same row from the LLM, and a 总计 moved out of its grid row is
+taken only where it is printed and the row's sum holds."""
+from __future__ import annotations
+
+from oracle import Oracle
+from render import random_values, render
+from test_labels_apart import COLS, _apart, _markdown
+from test_llm_oracle import _run
+
+AGENCY = "青山县交通运输局"
+MOVED = ("部分公开", "其他法律行政法规", "本机关不掌握", "没有现成信息")
+PLACED = ("requests.partly_granted", "requests.refused.prohibited_by_law", "requests.unable.not_held",
+          "requests.unable.needs_creation")
+
+
+def _report(tmp_path, values: dict, text: str, answer: dict):
+    path = tmp_path / "report.md"
+    path.write_text(text, encoding="utf-8")
+    title = text.split("\n", 1)[0]
+    with Oracle({title: {"meta": {"year": 2022, "agency": AGENCY, "format": "2021"}, "values": answer}}) as oracle:
+        return _run([path], oracle, tmp_path)[str(path)]
+
+
+def test_bare_rows_read_the_same_by_the_llm_are_confirmed(tmp_path):
+    values = random_values("2021", 21, busy=0.5)
+    record = _report(tmp_path, values, _apart(_markdown(render("2021", values, "pipes")), *MOVED), values)
+    assert record["values"] == values and record["status"] == "verified"
+    assert {record["provenance"][f"{row}.{c}"]["method"] for row in PLACED for c in COLS} == {"positional_confirmed"}
+
+
+def test_an_llm_that_reads_two_bare_rows_the_other_way_round_confirms_neither(tmp_path):
+    values = {**random_values("2021", 22, busy=0.5), **{f"requests.unable.needs_creation.{c}": 1 for c in COLS[:-1]},
+              "requests.unable.needs_creation.total": 6}
+    swapped = dict(values)
+    for c in COLS:
+        a, b = f"requests.unable.not_held.{c}", f"requests.unable.needs_creation.{c}"
+        swapped[a], swapped[b] = values[b], values[a]
+    record = _report(tmp_path, values, _apart(_markdown(render("2021", values, "pipes")), *MOVED), swapped)
+    assert record["values"] == values and record["status"] == "needs_review"   # the parsers' placement stays
+    assert {record["provenance"][f"requests.unable.not_held.{c}"]["method"] for c in COLS} == {"positional"}
+    assert record["proposals"]["requests.unable.not_held.total"] == 6        # the LLM's, shown, not exported
+
+
+def _moved_total(values: dict) -> str:
+    """结转's 总计 left empty in its grid row, printed instead on a line of its own among the bare
+    rows of (四)无法提供 (whose labels stand apart), as a PDF conversion does."""
+    lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息").split("\n")
+    at = next(n for n, line in enumerate(lines) if "结转下年度" in line)
+    head, total = lines[at].rstrip(" |").rsplit(" | ", 1)
+    lines[at] = head + " |  |"
+    bare = next(n for n, line in enumerate(lines) if line.startswith("| ")
+                and all(c.strip().isdigit() for c in line.strip("| ").split(" | ")))
+    lines.insert(bare + 1, total)
+    return "\n".join(lines)
+
+
+def test_a_total_moved_out_of_its_grid_row_is_taken_where_it_is_printed(tmp_path):
+    values = random_values("2021", 23, busy=0.5)
+    record = _report(tmp_path, values, _moved_total(values), values)
+    assert record["values"] == values and record["status"] == "verified"
+    assert record["provenance"]["requests.carried_forward.total"]["method"] == "llm"
+
+
+def test_a_moved_total_the_llm_gives_a_value_not_printed_for_stays_empty(tmp_path):
+    values = random_values("2021", 24, busy=0.5)
+    wrong = {**values, "requests.carried_forward.total": values["requests.carried_forward.total"] + 1000}
+    record = _report(tmp_path, values, _moved_total(values), wrong)
+    assert record["values"]["requests.carried_forward.total"] is None and record["status"] == "needs_review"
+    assert record["proposals"]["requests.carried_forward.total"] == values["requests.carried_forward.total"] + 1000
