@@ -40,3 +40,24 @@ def test_copies_that_print_different_numbers_leave_the_record_in_doubt(table):
     assert found.status == "needs_review"
     assert {k: (c.value, values[k]) for k, c in found.reading.cells.items()
             if k in values and c.value is not None and c.value != values[k]} == {}
+
+
+NARRATIVE_SECTIONS = ("一、总体情况\n本机关认真做好政府信息公开工作。\n二、主动公开工作情况\n全年主动公开政府信息。\n"
+                      "三、依申请公开情况\n申请均按时答复。\n四、政府信息管理\n及时更新公开指南。\n"
+                      "五、存在的主要问题及改进情况\n公开内容还不够丰富。\n六、平台建设\n网站运行平稳。\n附件：统计表\n")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_tables_annexed_after_six_sections_of_prose_and_renumbered(seed):
+    """The report's own sections 一…六 are prose; its tables follow as an annex numbered 一、二、三:
+    the tables' bounds come from their own labels, not from the prose's numbering."""
+    values = random_values("2021", seed, busy=0.5)
+    text = render("2021", values, "tabs")
+    title = text.split("\n", 1)[0]
+    tables = text[text.index(ACTIVE):text.index("五、存在的主要问题")]
+    for old, new in ((ACTIVE, "一、主动公开政府信息情况"), (REQUESTS, "二、收到和处理政府信息公开申请情况"),
+                     (APPEALS, "三、政府信息公开行政复议")):
+        tables = tables.replace(old, new, 1)
+    found = assess_text(f"{title}\n{NARRATIVE_SECTIONS}{tables}")
+    assert {k: found.reading.cells[k].value for k in values} == values
+    assert found.status == "verified"
