@@ -18,7 +18,7 @@ from typing import Mapping, Optional, Sequence, Union, cast
 from extract.document import Document, PrintedRow
 from extract.document.blanks import outside_the_grid
 from extract.document.pieces import digit_offsets, join_stray_spaces, piece_of
-from extract.document.tokens import MOVED, NUM, Token
+from extract.document.tokens import MOVED, Token
 
 from verify.numbers import same
 
@@ -79,7 +79,7 @@ def _moved_in_order(row: PrintedRow, tokens: Sequence[Token], values: Sequence[N
             if stray is None:
                 return None
             spans.append((stray.start, stray.end, stray.line))
-        elif t.kind == NUM and t.value is not None and same(t.value, value):
+        elif t.value is not None and same(t.value, value):  # a number, or a blank cell's 0
             spans.append((t.start, t.end, t.line))
         else:
             return None
