@@ -61,3 +61,19 @@ def test_tables_annexed_after_six_sections_of_prose_and_renumbered(seed):
     found = assess_text(f"{title}\n{NARRATIVE_SECTIONS}{tables}")
     assert {k: found.reading.cells[k].value for k in values} == values
     assert found.status == "verified"
+
+
+def test_copies_whose_blank_cells_stand_in_other_columns_do_not_agree():
+    """'| 28 |  | 0 |' once and '|  | 28 | 0 |' in the copy: the same numbers, not the same cells."""
+    values = {**random_values("2021", 4, busy=0.5), "requests.partly_granted.natural_person": 28,
+              "requests.partly_granted.commercial": 0}
+    values["requests.partly_granted.total"] = sum(values[f"requests.partly_granted.{c}"] for c in
+                                                  ("natural_person", "commercial", "research", "social_org",
+                                                   "legal_service", "other_org"))
+    def blank_moved(copy: str) -> str:
+        row = next(line for line in copy.split("\n") if "部分公开" in line)
+        return copy.replace(row, row.replace("| 28 | 0 |", "|  | 28 |", 1))
+    text = _printed_twice(values, "requests", "tabs", blank_moved)
+    assert "|  | 28 |" in text
+    found = assess_text(text.replace("\t28\t0\t", "\t28\t\t", 1))
+    assert found.status == "needs_review"

@@ -80,18 +80,38 @@ def test_a_stray_number_among_the_bare_rows_is_no_row():
     assert wrong == {} and all(found.reading.cells[f"requests.unable.not_held.{c}"].value is not None for c in COLS)
 
 
-def test_a_row_whose_total_was_moved_out_of_the_grid_keeps_its_other_cells():
-    values = random_values("2021", 6, busy=0.5)
+WHERE_MOVED = {"among the rows": lambda lines, at: at - 3, "above the table's first row": lambda lines, at: next(
+    n for n, line in enumerate(lines) if "本年新收" in line), "in the prose": lambda lines, at: 3,
+    "at the end": lambda lines, at: len(lines), "alone in a grid row": lambda lines, at: at - 3}
+
+
+@pytest.mark.parametrize("where", list(WHERE_MOVED))
+@pytest.mark.parametrize("row", ["结转下年度", "本年新收", "部分公开"])
+def test_a_row_whose_total_was_moved_out_of_the_grid_keeps_its_other_cells(row, where):
+    """Wherever the conversion put the 总计, the empty cell it left is no 0 and no break of the source."""
+    values = {**random_values("2021", 6, busy=0.5)}
+    key = {"结转下年度": "carried_forward", "本年新收": "new", "部分公开": "partly_granted"}[row]
     lines = _markdown(render("2021", values, "pipes")).split("\n")
-    at = next(n for n, line in enumerate(lines) if "结转下年度" in line)
-    total = lines[at].rstrip(" |").rsplit(" | ", 1)
-    lines[at] = total[0] + " |  |"
-    lines.insert(at - 3, total[1])                       # the 总计, on a line of its own higher up
+    at = next(n for n, line in enumerate(lines) if row in line)
+    head, total = lines[at].rstrip(" |").rsplit(" | ", 1)
+    lines[at] = head + " |  |"
+    moved = "| " + " | " * 6 + total + " |" if where == "alone in a grid row" else total
+    lines.insert(WHERE_MOVED[where](lines, at), moved)
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong == {} and found.status == "needs_review"
+    cells = {c: found.reading.cells[f"requests.{key}.{c}"].value for c in COLS}
+    assert cells == {**{c: values[f"requests.{key}.{c}"] for c in COLS}, "total": None}
+
+
+def test_a_label_split_table_with_one_label_printed_as_a_loose_line_gives_no_wrong_value():
+    """Label rows with empty cells and their numbers on the next line (labels split, not apart):
+    a label printed as a plain line there does not make the row above it a row of zeros."""
+    values = random_values("2021", 7, busy=0.5)
+    lines = render("2021", values, "label_split").split("\n")
+    at = next(n for n, line in enumerate(lines) if "其他法律行政法规" in line)
+    lines[at] = "2. 其他法律行政法规禁止公开"
     found, wrong = _read(values, "\n".join(lines))
     assert wrong == {}
-    cells = {c: found.reading.cells[f"requests.carried_forward.{c}"].value for c in COLS}
-    assert cells == {**{c: values[f"requests.carried_forward.{c}"] for c in COLS}, "total": None}
-    assert found.status == "needs_review"
 
 
 @pytest.mark.parametrize("seed", range(3))

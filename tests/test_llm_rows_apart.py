@@ -69,3 +69,10 @@ def test_a_moved_total_the_llm_gives_a_value_not_printed_for_stays_empty(tmp_pat
     record = _report(tmp_path, values, _moved_total(values), wrong)
     assert record["values"]["requests.carried_forward.total"] is None and record["status"] == "needs_review"
     assert record["proposals"]["requests.carried_forward.total"] == values["requests.carried_forward.total"] + 1000
+
+
+def test_a_moved_total_the_llm_reads_as_0_is_not_taken_for_the_empty_place(tmp_path):
+    values = random_values("2021", 25, busy=0.5)
+    assert values["requests.carried_forward.total"] != 0
+    record = _report(tmp_path, values, _moved_total(values), {**values, "requests.carried_forward.total": 0})
+    assert record["values"]["requests.carried_forward.total"] is None and record["status"] == "needs_review"

@@ -225,6 +225,19 @@ def test_one_cell_a_line_with_nothing_between_rows_makes_an_empty_line_a_blank_c
     assert any(c.method in ("blank", "edge_blank") for c in found.reading.cells.values())
 
 
+def test_one_cell_a_line_where_a_row_lost_a_line_a_failing_sum_is_not_blamed_on_the_source():
+    """A row of exactly as many lines as cells whose sum fails through an empty line: a line the
+    scrape lost, or moved, looks the same as the source's break, so it is our doubt."""
+    values = {**random_values("2021", 12, busy=0.5), "requests.partly_granted.natural_person": 30,
+              "requests.partly_granted.commercial": 0}
+    values["requests.partly_granted.total"] = sum(values[f"requests.partly_granted.{c}"] for c in COLS[:-1])
+    lines = render("2021", values, "lines", zero_as="").split("\n")
+    at = next(n for n, line in enumerate(lines) if "部分公开" in line)
+    lines[at + 1], lines[at + 2] = lines[at + 2], lines[at + 1]   # the empty line before the 30, not after it
+    found = assess_text("\n".join(lines))
+    assert found.status == "needs_review"
+
+
 def _lines_with(text: str, label: str, change) -> str:
     """`text` with the lines after the line holding `label` changed by `change(lines, at)`."""
     lines = text.split("\n")

@@ -67,11 +67,12 @@ def ground_reading(values: Mapping[str, Optional[Number]], document: Document) -
 
 def _moved_in_order(row: PrintedRow, tokens: Sequence[Token], values: Sequence[Number],
                     strays: dict[float, Token]) -> Optional[list[tuple[int, int, Optional[int]]]]:
-    """A grid row whose empty cells were MOVED (numbers of its table stand outside the grid): the
-    values match in order where each moved cell's value is one of those numbers and the row's
-    own sums hold with it. A moved cell's span is where its number is printed."""
-    if len(tokens) != len(values) or not row.row.sums or not row.row.sums_hold(values):
-        return None
+    """A grid row with one empty cell MOVED (numbers of its table stand outside the grid): the
+    values match in order where the moved cell's value is one of those numbers and the row's own
+    sums hold with it. The moved cell's span is where its number is printed."""
+    if (len(tokens) != len(values) or sum(t.text == MOVED for t in tokens) != 1 or not row.row.sums
+            or not row.row.sums_hold(values)):
+        return None  # one moved place, pinned by the row's own sum
     spans: list[tuple[int, int, Optional[int]]] = []
     for t, value in zip(tokens, values):
         if t.text == MOVED:
@@ -103,6 +104,8 @@ def match_in_order(tokens: Sequence, values: Sequence[Number]) -> Optional[list[
             return None
         piece = pieces[i]
         tok = piece.token
+        if tok.text == MOVED:
+            return None  # a place whose value a conversion may have moved: never a printed 0 (_moved_in_order)
         if tok.kind == "blank":
             if values[j] == 0:
                 rest = walk(i + 1, j + 1)

@@ -36,6 +36,8 @@ def grid_rows_only(labels: LabelView, tokens: Sequence[Token], start: int, end: 
         by_line.setdefault(t.line, []).append(t)
     for line, printed in by_line.items():
         if line in grid_lines:
+            if all(t.kind != NUM for t in printed) and any(t.kind == TEXT and _worded(t.text) for t in printed):
+                return labels  # a label row whose numbers follow on the next line: labels split, not apart
             bare_row = bare_row or (len(printed) == width and all(t.kind != TEXT for t in printed))
         elif sum(t.kind == NUM for t in printed) > 1:
             return labels  # numbers printed outside the grid: not this layout
@@ -45,6 +47,11 @@ def grid_rows_only(labels: LabelView, tokens: Sequence[Token], start: int, end: 
                      for n, text in enumerate(norm[line_start:end].splitlines(keepends=True),
                                               start=norm.count("\n", 0, line_start) + 1))
     return LabelView.of_region(norm[:line_start] + masked + norm[end:], line_start, end).window(start, end)
+
+
+def _worded(text: str) -> bool:
+    """Words, not a markdown rule ('---', ':--:')."""
+    return any(ch.isalpha() for ch in text)
 
 
 def _grid_lines(norm: str, start: int, end: int) -> set[int]:

@@ -1,10 +1,11 @@
 """Which empty cells of a printed table are cells (0 by the template's convention), for certain.
 
-An empty cell of a grid's row ('| 3 |  | 5 |') is one, wherever it stands, unless the table shows
-that its conversion moved cells: a number printed outside the grid's rows may be a cell taken out
-of its row, leaving an empty place. An empty line is one in a table printed one cell a line with
-nothing between its rows. Elsewhere an empty stretch may be layout or a lost cell: a doubt.
-Certain blanks are marked `whole`; the readers take them as printed cells.
+An empty cell of a grid's row ('| 3 |  | 5 |') is one, wherever it stands, unless the text shows
+that a conversion moved cells out of the grid: a number of the table printed outside its grid
+rows, or the amount a row's failing sum misses printed away from the row. Then its empty cells
+are MOVED: places without a value. An empty line is one (0; a sum failing through it is our
+doubt, not the source's) in a table printed one cell a line with nothing between its rows.
+Elsewhere an empty stretch may be layout or a lost cell: a doubt. Certain blanks are `whole`.
 """
 from __future__ import annotations
 
@@ -29,7 +30,46 @@ def blank_cells_settled(norm: str, tokens: Sequence[Token], rows: list[PrintedRo
     # Most tables have neither kind of blank: the text tells at C speed, before any token is looked at.
     if _EMPTY_GRID_CELL.search(norm, start, end):
         rows = faithful_grid(norm, tokens[bisect_left(tokens, start, key=_START):bisect_left(tokens, end, key=_START)], rows)
+        rows = [_sum_not_printed_elsewhere(norm, r) for r in rows]
     return settle_blank_lines(norm, tokens, rows) if _EMPTY_LINE.search(norm, start, end) else rows
+
+
+def _sum_not_printed_elsewhere(norm: str, row: PrintedRow) -> PrintedRow:
+    """A row taken cell by cell whose sum fails through its certain blanks: the source breaks it,
+    unless the amount missing is printed elsewhere in the text, away from the row's line (where
+    a conversion may have moved the cell's number): then its blanks are places without a value."""
+    values = row.values
+    if len(values) != len(row.row.keys) or not row.row.sums or not any(_grid_blank(t) for t in values):
+        return row
+    cells = [t.value or 0 for t in values]
+    missing = {abs(s.fill(cells, s.total) - cells[s.total]) for s in row.row.sums if not s.holds(cells)}
+    lo = norm.rfind("\n", 0, values[0].start) + 1
+    if not any(_moved_there(norm, m.start(), lo, values[-1].end) for amount in missing
+               for m in re.finditer(rf"(?<![\d.]){_printed(amount)}(?![\d.])", norm)):
+        return row
+    return row._replace(values=[t._replace(text=MOVED) if _grid_blank(t) else t for t in values])
+
+
+def _grid_blank(t: Token) -> bool:
+    return t.kind == BLANK and t.whole and t.text == ""
+
+
+def _moved_there(norm: str, at: int, row_start: int, row_end: int) -> bool:
+    """Whether a number printed at `at` may be a cell moved out of the row [row_start, row_end):
+    it stands away from the row, on a line of text or alone in a grid's row (not a cell among the
+    numbers of another grid row)."""
+    if row_start <= at < row_end:
+        return False
+    start, end = norm.rfind("\n", 0, at) + 1, norm.find("\n", at)
+    line = norm[start:end if end >= 0 else len(norm)].rstrip()
+    return not line.endswith("|") or len(_NUMBER.findall(line)) < 2
+
+
+_NUMBER: Final = re.compile(r"\d+")
+
+
+def _printed(amount: float) -> str:
+    return str(int(amount)) if amount == int(amount) else re.escape(f"{amount:g}")
 
 
 def faithful_grid(norm: str, table: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:
@@ -41,8 +81,8 @@ def faithful_grid(norm: str, table: Sequence[Token], rows: list[PrintedRow]) -> 
         if t.kind == NUM and t.line != line:
             line = t.line
             if not _in_grid_row(norm, t):
-                return [r._replace(values=[t._replace(text=MOVED) if t.whole and t.kind == BLANK else t
-                                           for t in r.values]) for r in rows]
+                return [r._replace(values=[t._replace(text=MOVED) if _grid_blank(t) else t for t in r.values])
+                        for r in rows]
     return rows
 
 
@@ -65,7 +105,8 @@ def _in_grid_row(norm: str, token: Token) -> bool:
 def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow]) -> list[PrintedRow]:
     """A table printed one cell a line with nothing between its rows: a row whose label is followed
     by exactly as many lines as it has cells (then the next label, or a heading) prints one cell a
-    line, and its empty lines are its blank cells, as certain as the empty cells of a grid. The
+    line, and its empty lines are its blank cells (0; but a sum failing through one is not blamed
+    on the source: a line the scrape lost looks the same). The
     table's rows printed in full must show that layout, and no row but the last may print more
     lines than cells (blank lines between rows: an empty line may then be layout or a lost cell)."""
     # Told from the rows' printed cells alone first (most tables with empty lines fail here):
@@ -112,4 +153,4 @@ def _as_blank_cells(row: PrintedRow, block: Optional[list[Token]]) -> PrintedRow
     if len(block) > n and not (all(t.text == EMPTY_LINE for t in block[n:]) and row.row.sums
                                and row.row.sums_hold([t.value or 0 for t in cells])):  # NUM or blank: never None
         return row
-    return row._replace(values=[t._replace(text="", whole=True) if t.text == EMPTY_LINE else t for t in cells])
+    return row._replace(values=[t._replace(whole=True) if t.text == EMPTY_LINE else t for t in cells])

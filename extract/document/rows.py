@@ -68,12 +68,14 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
 
 def _copies_agree(tokens: Sequence[Token], start: int, copy: int, end: int) -> bool:
     """A table printed twice (as lines of text, then as a grid) is read from its first copy only
-    where the second prints the same numbers in the same order: then either copy says it all.
+    where the second prints the same numbers and blanks in the same order: then either copy says it all.
     Where they differ, both stay in the way of a clean reading, and the record is left in doubt."""
-    def numbers(lo: int, hi: int) -> list[object]:
-        return [t.value for t in tokens[bisect_left(tokens, lo, key=_START):bisect_left(tokens, hi, key=_START)]
-                if t.kind == NUM]
-    return numbers(start, copy) == numbers(copy, end)
+    def cells(lo: int, hi: int) -> list[tuple[str, object]]:
+        """The numbers and printed blanks of the lines that print a number (not a header's blanks)."""
+        span = tokens[bisect_left(tokens, lo, key=_START):bisect_left(tokens, hi, key=_START)]
+        numbered = {t.line for t in span if t.kind == NUM}
+        return [(t.kind, t.value) for t in span if t.line in numbered and t.kind != TEXT and t.text != EMPTY_LINE]
+    return cells(start, copy) == cells(copy, end)
 
 
 def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections: Sections) -> Optional[PrintedRow]:

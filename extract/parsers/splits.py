@@ -13,7 +13,7 @@ from typing import Final, Optional, Sequence
 from extract.document.pieces import Piece
 from extract.document.tokens import BLANK as BLANK_TOKEN
 from extract.document.tokens import EMPTY_LINE, Token, parse_number
-from extract.reading import BLANK, BLANK_LINE, READ, SPLIT, Cell, Number
+from extract.reading import BLANK, BLANK_LINE, EDGE_BLANK, READ, SPLIT, Cell, Number
 from extract.template import Row
 
 READINGS_LIMIT: Final = 64
@@ -129,6 +129,8 @@ def cell_of(token: Token) -> Cell:
     if token.kind != BLANK_TOKEN:  # the cell of almost every printed number: the tuple built in C
         return _new(Cell, (token.value, READ, token.start, token.end, token.line, ""))
     if token.text == EMPTY_LINE:
+        if token.whole:  # a row printed one cell a line, as many lines as cells: its place is certain
+            return Cell(0, EDGE_BLANK, token.start, token.end, token.line, "empty line of a row printed one cell a line")
         return Cell(0, BLANK_LINE, token.start, token.end, token.line, "empty line read as a blank cell")
     return Cell(token.value, BLANK, token.start, token.end, token.line)
 
