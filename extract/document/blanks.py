@@ -45,7 +45,7 @@ def _sum_not_printed_elsewhere(norm: str, row: PrintedRow) -> PrintedRow:
     missing = {abs(s.fill(cells, s.total) - cells[s.total]) for s in row.row.sums if not s.holds(cells)}
     lo = norm.rfind("\n", 0, values[0].start) + 1
     if not any(_moved_there(norm, m.start(), lo, values[-1].end) for amount in missing
-               for m in re.finditer(rf"(?<![\d.]){_printed(amount)}(?![\d.])", norm)):
+               for m in re.finditer(rf"(?<![\d.]){_printed(amount)}(?![\d.]|\s*{_COUNTED})", norm)):
         return row
     return row._replace(values=[t._replace(text=MOVED) if _grid_blank(t) else t for t in values])
 
@@ -66,6 +66,8 @@ def _moved_there(norm: str, at: int, row_start: int, row_end: int) -> bool:
 
 
 _NUMBER: Final = re.compile(r"\d+")
+# A count the prose states ('共收到申请272件', '2024年'): not a cell moved out of the table.
+_COUNTED: Final = r"[件条个项次人家年月日号%％]"
 
 
 def _printed(amount: float) -> str:
