@@ -21,9 +21,8 @@ from __future__ import annotations
 from typing import Optional
 
 from extract.document import Document
-from extract.reading import (LLM, MISSING, POSITIONAL, POSITIONAL_CONFIRMED, SPLIT, SPLIT_CONFIRMED, Cell, Doubt,
-                             MetaField, Number, Reading)
-from extract.template import VERSIONS, cells_named, numeric_keys, relations, request_rows
+from extract.reading import LLM, MISSING, SPLIT, SPLIT_CONFIRMED, Cell, Doubt, MetaField, Number, Reading
+from extract.template import VERSIONS, cells_named, numeric_keys, relations
 from verify.numbers import same
 
 AGREE, PARSERS_ONLY, LLM_GROUNDED, DISAGREE = "agree", "parsers_only", "llm_grounded", "disagree"
@@ -68,7 +67,6 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
         merged[key] = mine
         proposals[key] = theirs
         confidence[key] = DISAGREE if in_order else PARSERS_ONLY
-    _rows_confirmed(version, merged, theirs_values)
     disputed = [k for k, c in confidence.items() if c == DISAGREE and _both_fit(version, merged, k, theirs_values[k])]
     for key in [k for k, c in confidence.items() if c == DISAGREE and k not in disputed]:
         confidence[key] = PARSERS_ONLY  # the LLM's value would break a relation the parsers' reading keeps
@@ -89,20 +87,11 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
 
 def _confirmed(cell: Cell) -> Cell:
     """A cell cut out of a digit run by the parsers and read the same by the LLM: two readers,
-    one value, printed there — no longer a doubt. (A bare row placed by order: `_rows_confirmed`.)"""
+    one value, printed there — no longer a doubt. (Not a bare row placed by the grid's order: an LLM
+    may read it by that order too, which confirms nothing.)"""
     if cell.method != SPLIT:
         return cell
     return Cell(cell.value, SPLIT_CONFIRMED, cell.start, cell.end, cell.line, "split; the LLM read the same value")
-
-
-def _rows_confirmed(version: str, merged: dict[str, Cell], theirs: dict[str, Number]) -> None:
-    """A bare row of numbers the parsers placed on a template row by the grid's order, and the LLM
-    reads that row as those numbers, every cell: two readers, one row, printed there in order."""
-    for row in request_rows(version):
-        cells = [merged[k] for k in row.keys]
-        if all(c.method == POSITIONAL and k in theirs and same(c.value, theirs[k]) for k, c in zip(row.keys, cells)):
-            merged.update((k, Cell(c.value, POSITIONAL_CONFIRMED, c.start, c.end, c.line,
-                                   "placed by the grid's order; the LLM read the same row")) for k, c in zip(row.keys, cells))
 
 
 def _both_fit(version: str, merged: dict[str, Cell], key: str, theirs: float) -> bool:

@@ -25,7 +25,6 @@ FORCED: Final = "forced"       # a template cell the report folds into a printed
 LLM: Final = "llm"             # proposed by the model (grounding is checked separately)
 HUMAN: Final = "human"         # a person's correction (`govreport correct`): wins over every reading
 SPLIT_CONFIRMED: Final = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
-POSITIONAL_CONFIRMED: Final = "positional_confirmed"  # a bare row placed by order, the same row read by the LLM
 CLAIMED: Final = "claimed"     # a value a record claims that the parsers did not read at a printed place
 NOT_READ: Final = "missing"    # no value
 GROUNDED_METHODS: Final = frozenset({READ, BLANK, HUMAN})  # printed plainly, or confirmed by a person

@@ -72,9 +72,10 @@ def test_perfect_answers_raise_every_text_report_to_its_gold(tmp_path):
     assert statuses["002_ac430a0e528d85a1"] == statuses["004_19bd55d77ac0ead4"] == "verified"
     assert statuses["003_ca8891224933405c"] == "source_inconsistent"   # the source's own R4 error, kept
     assert statuses["d04_pingtan_2020"] == "needs_review"              # cells the source does not determine
-    # Rows printed without their labels, placed by the grid's order and read the same by the LLM;
-    # a row's 总计 the conversion moved out of its grid row, grounded where it is printed.
-    assert statuses["001_9f7c26629d5c5385"] == statuses["d09_shanghai_stcsm_2024"] == "verified"
+    # Rows printed without their labels, placed by the grid's order: an LLM reading them the same
+    # may have read them by that order too, so they stay for a person (d09's 总计 that the
+    # conversion moved out of its grid row is grounded where it is printed, its row's sum holding).
+    assert statuses["001_9f7c26629d5c5385"] == statuses["d09_shanghai_stcsm_2024"] == "needs_review"
 
 
 def _corruptions(rng: random.Random):

@@ -29,9 +29,40 @@ def blank_cells_settled(norm: str, tokens: Sequence[Token], rows: list[PrintedRo
     """The table's rows (printed between `start` and `end`) with their certain blanks marked."""
     # Most tables have neither kind of blank: the text tells at C speed, before any token is looked at.
     if _EMPTY_GRID_CELL.search(norm, start, end):
+        if any(_cells_on_its_line(r) > len(r.row.keys) for r in rows):
+            return [_unpadded(norm, r) for r in rows]  # a grid wider than the template: no blank's column is known
+        if not any(_cells_on_its_line(r) == len(r.row.keys) and r.values[-1].kind == NUM for r in rows):
+            # No row shows the grid's width with a number in its last column (四's single row, a
+            # table whose every row ends empty): an empty last cell may be a padding column.
+            rows = [r._replace(values=[*r.values[:-1], r.values[-1]._replace(whole=False)])
+                    if r.values and _grid_blank(r.values[-1]) else r for r in rows]
         rows = faithful_grid(norm, tokens[bisect_left(tokens, start, key=_START):bisect_left(tokens, end, key=_START)], rows)
         rows = [_sum_not_printed_elsewhere(norm, r) for r in rows]
     return settle_blank_lines(norm, tokens, rows) if _EMPTY_LINE.search(norm, start, end) else rows
+
+
+def _cells_on_its_line(row: PrintedRow) -> int:
+    """How many numbers and blanks the row prints on its first line of them (a grid's row)."""
+    return sum(t.line == row.values[0].line for t in row.values) if row.values else 0
+
+
+def _unpadded(norm: str, row: PrintedRow) -> PrintedRow:
+    """A row of a grid with more columns than the template (an empty padding column, a label
+    over two cells): its empty cells at the end are the padding, the others no certain cells
+    (a merged or missing cell shifts a row by one, and its count no longer shows it). One case
+    is told apart: a row printing all its numbers but the 总计, whose sum is printed away from
+    the row (a conversion moved the 总计 out): its numbers stand in place, the 总计 is MOVED."""
+    values = list(row.values)
+    while values and _grid_blank(values[-1]):
+        values.pop()
+    if len(values) == len(row.values) and not any(_grid_blank(t) for t in values):
+        return row
+    last = len(row.row.keys) - 1
+    sums = [s for s in row.row.sums if s.total == last]
+    if (len(values) == last < len(row.values) and sums and all(t.kind == NUM for t in values)
+            and _printed_away(norm, sums[0].fill([t.value or 0 for t in values] + [0], last), row)):
+        return row._replace(values=[*values, row.values[last]._replace(text=MOVED)])
+    return row._replace(values=[t._replace(whole=False) if _grid_blank(t) else t for t in values])
 
 
 def _sum_not_printed_elsewhere(norm: str, row: PrintedRow) -> PrintedRow:
@@ -43,11 +74,16 @@ def _sum_not_printed_elsewhere(norm: str, row: PrintedRow) -> PrintedRow:
         return row
     cells = [t.value or 0 for t in values]
     missing = {abs(s.fill(cells, s.total) - cells[s.total]) for s in row.row.sums if not s.holds(cells)}
-    lo = norm.rfind("\n", 0, values[0].start) + 1
-    if not any(_moved_there(norm, m.start(), lo, values[-1].end) for amount in missing
-               for m in re.finditer(rf"(?<![\d.]){_printed(amount)}(?![\d.]|\s*{_COUNTED})", norm)):
+    if not any(_printed_away(norm, amount, row) for amount in missing):
         return row
     return row._replace(values=[t._replace(text=MOVED) if _grid_blank(t) else t for t in values])
+
+
+def _printed_away(norm: str, amount: float, row: PrintedRow) -> bool:
+    """Whether `amount` is printed as a number (not a count the prose states) away from the row."""
+    lo = norm.rfind("\n", 0, row.values[0].start) + 1
+    return any(_moved_there(norm, m.start(), lo, row.values[-1].end)
+               for m in re.finditer(rf"(?<![\d.]){_printed(amount)}(?![\d.]|\s*{_COUNTED})", norm))
 
 
 def _grid_blank(t: Token) -> bool:

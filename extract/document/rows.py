@@ -54,16 +54,16 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
     from the table's opening on (本年新收, then 上年结转); None where there is none."""
     if sections.requests is None:
         return None
-    end = sections.requests_end
-    labels = grid_rows_only(labels, tokens, sections.requests, end, len(spec.COLUMNS))
+    end, norm = sections.requests_end, labels.text
+    labels = grid_rows_only(labels, tokens, sections.requests, end, len(spec.COLUMNS))  # labels only: blanked text
     view, search = labels.window(sections.requests, end), request_search_rows(version)
     anchors = find_anchors(view, search)
     copy = copy_start(view, anchors)
     if copy is not None and _copies_agree(tokens, sections.requests, copy, end):
         view, end = labels.window(sections.requests, copy), copy
         anchors = find_anchors(view, search)
-    rows = [_printed(labels.text, tokens, anchors, k, end) for k in range(len(anchors))]
-    return blank_cells_settled(labels.text, tokens, rows, sections.requests, end)
+    rows = [_printed(norm, tokens, anchors, k, end) for k in range(len(anchors))]
+    return blank_cells_settled(norm, tokens, rows, sections.requests, end)
 
 
 def _copies_agree(tokens: Sequence[Token], start: int, copy: int, end: int) -> bool:
