@@ -18,6 +18,7 @@ from extract.document.anchors import LabelView
 from extract.document.tokens import NUM, TEXT, Token
 
 _GRID_ROW: Final = re.compile(r"^[^\S\n]*\|.*\|[^\S\n]*$", re.M)
+_BARE_ROW: Final = re.compile(r"^[^\S\n]*\|(?:[^\S\n]|[\d.,|])*\d(?:[^\S\n]|[\d.,|])*\|[^\S\n]*$", re.M)
 _LOOSE: Final = re.compile(r"[^\n]")  # a loose line's characters, blanked (offsets and lines kept)
 _START: Final = attrgetter("start")
 
@@ -28,8 +29,8 @@ def grid_rows_only(labels: LabelView, tokens: Sequence[Token], start: int, end: 
     print no number of a row (only words). Otherwise `labels`, unchanged."""
     norm = labels.text
     line_start = norm.rfind("\n", 0, start) + 1  # the table's first label may stand inside a grid row
-    if not _GRID_ROW.search(norm, line_start, end):
-        return labels
+    if norm.find("|", line_start, end) < 0 or not _BARE_ROW.search(norm, line_start, end):
+        return labels  # the common grid: every row labelled (told at C speed)
     grid_lines, bare_row = _grid_lines(norm, line_start, end), False
     by_line: dict[int, list[Token]] = {}
     for t in tokens[bisect_left(tokens, start, key=_START):bisect_left(tokens, end, key=_START)]:

@@ -147,6 +147,8 @@ def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow
     on the source: a line the scrape lost looks the same). The
     table's rows printed in full must show that layout, and no row but the last may print more
     lines than cells (blank lines between rows: an empty line may then be layout or a lost cell)."""
+    if not any(EMPTY_LINE in map(_TEXT, r.values) for r in rows):
+        return rows  # empty lines between the tables, none among a row's cells
     # Told from the rows' printed cells alone first (most tables with empty lines fail here):
     # a row before the last with more of them than cells, or no row printed in full.
     if any(len(r.values) > len(r.row.keys) for r in rows[:-1]) or not any(
