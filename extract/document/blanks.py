@@ -144,9 +144,9 @@ def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow
     """A table printed one cell a line with nothing between its rows: a row whose label is followed
     by exactly as many lines as it has cells (then the next label, or a heading) prints one cell a
     line, and its empty lines are its blank cells (0; but a sum failing through one is not blamed
-    on the source: a line the scrape lost looks the same). The
-    table's rows printed in full must show that layout, and no row but the last may print more
-    lines than cells (blank lines between rows: an empty line may then be layout or a lost cell)."""
+    on the source: a line the scrape lost looks the same). The table's rows printed in full must
+    show that layout, and no row but the last may print more lines than cells (blank lines between
+    rows: an empty line may then be layout or a lost cell)."""
     if not any(EMPTY_LINE in map(_TEXT, r.values) for r in rows):
         return rows  # empty lines between the tables, none among a row's cells
     # Told from the rows' printed cells alone first (most tables with empty lines fail here):

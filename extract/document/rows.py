@@ -145,4 +145,3 @@ def keep_blank_lines_as_cells(values: Sequence[Token], label_alone: bool) -> lis
     if not label_alone or not printed or len(set(lines)) < len(lines):
         return printed
     return list(values)
-
