@@ -23,7 +23,7 @@ from extract.reading import CLAIMED, READ, Cell
 from extract.template import VERSIONS
 from verify import Issue, Report, verify_cells
 from verify.numbers import is_number, same
-from verify.report import ERROR, EXTRACTION, WARNING
+from verify.report import EXTRACTION, SERIOUS, WARNING
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Verdict:
     @property
     def serious(self) -> bool:
         """Whether the verifier found an error or a warning."""
-        return any(i.severity in (ERROR, WARNING) for i in self.report.issues)
+        return any(i.severity in SERIOUS for i in self.report.issues)
 
 
 def read_records(path: Path) -> Union[list[Any], str]:

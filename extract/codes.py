@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Final, NamedTuple, Sequence
 
 from extract.errors import UsageError
-from verify.report import ERROR, WARNING
+from verify.report import SERIOUS
 
 # Whose doubt: our reading ('extraction'), the agency's own text ('source'), or 'either' — the
 # source when every cell involved was read as printed (the issue's `origin` then says which).
 EXTRACTION, SOURCE, EITHER = "extraction", "source", "either"
-_SERIOUS: Final = frozenset({ERROR, WARNING})  # what extract.policy.decide_status weighs
 
 
 class IssueCode(NamedTuple):
@@ -27,7 +26,7 @@ class IssueCode(NamedTuple):
 
     @property
     def withholds_verified(self) -> bool:
-        return not _SERIOUS.isdisjoint(self.severity.split("|"))
+        return not SERIOUS.isdisjoint(self.severity.split("|"))
 
     @property
     def effect(self) -> str:

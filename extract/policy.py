@@ -19,7 +19,7 @@ from extract.choose import AGREE, DISAGREE, LLM_GROUNDED, PARSERS_ONLY, choose
 from extract.document import Document
 from extract.reading import BLANK, BLANK_LINE, EDGE_BLANK, FORCED, INFERRED, POSITIONAL, READ, SPLIT, Reading
 from verify import Issue, Report, verify_reading
-from verify.report import ERROR, EXTRACTION, INFO, SOURCE, WARNING
+from verify.report import EXTRACTION, INFO, SERIOUS, SOURCE
 
 VERIFIED: Final = "verified"
 SOURCE_INCONSISTENT: Final = "source_inconsistent"
@@ -30,7 +30,6 @@ MACHINE_STATUSES: Final = (VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED) 
 HUMAN_VERIFIED: Final = "human_verified"
 STATUSES: Final = (VERIFIED, HUMAN_VERIFIED, SOURCE_INCONSISTENT, NEEDS_REVIEW, FAILED)
 TRUSTED: Final = (VERIFIED, HUMAN_VERIFIED, SOURCE_INCONSISTENT)
-_SERIOUS: Final = (ERROR, WARNING)
 
 # A cell's confidence with the parsers as its only reader says how they read it, in words a
 # reader of the export understands. With the LLM asked, `choose` says how the two readers
@@ -100,10 +99,10 @@ def why_not_a_report(document: Document, reading: Reading) -> str:
 def decide_status(report: Report) -> tuple[str, str]:
     """The status and a one-line reason: any doubt of ours withholds a promise; the source's own
     inconsistency is said as such."""
-    doubtful = [i for i in report.issues if i.origin == EXTRACTION and i.severity in _SERIOUS]
+    doubtful = [i for i in report.issues if i.origin == EXTRACTION and i.severity in SERIOUS]
     if doubtful:
         return NEEDS_REVIEW, summarize(doubtful)
-    source = [i for i in report.issues if i.origin == SOURCE and i.severity in _SERIOUS]
+    source = [i for i in report.issues if i.origin == SOURCE and i.severity in SERIOUS]
     if source:
         return SOURCE_INCONSISTENT, "the source itself: " + summarize(source)
     return VERIFIED, ""

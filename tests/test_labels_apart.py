@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from render import random_values, render
+from test_traps import _wrong
 
 from extract import template
 from extract.process import assess_text
@@ -33,9 +34,7 @@ def _apart(text: str, *words: str) -> str:
 
 def _read(values: dict, text: str):
     found = assess_text(text)
-    wrong = {k: (found.reading.cells[k].value, v) for k, v in values.items()
-             if found.reading.cells[k].value is not None and found.reading.cells[k].value != v}
-    return found, wrong
+    return found, _wrong(values, found.reading)
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -14,6 +14,7 @@ from verify.numbers import Number
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)
+SERIOUS: frozenset[str] = frozenset({ERROR, WARNING})  # what a status weighs; INFO is only said
 
 # 'source': every cell involved was read straight from a printed cell, so the source itself
 # breaks the check. 'extraction': at least one value was not read as printed (or was read

@@ -36,12 +36,8 @@ def find_active_rows(labels: LabelView, tokens: Sequence[Token], version: str, s
     if sections.active is None or sections.active_end <= sections.active:
         return []
     end = sections.active_end
-    view, items = labels.window(sections.active, end), active_rows(version)
-    anchors = find_anchors(view, items)
-    copy = copy_start(view, anchors)
-    if copy is not None and _copies_agree(tokens, sections.active, copy, end):
-        view, end = labels.window(sections.active, copy), copy
-        anchors = find_anchors(view, items)
+    items = active_rows(version)
+    view, end, anchors = _first_copy(labels, tokens, items, sections.active, end)
     if len(anchors) < len(items):
         anchors = with_rows_out_of_order(view, items, anchors)
     rows = [_printed(labels.text, tokens, anchors, k, end, last=k + 1 == len(anchors)) for k in range(len(anchors))]
@@ -56,14 +52,22 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
         return None
     end, norm = sections.requests_end, labels.text
     labels = grid_rows_only(labels, tokens, sections.requests, end, len(spec.COLUMNS))  # labels only: blanked text
-    view, search = labels.window(sections.requests, end), request_search_rows(version)
-    anchors = find_anchors(view, search)
-    copy = copy_start(view, anchors)
-    if copy is not None and _copies_agree(tokens, sections.requests, copy, end):
-        view, end = labels.window(sections.requests, copy), copy
-        anchors = find_anchors(view, search)
+    _, end, anchors = _first_copy(labels, tokens, request_search_rows(version), sections.requests, end)
     rows = [_printed(norm, tokens, anchors, k, end) for k in range(len(anchors))]
     return blank_cells_settled(norm, tokens, rows, sections.requests, end)
+
+
+def _first_copy(labels: LabelView, tokens: Sequence[Token], rows: Sequence[Row], start: int,
+                end: int) -> tuple[LabelView, int, list[Anchor]]:
+    """The table's window, its end and its rows' labels: those of its first copy where it is
+    printed twice and both copies agree, else of the whole window."""
+    view = labels.window(start, end)
+    anchors = find_anchors(view, rows)
+    copy = copy_start(view, anchors)
+    if copy is None or not _copies_agree(tokens, start, copy, end):
+        return view, end, anchors
+    view = labels.window(start, copy)
+    return view, copy, find_anchors(view, rows)
 
 
 def _copies_agree(tokens: Sequence[Token], start: int, copy: int, end: int) -> bool:

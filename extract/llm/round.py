@@ -19,6 +19,7 @@ from extract.reading import LLM, Cell, MetaField, Reading
 from extract.template.schema import answer_model, answer_values
 from verify import verify_reading
 from verify.grounding import IN_ORDER, ground_reading
+from verify.report import SERIOUS
 
 FIRST: Final = "first"
 REASK: Final = "reask"
@@ -111,7 +112,7 @@ def _ask(llm_round: LLMRound, document: Document, sha256: str, session: LLMSessi
     report = verify_reading(reading, document)
     # Every doubt of substance goes back to the model, the narrative's included.
     issues = [f"{i.code}: {i.message}" for i in report.issues
-              if i.severity in ("error", "warning") and i.code not in _NOT_QUOTED][:MAX_QUOTED_ISSUES]
+              if i.severity in SERIOUS and i.code not in _NOT_QUOTED][:MAX_QUOTED_ISSUES]
     unprinted = [k for k, c in reading.cells.items() if c.value is not None and c.start is None]
     if unprinted:
         issues.append(f"not printed in this order in their rows: {', '.join(unprinted[:15])}"

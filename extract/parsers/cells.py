@@ -48,13 +48,10 @@ def fit_row(tokens: Sequence[Token], row: Row) -> RowFit:
         # with the empty lines before the next label (the windows below would find that one reading).
         if len(nums) == n and not _leading_zero(nums) and (len(values) == n or _only_empty_lines_around(values, nums)):
             return RowFit([cells_of_numbers(nums)])
-        if len(values) == n and all(map(_in_its_column, values)) and not _leading_zero(nums):
-            # Exactly the row's cells, each a number or a blank that is certainly a cell: every
-            # one stands in its column; a sum that fails is the source's.
-            return RowFit([[cell_of(t) for t in values]])
         if len(values) == n and all(_in_its_column(t) or t.text == MOVED for t in values) and not _leading_zero(nums):
-            # A grid row whose empty cells may have been moved out of it: its numbers stand in
-            # their columns; the empty cells are places without a value.
+            # Exactly the row's cells, each a number or a blank that is certainly a cell: every
+            # one stands in its column, and a sum that fails is the source's. A MOVED blank (its
+            # value may have been moved out of the grid) is a place without a value.
             return RowFit([[_MOVED_CELL._replace(start=t.start, end=t.end, line=t.line) if t.text == MOVED else cell_of(t)
                             for t in values]])
         pieces, joined = [], []  # every number alone in its cell: nothing to cut or join
