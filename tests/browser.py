@@ -17,8 +17,9 @@ Tests call `available()` first and `pytest.skip()` with its message when Chromiu
 What this Chromium (156, Debian) does with pages from disk, as tests/test_browser_harness.py shows:
 a download made by a page (a Blob and an <a download> click) lands, byte for byte, in the
 browser's own download folder through the download prefs alone, a second one of the same name as
-"x (1).jsonl". A file:// page has an opaque origin; its localStorage outlives a reload, but a
-tiny page (one that loads in a few milliseconds) is given a fresh, empty one on about 1 reload in 4.
+"x (1).jsonl". A file:// page has an opaque origin; its localStorage outlives a reload, but a page
+that uses it at once after it loads (a tiny one) is given a fresh, empty one on about 1 load in 4,
+reloaded or opened from another page (review.js's STARTUP_JS is how the review pages cope).
 """
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def site(tmp_path):
 
 def ready(b: Browser) -> None:
     """Wait for the page's script to start: it waits for its first frames before using localStorage,
-    and so must a test (the first use binds the page's storage)."""
+    and loads itself again when it finds it empty; so must a test (the first use binds the page's storage)."""
     b.wait_for(lambda: b.run("return document.body.dataset.ready") == "1")
 
 
@@ -207,8 +207,11 @@ def test_the_index_filters_and_leads_to_the_pages(b, site):
     ready(b)
     b.run("localStorage.clear()")
     b.press("2")                                 # a decision on this page: the index counts it, saves it
+    assert kept(b, site["sha"])["active.rules.issued"]["v"] == 12
     visit(b, site["out"] / "index.html")
-    assert b.text("#docs td.decided") == "1"
+    assert b.text("#docs td.decided") == "1", (
+        f"the index's storage holds {b.run('return Object.keys(localStorage)')} "
+        f"(the page loaded {b.run('return document.body.dataset.loads')} time(s))")
     b.click("#save-all")
     (saved,) = b.wait_for(b.downloads)
     assert saved.name == "corrections-all.jsonl"

@@ -259,14 +259,5 @@ DOCUMENT_JS = r"""function documentPage() {
   if (order.length) select(cells[first] ? first : toCheck[0] || order[0]);
 }
 
-/* Chromium binds a file:// page's localStorage at its first use, and a page that uses it at once
-   (a small one) is sometimes handed a fresh, empty area of its own, where what it keeps is lost at
-   the next load. Used after the second frame past "load", the area is the lasting one. */
-function afterFirstFrames(start) {
-  function frames() {
-    requestAnimationFrame(function () { requestAnimationFrame(function () { start(); document.body.dataset.ready = "1"; }); });
-  }
-  if (document.readyState === "complete") frames(); else addEventListener("load", frames);
-}
 afterFirstFrames(document.body.dataset.page === "index" ? indexPage : documentPage);
 """
