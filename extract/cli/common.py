@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from extract.errors import StoreError, UsageError
+from extract.llm.endpoint import MODES
 from extract.policy import STATUSES
 from extract.store import DEFAULT_PATH, Store
 
@@ -24,6 +25,17 @@ EXIT_CODES = ("exit codes: 0 done (records may be flagged), 1 verify found issue
 
 def add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=f"SQLite store (default {DEFAULT_PATH})")
+
+
+def add_endpoint(group: "argparse._ArgumentGroup") -> None:
+    """Where the LLM is and how it is asked: the options `extract` and `batch` share (the cache key
+    holds the model and the mode, so both must be told the same)."""
+    group.add_argument("--base-url", help="server URL, e.g. http://127.0.0.1:8765/v1 (env OPENAI_BASE_URL)")
+    group.add_argument("--model", help="model name (env GOVREPORT_MODEL); the LLM is off without one")
+    group.add_argument("--api-key", help="API key (env OPENAI_API_KEY); local servers need none")
+    group.add_argument("--llm-mode", choices=MODES, help="tools (OpenAI-style servers, default) or json "
+                       "(schema in response_format: llama.cpp) (env GOVREPORT_LLM_MODE)")
+    group.add_argument("--max-tokens", type=positive_int, help="completion token limit per call (default 3000)")
 
 
 def add_status(parser: argparse.ArgumentParser, default: str, extra: tuple[str, ...] = ()) -> None:

@@ -6,10 +6,9 @@ import gc
 import os
 import sys
 
-from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, positive_float, positive_int, share
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, positive_float, positive_int, share
 from extract.inputs import path_text
 from extract.intake import Outcome
-from extract.llm.endpoint import MODES
 from extract.llm.session import DOCUMENT_DEADLINE_S
 from extract.progress import Progress, plural
 from extract.run import ExtractOptions, Reporter, extract_paths
@@ -42,16 +41,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "LLM (optional; any OpenAI-compatible server)",
         "The LLM reads the tables too; the verifier checks it, re-asks once, and the deterministic parsers "
         "decide cell by cell. With no model configured the parsers alone do the job.")
-    llm.add_argument("--base-url", help="server URL, e.g. http://127.0.0.1:8765/v1 (env OPENAI_BASE_URL)")
-    llm.add_argument("--model", help="model name (env GOVREPORT_MODEL); the LLM is off without one")
-    llm.add_argument("--api-key", help="API key (env OPENAI_API_KEY); local servers need none")
-    llm.add_argument("--llm-mode", choices=MODES, help="tools (OpenAI-style servers, default) or json "
-                     "(schema in response_format: llama.cpp) (env GOVREPORT_LLM_MODE)")
+    add_endpoint(llm)
     llm.add_argument("--jobs", type=positive_int, default=1, help="concurrent LLM calls (default 1)")
     llm.add_argument("--timeout", type=positive_float, help="seconds per LLM call (default 180)")
     llm.add_argument("--deadline", type=positive_float, default=DOCUMENT_DEADLINE_S,
                      help=f"seconds of LLM time per document, retries included (default {DOCUMENT_DEADLINE_S:.0f})")
-    llm.add_argument("--max-tokens", type=positive_int, help="completion token limit per call (default 3000)")
     llm.add_argument("--no-llm", action="store_true", help="parsers only, even if an endpoint is configured")
 
 

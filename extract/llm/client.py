@@ -30,7 +30,8 @@ BAD_ANSWER = "bad_answer"
 
 @lru_cache(maxsize=1)
 def _sdk() -> SimpleNamespace:
-    """openai, instructor and tenacity, loaded once (they are the optional LLM stack)."""
+    """openai (with its httpx2), instructor and tenacity, loaded once (they are the optional LLM stack)."""
+    import httpx2
     import instructor
     import openai
     import tenacity
@@ -39,7 +40,7 @@ def _sdk() -> SimpleNamespace:
     # instructor logs every failed attempt at ERROR; the Answer records them, so keep stderr quiet.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     transport = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
-    return SimpleNamespace(openai=openai, instructor=instructor, tenacity=tenacity, transport=transport,
+    return SimpleNamespace(openai=openai, instructor=instructor, tenacity=tenacity, httpx=httpx2, transport=transport,
                            incomplete=IncompleteOutputException, retry_exhausted=InstructorRetryException)
 
 

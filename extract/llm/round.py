@@ -91,21 +91,15 @@ def _ask(llm_round: LLMRound, document: Document, sha256: str, session: LLMSessi
         llm_round.unavailable = session.off_reason
         return None, []
     else:
-        answer = session.ask(messages, model, deadline)
+        key = session.cache_key(sha256, version, kind)
+        answer = session.ask(messages, model, deadline, key)
         llm_round.calls += 1
         llm_round.requests += getattr(answer, "requests", 1)
         if getattr(answer, "failure", None):
             llm_round.failed += 1
             llm_round.unavailable = session.describe(answer.failure, answer.error or "")
         parsed = answer.parsed
-        llm_round.attempts.append(dict(
-            method=f"llm_{kind}", model=session.endpoint.model, usage=answer.usage, latency_s=answer.latency_s,
-            # Only a usable answer is cached: a failed call, or an answer that cannot be read, is
-            # asked again by the next run.
-            cache_key=session.cache_key(sha256, version, kind) if parsed is not None else None,
-            request=answer.request, response=answer.response, error=None if parsed is not None else answer.error,
-            result={"parsed": parsed.model_dump() if parsed is not None else None,
-                    "problem": None if parsed is not None else answer.error}))
+        llm_round.attempts.append(attempt_of(answer, kind, session.endpoint.model, key))
     if parsed is None:
         return None, []
     reading = grounded_reading(version, parsed, document)
@@ -118,6 +112,17 @@ def _ask(llm_round: LLMRound, document: Document, sha256: str, session: LLMSessi
         issues.append(f"not printed in this order in their rows: {', '.join(unprinted[:15])}"
                       + (f" and {len(unprinted) - 15} more" if len(unprinted) > 15 else ""))
     return reading, issues
+
+
+def attempt_of(answer: Any, kind: str, model: str, key: str) -> dict:
+    """An LLM call as the store keeps it. Only a usable answer is cached: a failed call, or an
+    answer that cannot be read, is asked again by the next run."""
+    parsed = answer.parsed
+    return dict(method=f"llm_{kind}", model=model, usage=answer.usage, latency_s=answer.latency_s,
+                cache_key=key if parsed is not None else None, request=answer.request, response=answer.response,
+                error=None if parsed is not None else answer.error,
+                result={"parsed": parsed.model_dump() if parsed is not None else None,
+                        "problem": None if parsed is not None else answer.error})
 
 
 def grounded_reading(version: str, answer: Any, document: Document) -> Reading:

@@ -64,8 +64,9 @@ class LLMSession:
         """When the document that starts now must be done with the LLM (on the session's clock)."""
         return self.clock() + self.deadline_s
 
-    def ask(self, messages: list, model: type, deadline: float) -> Any:
-        """One call through the client, counted for the breaker."""
+    def ask(self, messages: list, model: type, deadline: float, cache_key: str = "") -> Any:
+        """One call through the client, counted for the breaker; `cache_key` names the answer
+        (a batch session writes the request under it instead of sending it)."""
         answer = self.client.ask(messages, model, deadline=deadline)
         self.record(getattr(answer, "failure", None), getattr(answer, "error", None) or "")
         return answer

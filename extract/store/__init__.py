@@ -15,10 +15,14 @@ Layout (times are Unix seconds, JSON columns hold compact UTF-8 JSON):
     issues(id PK, sha256 → results, code, keys, message, severity, origin, expected, found)
     corrections(id PK, sha256, key, value, was, note, by, at, tool_version, source)
                                                         append-only: what people decided
+    batch_requests(custom_id PK, sha256, kind, file, state, error?, prepared_at, done_at?)
+                                                        LLM requests written for a batch engine
+    batches(file PK, file_id?, batch_id?, state?, counts?, updated_at)   a batch file at its provider
 
 `results.cell_values` is the record's `values`; the column is renamed only because VALUES is
 an SQL keyword. Every sqlite3 error leaving this package is raised as StoreError. The schema's
-history is `migrations`; reading records back is `results`; people's decisions are `decisions`.
+history is `migrations`; reading records back is `results`; people's decisions are `decisions`; batch
+work is `batches`.
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ from extract.errors import StoreError
 from extract.packing import Packed, dump_json, load_json, pack_record
 from extract.policy import MACHINE_STATUSES
 from extract.store.migrations import MIGRATIONS, migrate_db, read_applied
+from extract.store.batches import BatchLog
 from extract.store.claims import ClaimKeeper, chunks
 from extract.store.decisions import DecisionLog
 from extract.store.results import ResultReader
@@ -43,7 +48,7 @@ _ATTEMPT_JSON = ("request", "response", "usage", "result")
 
 # --- the store ------------------------------------------------------------------------------
 
-class Store(ClaimKeeper, ResultReader, DecisionLog):
+class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog):
     """One connection to the store. Use as a context manager, or call close().
 
     Each write method commits on its own; wrap a document's writes in `transaction()` so they

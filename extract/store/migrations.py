@@ -130,8 +130,29 @@ def m004_review(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX corrections_sha256 ON corrections(sha256)")
 
 
+def m005_batch_requests(conn: sqlite3.Connection) -> None:
+    """The LLM requests written for a provider's batch engine: where each went, and what became of it."""
+    conn.execute("""CREATE TABLE batch_requests (
+        custom_id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        version TEXT NOT NULL,
+        file TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('prepared', 'answered', 'failed')),
+        error TEXT,
+        prepared_at REAL NOT NULL,
+        done_at REAL)""")
+    conn.execute("""CREATE TABLE batches (
+        file TEXT PRIMARY KEY,
+        file_id TEXT,
+        batch_id TEXT,
+        state TEXT,
+        counts TEXT,
+        updated_at REAL NOT NULL)""")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records,
-                                                                m004_review)
+                                                                m004_review, m005_batch_requests)
 
 
 def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:

@@ -1,0 +1,191 @@
+"""`govreport batch`: the LLM's requests written for a provider's batch engine, answered offline
+(by the test oracle, converting the file as `vllm run-batch` does), collected into the answer
+cache, and then `extract` makes no online call and stores what an online run stores."""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import REPORTS
+from oracle import Oracle, send_json
+from test_llm_oracle import TEXT_REPORTS, _gold, _title
+
+from extract.cli import main
+from extract.store import Store
+
+MODEL = ["--model", "oracle", "--llm-mode", "json"]
+
+
+def run_batch_like_vllm(prepared: Path, output: Path, answer) -> None:
+    """What `vllm run-batch -i prepared -o output` writes: a line per request, its completion as the
+    response body; `answer(body)` gives the completion (or raises to make the line an error)."""
+    with open(output, "w", encoding="utf-8") as out:
+        for number, raw in enumerate(prepared.read_text(encoding="utf-8").splitlines()):
+            request = json.loads(raw)
+            try:
+                line = {"id": f"vllm-{number}", "custom_id": request["custom_id"], "error": None,
+                        "response": {"status_code": 200, "request_id": f"vllm-batch-{number}",
+                                     "body": answer(request["body"])}}
+            except LookupError as exc:
+                line = {"id": f"vllm-{number}", "custom_id": request["custom_id"], "response": None,
+                        "error": {"code": "server_error", "message": str(exc)}}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def oracle_answer(oracle: Oracle):
+    return lambda body: oracle.answer("\n".join(str(m.get("content", "")) for m in body["messages"]))
+
+
+def prepare(inputs, db: Path, out: Path, *more: str) -> list[Path]:
+    before = set(out.glob("batch-*.jsonl")) if out.exists() else set()
+    assert main(["batch", "prepare", *map(str, inputs), "--out", str(out), "--db", str(db),
+                 "--base-url", "http://127.0.0.1:9/v1", *MODEL, *more]) == 0
+    return sorted(set(out.glob("batch-*.jsonl")) - before)
+
+
+def collect(db: Path, *files: Path) -> None:
+    assert main(["batch", "collect", "--db", str(db), *[a for f in files for a in ("--file", str(f))]]) == 0
+
+
+def records(db: Path) -> dict[str, dict]:
+    """Each path's record as `export` would give it, without what differs from run to run."""
+    with Store(db) as store:
+        out = {}
+        for record in store.iter_results():
+            for key in ("run_id", "updated_at"):
+                record.pop(key, None)
+            for issue in record.get("issues", []):
+                issue.pop("id", None)
+            out[Path(record["path"]).name] = record
+    return out
+
+
+class Recording:
+    """A server on 127.0.0.1 that keeps each request's body as received and answers as the oracle."""
+
+    def __init__(self, oracle: Oracle) -> None:
+        self.bodies: list[bytes] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                outer.bodies.append(body)
+                send_json(self, 200, oracle_answer(oracle)(json.loads(body)))
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("mode", ["json", "tools"])
+def test_a_prepared_body_is_the_online_request_byte_for_byte(tmp_path, mode):
+    report = REPORTS[0]
+    with Oracle({_title(report): _gold(report)}) as oracle:
+        server = Recording(oracle)
+        try:
+            assert main(["extract", str(report), "--db", str(tmp_path / "online.db"), "--base-url", server.url,
+                         "--model", "oracle", "--llm-mode", mode]) == 0
+        finally:
+            server.close()
+    (prepared,) = prepare([report], tmp_path / "batch.db", tmp_path / "out", "--llm-mode", mode)
+    (line,) = prepared.read_bytes().splitlines()
+    head = json.loads(line)
+    assert head["method"] == "POST" and head["url"] == "/v1/chat/completions"
+    assert line.endswith(b"}")
+    assert line[line.index(b'"body": ') + len(b'"body": '):-1] == server.bodies[0]
+
+
+def test_batch_rounds_give_the_online_records_with_no_online_call(tmp_path):
+    golds = {_title(p): _gold(p) for p in TEXT_REPORTS}
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in TEXT_REPORTS:
+        shutil.copy(path, inputs / path.name)
+    with Oracle(golds) as oracle:
+        assert main(["extract", str(inputs), "--db", str(tmp_path / "online.db"), "--base-url", oracle.url,
+                     *MODEL]) == 0
+        online_calls = oracle.requests
+        oracle.requests = 0
+        db, out, rounds = tmp_path / "batch.db", tmp_path / "out", []
+        while True:
+            files = prepare([inputs], db, out)
+            if not files:
+                break
+            lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
+            rounds.append(lines)
+            for f in files:
+                run_batch_like_vllm(f, f.with_suffix(".out.jsonl"), oracle_answer(oracle))
+            collect(db, *[f.with_suffix(".out.jsonl") for f in files])
+            assert len(rounds) <= 2, "a document is asked at most twice: its first answer and one re-ask"
+        assert oracle.requests == 0      # the files were answered offline
+        assert main(["extract", str(inputs), "--db", str(db), "--base-url", oracle.url, *MODEL]) == 0
+        assert oracle.requests == 0      # every answer came from the collected cache
+    assert rounds[0] == len(TEXT_REPORTS) and sum(rounds) == online_calls
+    assert len(rounds) == 2              # some first answers were re-asked, as online
+    assert records(db) == records(tmp_path / "online.db")
+
+
+def test_failed_lines_are_prepared_again_and_a_second_collect_stores_nothing_twice(tmp_path, capsys):
+    reports = REPORTS[:3]
+    golds = {_title(p): _gold(p) for p in reports}
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    (prepared,) = prepare(reports, db, out)
+    ids = [json.loads(line)["custom_id"] for line in prepared.read_text(encoding="utf-8").splitlines()]
+    broken_title = _title(reports[1])
+
+    def answer(body):
+        prompt = "\n".join(str(m.get("content", "")) for m in body["messages"])
+        if broken_title in prompt:
+            raise LookupError("the engine failed this line")
+        if _title(reports[2]) in prompt:    # a completion whose content is not the schema
+            return {**oracle.answer(prompt), "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                "role": "assistant", "content": "{\"year\": \"soon\"}"}}]}
+        return oracle.answer(prompt)
+
+    with Oracle(golds) as oracle:
+        output = tmp_path / "out.jsonl"
+        run_batch_like_vllm(prepared, output, answer)
+    capsys.readouterr()
+    collect(db, output)
+    said = capsys.readouterr().err
+    assert "3 lines: 1 answered, 2 failed, 0 collected before" in said and "the engine failed this line" in said
+    with Store(db) as store:
+        attempts = store._run("SELECT COUNT(*) FROM attempts").fetchone()[0]
+        assert [store.batch_request(i)[4] for i in ids] == ["answered", "failed", "failed"]
+    collect(db, output)                              # the same file again
+    assert "3 lines: 0 answered, 0 failed, 3 collected before" in capsys.readouterr().err
+    with Store(db) as store:
+        assert store._run("SELECT COUNT(*) FROM attempts").fetchone()[0] == attempts
+    (again,) = prepare(reports, db, out)             # the failed ones again, not the answered one
+    written = [json.loads(line)["custom_id"] for line in again.read_text(encoding="utf-8").splitlines()]
+    assert set(ids[1:]) <= set(written) and ids[0] not in written
+    assert len(written) <= 3                         # and the answered one's re-ask, if its answer has issues
+    assert prepare(reports, db, out) == []           # in flight now: not written a third time
+
+
+def test_prepare_splits_files_and_says_the_cost(tmp_path, capsys):
+    files = prepare(REPORTS, tmp_path / "s.db", tmp_path / "out", "--max-lines", "2", "--price-in", "2",
+                    "--price-out", "8")
+    assert [len(f.read_text(encoding="utf-8").splitlines()) for f in files] == [2, 2, 1]
+    said = capsys.readouterr().err
+    assert f"{len(REPORTS)} requests written" in said and "cost: about" in said
+    assert not list((tmp_path / "out").glob("*.part"))
+
+
+def test_prepare_needs_a_model(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GOVREPORT_MODEL", raising=False)
+    assert main(["batch", "prepare", str(REPORTS[0]), "--out", str(tmp_path / "out"), "--db",
+                 str(tmp_path / "s.db")]) == 2
+    assert "no model configured" in capsys.readouterr().err
