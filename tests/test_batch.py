@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPORTS
+from conftest import REPORTS, corpus_files
+from batch_server import BatchServer
 from oracle import Oracle, send_json
 from test_llm_oracle import TEXT_REPORTS, _gold, _title
 
@@ -18,6 +19,7 @@ from extract.cli import main
 from extract.store import Store
 
 MODEL = ["--model", "oracle", "--llm-mode", "json"]
+EVERY_REPORT = corpus_files("*") + REPORTS   # text, markdown, HTML and PDF
 
 
 def run_batch_like_vllm(prepared: Path, output: Path, answer) -> None:
@@ -37,7 +39,17 @@ def run_batch_like_vllm(prepared: Path, output: Path, answer) -> None:
 
 
 def oracle_answer(oracle: Oracle):
-    return lambda body: oracle.answer("\n".join(str(m.get("content", "")) for m in body["messages"]))
+    """The oracle's completion for a request body: its JSON as content, or as the call of the
+    request's tool where the request offers one (tools mode)."""
+    def answer(body: dict) -> dict:
+        completion = oracle.answer("\n".join(str(m.get("content", "")) for m in body["messages"]))
+        if body.get("tools"):
+            message = completion["choices"][0]["message"]
+            completion["choices"][0] = {"index": 0, "finish_reason": "tool_calls", "message": {
+                "role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function", "function": {
+                    "name": body["tools"][0]["function"]["name"], "arguments": message["content"]}}]}}
+        return completion
+    return answer
 
 
 def prepare(inputs, db: Path, out: Path, *more: str) -> list[Path]:
@@ -89,50 +101,66 @@ class Recording:
         self.httpd.server_close()
 
 
+def bodies(prepared: Path) -> list[bytes]:
+    """The request bodies of a prepared file, as its lines carry them (not decoded)."""
+    out = []
+    for line in prepared.read_bytes().splitlines():
+        head = json.loads(line)
+        assert head["method"] == "POST" and head["url"] == "/v1/chat/completions" and line.endswith(b"}")
+        out.append(line[line.index(b'"body": ') + len(b'"body": '):-1])
+    return out
+
+
+def batch_rounds(inputs, db: Path, out: Path, answer, *more: str) -> list[list[Path]]:
+    """prepare → answered offline as `vllm run-batch` would → collect, until nothing is left to send."""
+    rounds = []
+    while True:
+        files = prepare(inputs, db, out, *more)
+        if not files:
+            return rounds
+        rounds.append(files)
+        for f in files:
+            run_batch_like_vllm(f, f.with_suffix(".out.jsonl"), answer)
+        collect(db, *[f.with_suffix(".out.jsonl") for f in files])
+        assert len(rounds) <= 2, "a document is asked at most twice: its first answer and one re-ask"
+
+
 @pytest.mark.parametrize("mode", ["json", "tools"])
-def test_a_prepared_body_is_the_online_request_byte_for_byte(tmp_path, mode):
-    report = REPORTS[0]
-    with Oracle({_title(report): _gold(report)}) as oracle:
+def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode):
+    """Both rounds: the first questions, and the re-asks that quote the verifier's issues."""
+    golds = {_title(p): _gold(p) for p in TEXT_REPORTS}
+    with Oracle(golds) as oracle:
         server = Recording(oracle)
         try:
-            assert main(["extract", str(report), "--db", str(tmp_path / "online.db"), "--base-url", server.url,
-                         "--model", "oracle", "--llm-mode", mode]) == 0
+            assert main(["extract", *map(str, TEXT_REPORTS), "--db", str(tmp_path / "online.db"),
+                         "--base-url", server.url, "--model", "oracle", "--llm-mode", mode]) == 0
         finally:
             server.close()
-    (prepared,) = prepare([report], tmp_path / "batch.db", tmp_path / "out", "--llm-mode", mode)
-    (line,) = prepared.read_bytes().splitlines()
-    head = json.loads(line)
-    assert head["method"] == "POST" and head["url"] == "/v1/chat/completions"
-    assert line.endswith(b"}")
-    assert line[line.index(b'"body": ') + len(b'"body": '):-1] == server.bodies[0]
+        rounds = batch_rounds(TEXT_REPORTS, tmp_path / "batch.db", tmp_path / "out", oracle_answer(oracle),
+                              "--llm-mode", mode)
+    written = [body for files in rounds for f in files for body in bodies(f)]
+    assert len(rounds) == 2 and sorted(written) == sorted(server.bodies)
 
 
 def test_batch_rounds_give_the_online_records_with_no_online_call(tmp_path):
-    golds = {_title(p): _gold(p) for p in TEXT_REPORTS}
+    golds = {_title(p): _gold(p) for p in EVERY_REPORT}
+    assert len(golds) == len(EVERY_REPORT)   # the oracle tells every report apart by its title
     inputs = tmp_path / "in"
     inputs.mkdir()
-    for path in TEXT_REPORTS:
+    for path in EVERY_REPORT:
         shutil.copy(path, inputs / path.name)
     with Oracle(golds) as oracle:
         assert main(["extract", str(inputs), "--db", str(tmp_path / "online.db"), "--base-url", oracle.url,
                      *MODEL]) == 0
         online_calls = oracle.requests
         oracle.requests = 0
-        db, out, rounds = tmp_path / "batch.db", tmp_path / "out", []
-        while True:
-            files = prepare([inputs], db, out)
-            if not files:
-                break
-            lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
-            rounds.append(lines)
-            for f in files:
-                run_batch_like_vllm(f, f.with_suffix(".out.jsonl"), oracle_answer(oracle))
-            collect(db, *[f.with_suffix(".out.jsonl") for f in files])
-            assert len(rounds) <= 2, "a document is asked at most twice: its first answer and one re-ask"
+        db = tmp_path / "batch.db"
+        rounds = [sum(len(bodies(f)) for f in files) for files in batch_rounds([inputs], db, tmp_path / "out",
+                                                                                 oracle_answer(oracle))]
         assert oracle.requests == 0      # the files were answered offline
         assert main(["extract", str(inputs), "--db", str(db), "--base-url", oracle.url, *MODEL]) == 0
         assert oracle.requests == 0      # every answer came from the collected cache
-    assert rounds[0] == len(TEXT_REPORTS) and sum(rounds) == online_calls
+    assert rounds[0] == len(EVERY_REPORT) and sum(rounds) == online_calls
     assert len(rounds) == 2              # some first answers were re-asked, as online
     assert records(db) == records(tmp_path / "online.db")
 
@@ -189,3 +217,71 @@ def test_prepare_needs_a_model(tmp_path, capsys, monkeypatch):
     assert main(["batch", "prepare", str(REPORTS[0]), "--out", str(tmp_path / "out"), "--db",
                  str(tmp_path / "s.db")]) == 2
     assert "no model configured" in capsys.readouterr().err
+
+
+# --- through a provider's files and batches API (tests/batch_server.py) ---------------------------
+
+def provider(server: BatchServer, *more: str) -> list[str]:
+    return ["--base-url", server.url, "--api-key", "sk-batch-secret-0042", *more]
+
+
+def test_submit_status_collect_through_the_api_then_extract_makes_no_call(tmp_path, capsys):
+    reports = REPORTS
+    golds = {_title(p): _gold(p) for p in reports}
+    db, out = tmp_path / "batch.db", tmp_path / "out"
+    with Oracle(golds) as oracle, BatchServer(oracle_answer(oracle)) as server:
+        assert main(["extract", *map(str, reports), "--db", str(tmp_path / "online.db"), "--base-url", oracle.url,
+                     *MODEL]) == 0
+        oracle.requests = 0
+        for _round in range(3):
+            if not prepare(reports, db, out):
+                break
+            assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 0
+            capsys.readouterr()
+            assert main(["batch", "collect", "--db", str(db), *provider(server)]) == 0   # still running
+            assert "still running: batch-" in capsys.readouterr().err
+            assert main(["batch", "status", "--db", str(db), *provider(server)]) == 0
+            assert "\tcompleted\t" in capsys.readouterr().out
+            assert main(["batch", "collect", "--db", str(db), *provider(server)]) == 0
+            assert "0 failed" in capsys.readouterr().err
+        assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 0
+        assert server.uploads == len(server.batches) == _round   # each file once, however often submitted
+        assert main(["extract", *map(str, reports), "--db", str(db), "--base-url", oracle.url, *MODEL]) == 0
+        assert oracle.requests == 0
+    assert records(db) == records(tmp_path / "online.db")
+    assert b"sk-batch-secret-0042" not in db.read_bytes()
+    assert all("Bearer sk-batch-secret-0042" in h for h in server.headers)   # the key was sent, to the provider only
+
+
+@pytest.mark.parametrize("end", ["expired", "cancelled", "failed"])
+def test_requests_a_batch_did_not_answer_are_prepared_again(tmp_path, capsys, end):
+    golds = {_title(p): _gold(p) for p in REPORTS}
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    with Oracle(golds) as oracle, BatchServer(oracle_answer(oracle), end=end) as server:
+        (first,) = prepare(REPORTS, db, out)
+        ids = [json.loads(line)["custom_id"] for line in first.read_text(encoding="utf-8").splitlines()]
+        assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 0
+        assert main(["batch", "status", "--db", str(db), *provider(server)]) == 0
+        capsys.readouterr()
+        assert main(["batch", "collect", "--db", str(db), *provider(server)]) == 0
+        answered = len(ids) // 2 if end == "expired" else 0
+        assert f"{answered} answered, {len(ids) - answered} failed" in capsys.readouterr().err
+    with Store(db) as store:
+        assert store.batch_counts() == {k: v for k, v in (("answered", answered), ("failed", len(ids) - answered)) if v}
+    again = prepare(REPORTS, db, out)
+    written = {json.loads(line)["custom_id"] for f in again for line in f.read_text(encoding="utf-8").splitlines()}
+    assert set(ids[answered:]) <= written and not set(ids[:answered]) & written
+
+
+def test_an_interrupted_submit_goes_on_without_uploading_again(tmp_path, capsys):
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    prepare(REPORTS[:2], db, out)
+    capsys.readouterr()
+    with BatchServer(lambda body: {}) as server:
+        server.refuse_batches = 3                   # the SDK's two retries too
+        assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 3
+        err = capsys.readouterr().err
+        assert "create the batch of batch-0001.jsonl" in err and len(err.strip().splitlines()) == 1
+        assert "sk-batch-secret-0042" not in err
+        assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 0
+        assert server.uploads == 1 and list(server.batches) == ["batch_1"]

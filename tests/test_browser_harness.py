@@ -249,16 +249,18 @@ def test_a_page_that_uses_its_storage_at_once_keeps_it_when_it_loads_again_on_fi
     """The mark and the second load alone, without waiting for frames: the xfail's page, which loses
     its storage on about 1 reload in 4 without them."""
     b.open(page(tmp_path, "<p id='seen'></p>", STARTUP_JS + "withLastingStorage(function () { " + STORAGE_SCRIPT + " });"))
+    loads = []
     for i in range(50):
         ready(b)
         b.run("localStorage.setItem('govreport-test', arguments[0])", f"v{i}")
         b.reload()
         ready(b)
-        assert b.text("#seen") == f"v{i}", f"reload {i + 1} of 50 lost localStorage"
+        loads.append(int(b.run("return document.body.dataset.loads")))
+        assert b.text("#seen") == f"v{i}", f"reload {i + 1} of 50 lost localStorage (loads so far: {loads})"
 
 
 @needs_chromium
-def test_a_page_whose_storage_is_truly_empty_loads_again_at_most_three_times(b, tmp_path):
+def test_a_page_whose_storage_is_truly_empty_loads_again_at_most_retries_times(b, tmp_path):
     b.open(page(tmp_path, "<p id='seen'></p>", STARTUP_JS + "withLastingStorage(function () { " + STORAGE_SCRIPT + " });"))
     ready(b)
     b.run("localStorage.clear()")
@@ -268,7 +270,7 @@ def test_a_page_whose_storage_is_truly_empty_loads_again_at_most_three_times(b, 
     assert b.run("return [localStorage.getItem('govreport:~'), window.name]") == ["1", ""]
     # Storage that refuses every write (full, or turned off) stays empty: the page starts all the same.
     b.run("localStorage.clear(); Storage.prototype.setItem = function () { throw new Error('full'); }")
-    b.run("window.name = 'govreport-retry:3'; withLastingStorage(function () { document.body.dataset.started = '1'; })")
+    b.run("window.name = 'govreport-retry:' + RETRIES; withLastingStorage(function () { document.body.dataset.started = '1'; })")
     assert b.run("return [document.body.dataset.started, window.name]") == ["1", ""]
 
 

@@ -6,6 +6,7 @@ Cassettes in cassettes/pipeline/ were recorded from the real local server (llama
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 
@@ -17,7 +18,7 @@ from conftest import REPORTS, gold_for
 from extract.document import build_document
 from extract.llm.client import LLMClient
 from extract.llm.endpoint import resolve_endpoint
-from extract.llm.prompting import build_excerpt, build_messages
+from extract.llm.prompting import _NUMBER_SENTENCE, build_excerpt, build_messages, number_sentences
 from extract.llm.session import LLMSession
 from extract.schedule import process_paths
 from extract.store import Store
@@ -185,3 +186,15 @@ def test_cli_extract_with_the_llm_on_and_concurrent_jobs(tmp_path, capsys):
     assert "LLM: on" in first and "LLM: 3 calls (3 requests with retries, 0 failed), 0 cache hits" in first
     assert "LLM: 0 calls (0 requests with retries, 0 failed), 3 cache hits" in again and plays == 3
     assert "verified 1" in first and "source_inconsistent 1" in first
+
+
+def test_the_number_sentences_are_the_patterns_matches_found_in_linear_time():
+    """The excerpt's sentences that state numbers, found from each number word's sentence, are what
+    the pattern finds searched from every position (texts of sentence ends, number words and digits)."""
+    pieces = list("。;；\n 5件未收到发生受理a") + ["\t", "12", "共收到申请"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(40)))
+        assert number_sentences(text) == [m.group().strip() for m in _NUMBER_SENTENCE.finditer(text)], text
+    line = "本年共收到申请" * 2000 + "5件。"      # a one-line page: one sentence, found once
+    assert number_sentences(line) == [line]

@@ -31,9 +31,16 @@ class Collected:
     reasons: dict[str, int] = field(default_factory=dict)   # why lines failed, counted
     usage: dict[str, int] = field(default_factory=dict)
 
-    def fail(self, reason: str) -> None:
-        self.failed += 1
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+    def fail(self, reason: str, count: int = 1) -> None:
+        self.failed += count
+        self.reasons[reason] = self.reasons.get(reason, 0) + count
+
+    def merge(self, other: "Collected") -> None:
+        for name in ("lines", "answered", "failed", "again", "unknown"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in ((self.reasons, other.reasons), (self.usage, other.usage)):
+            for key, count in theirs.items():
+                mine[key] = mine.get(key, 0) + count
 
 
 def collect_files(files: Sequence[Path], store: Store) -> Collected:

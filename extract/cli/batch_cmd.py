@@ -1,24 +1,27 @@
-"""govreport batch prepare|collect: LLM work through a provider's batch engine (`extract.batch`)."""
+"""govreport batch prepare|submit|status|collect: LLM work through a provider's batch engine (`extract.batch`)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from extract.batch.collect import collect_files
 from extract.batch.files import MAX_BYTES, MAX_LINES
 from extract.batch.prepare import PrepareOptions, prepare_batch
+from extract.batch.remote import Provider, batch_endpoint, collect_remote, refresh, submit
 from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, open_for_changing, positive_float, positive_int
 from extract.inputs import path_text
 from extract.progress import Progress, plural
 from extract.settings import MAX_BYTES_DEFAULT
 
 NAME = "batch"
-SUMMARY = "send the LLM's requests through a provider's batch engine (prepare, collect)"
+SUMMARY = "send the LLM's requests through a provider's batch engine (prepare, submit, status, collect)"
 DESCRIPTION = ("Half-price, offline LLM work for many reports. `prepare` writes every request `extract` would send "
                "(same settings, same bytes) to JSONL batch files in OpenAI's batch format, which DashScope and "
-               "`vllm run-batch` read too; `collect --file` stores the answers of their output files in the answer "
-               "cache. `extract` with the same settings then makes no call for them. Run prepare again after a "
+               "`vllm run-batch` read too; `submit` sends them to the provider, `status` follows them, `collect` stores "
+               "the answers (of finished batches, or of output files given with --file) in the answer cache. "
+               "`extract` with the same settings then makes no call for them. Run prepare again after a "
                "collect for the second round (the re-asks), then collect and extract.")
 
 
@@ -33,6 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     prepare.add_argument("--out", type=Path, required=True, help="folder for the batch files")
     add_db(prepare)
     prepare.add_argument("--force", action="store_true", help="also documents already extracted into the store")
+    prepare.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+                         help="processes that read the reports (default: the machine's cores)")
     prepare.add_argument("--max-mb", type=positive_float, default=MAX_BYTES_DEFAULT / 2 ** 20,
                          help="reject text and HTML files larger than this, as extract does "
                               f"(default {MAX_BYTES_DEFAULT / 2 ** 20:g} MB)")
@@ -45,15 +50,39 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_endpoint(prepare.add_argument_group("LLM (as extract will be told: the cache key holds model and mode)"))
     prepare.set_defaults(action_run=_prepare)
 
-    collect = actions.add_parser("collect", help="store the answers of batch output files in the answer cache",
-                                 description="Read batch output or error files (OpenAI's format; what `vllm "
-                                 "run-batch -o` writes) and store each answer as `extract` would have, under its "
-                                 "request's cache key; failed lines are written again by the next prepare. A line "
-                                 "collected twice is stored once.")
-    collect.add_argument("--file", type=Path, action="append", required=True, dest="files",
-                         help="an output or error file (repeatable)")
+    submit = actions.add_parser("submit", help="upload the prepared files and create their batches",
+                                description="Upload each prepared file of DIR (batch-NNNN.jsonl) and create its "
+                                "batch (endpoint /v1/chat/completions, completion window 24h) through the openai "
+                                "SDK; the ids are kept in the store. Files submitted before are not sent again.")
+    submit.add_argument("folder", type=Path, metavar="DIR", help="the folder `prepare` wrote")
+    add_db(submit)
+    _add_provider(submit)
+    submit.set_defaults(action_run=_submit)
+
+    status = actions.add_parser("status", help="each batch's state and counts at the provider")
+    add_db(status)
+    _add_provider(status)
+    status.set_defaults(action_run=_status)
+
+    collect = actions.add_parser("collect", help="store the answers of finished batches in the answer cache",
+                                 description="Download the output and error files of every finished batch (beside "
+                                 "its prepared file), or read the files given with --file (what `vllm run-batch -o` "
+                                 "writes), and store each answer as `extract` would have, under its request's cache "
+                                 "key. Failed lines, and the requests of an expired, cancelled or failed batch, are "
+                                 "written again by the next prepare. A line collected twice is stored once.")
+    collect.add_argument("--file", type=Path, action="append", dest="files",
+                         help="an output or error file to read instead of asking the provider (repeatable)")
     add_db(collect)
+    _add_provider(collect)
     collect.set_defaults(action_run=_collect)
+
+
+def _add_provider(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("provider (OpenAI, DashScope's compatible mode, any server with /v1/files and "
+                                 "/v1/batches)")
+    group.add_argument("--base-url", help="API URL, e.g. https://dashscope.aliyuncs.com/compatible-mode/v1 "
+                       "(env OPENAI_BASE_URL; default OpenAI's)")
+    group.add_argument("--api-key", help="API key (env OPENAI_API_KEY); never stored")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,7 +96,8 @@ def _prepare(args: argparse.Namespace) -> int:
         nonlocal progress
         progress = Progress(total)
     tally = prepare_batch(PrepareOptions(
-        paths=args.paths, out=args.out, db=args.db, force=args.force, max_bytes=int(args.max_mb * 2 ** 20),
+        paths=args.paths, out=args.out, db=args.db, force=args.force, workers=min(args.workers, os.cpu_count() or 1),
+        max_bytes=int(args.max_mb * 2 ** 20),
         base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
         max_tokens=args.max_tokens, max_lines=args.max_lines, max_file_bytes=int(args.max_file_mb * 2 ** 20)),
         begin=begin, step=lambda path: progress.step(Path(path).name))
@@ -92,9 +122,41 @@ def _prepare(args: argparse.Namespace) -> int:
     return EXIT_USAGE if tally.missing or tally.empty else EXIT_OK
 
 
-def _collect(args: argparse.Namespace) -> int:
+def _provider(args: argparse.Namespace) -> Provider:
+    return Provider(batch_endpoint(args.base_url, args.api_key))
+
+
+def _submit(args: argparse.Namespace) -> int:
     with open_for_changing(args.db) as store:
-        done = collect_files(args.files, store)
+        submitted = submit(args.folder, store, _provider(args))
+    for where, batch in submitted:
+        print(f"{Path(where).name}\t{batch.get('batch_id')}\t{batch.get('state')}")
+    if not submitted:
+        print(f"govreport batch: no prepared files (batch-NNNN.jsonl) in {args.folder}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    with open_for_changing(args.db) as store:
+        batches = refresh(store, _provider(args))
+        counts = store.batch_counts()
+    for where, known, _ in batches:
+        c = known.get("counts") or {}
+        print(f"{Path(where).name}\t{known.get('batch_id')}\t{known.get('state')}\t"
+              f"{c.get('completed', 0)}/{c.get('total', 0)} done, {c.get('failed', 0)} failed")
+    print("requests: " + ", ".join(f"{state} {n}" for state, n in sorted(counts.items())) if counts else
+          "requests: none prepared", file=sys.stderr)
+    return EXIT_OK
+
+
+def _collect(args: argparse.Namespace) -> int:
+    running: list[str] = []
+    with open_for_changing(args.db) as store:
+        if args.files:
+            done = collect_files(args.files, store)
+        else:
+            done, running = collect_remote(store, _provider(args))
         left = store.batch_counts().get("prepared", 0)
     print(f"{plural(done.lines, 'line')}: {done.answered} answered, {done.failed} failed, {done.again} collected "
           f"before, {done.unknown} not written by this store's prepare; {left} requests still in flight",
@@ -103,4 +165,6 @@ def _collect(args: argparse.Namespace) -> int:
         print(f"  {count} × {reason}", file=sys.stderr)
     if done.usage:
         print("tokens: " + ", ".join(f"{k} {v}" for k, v in done.usage.items()), file=sys.stderr)
+    for line in running:
+        print(f"still running: {line}", file=sys.stderr)
     return EXIT_OK

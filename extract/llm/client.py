@@ -6,7 +6,7 @@ Transport faults (429 honouring Retry-After, 5xx, timeouts, dropped connections)
 here with a bounded budget; validation re-asks are instructor's (pydantic errors go back to
 the model once); an answer cut off by max_tokens is detected and never counted as success.
 
-The SDKs are imported when the first client is made (`_sdk`): a run with the LLM off never
+The SDKs are imported when the first client is made (`sdk`): a run with the LLM off never
 loads them. Tests inject an httpx transport and a sleep function instead of a server and a clock.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ BAD_ANSWER = "bad_answer"
 
 
 @lru_cache(maxsize=1)
-def _sdk() -> SimpleNamespace:
+def llm_stack() -> SimpleNamespace:
     """openai (with its httpx2), instructor and tenacity, loaded once (they are the optional LLM stack)."""
     import httpx2
     import instructor
@@ -67,7 +67,7 @@ class LLMClient:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.endpoint = endpoint
         self._sleep, self._clock = sleep, clock
-        sdk = _sdk()
+        sdk = llm_stack()
         # The SDK's own retries are off: tenacity below is the one retry layer, so the budget holds.
         raw = sdk.openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0,
                                 timeout=endpoint.timeout_s, http_client=http_client)
@@ -93,7 +93,7 @@ class LLMClient:
                                                         "schema": response_model.model_json_schema()}}
         answer = Answer(parsed=None, request={**kwargs, "mode": self.endpoint.mode,
                                               "response_model": response_model.__name__})
-        sdk = _sdk()
+        sdk = llm_stack()
         started = time.perf_counter()
         try:
             parsed, completion = self._with_transport_retries(answer, kwargs, response_model, deadline)
@@ -131,7 +131,7 @@ class LLMClient:
             answer.transport_retries = state.attempt_number
             answer.requests = state.attempt_number + 1
 
-        sdk = _sdk()
+        sdk = llm_stack()
         tenacity = sdk.tenacity
         started = self._clock()
         budget = self.endpoint.retry_budget_s
@@ -163,7 +163,7 @@ class LLMClient:
 
 def failure_kind(exc: BaseException) -> str:
     """What an endpoint failure means for the rest of the run, as one word."""
-    openai = _sdk().openai
+    openai = llm_stack().openai
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):
@@ -175,12 +175,12 @@ def failure_kind(exc: BaseException) -> str:
 
 def _worth_retrying(exc: BaseException) -> bool:
     """Transport faults may pass; a 4xx (other than 429) says the same thing every time."""
-    return isinstance(exc, _sdk().transport)
+    return isinstance(exc, llm_stack().transport)
 
 
 def _refused_twice(state: Any) -> bool:
     """A refused connection is retried once: a server that is not listening will not start to."""
-    openai = _sdk().openai
+    openai = llm_stack().openai
     exc = state.outcome.exception() if state.outcome else None
     return (isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError)
             and state.attempt_number >= 2)

@@ -24,6 +24,8 @@ PROMPT_DIR = Path(os.environ.get("GOVREPORT_PROMPTS", Path(__file__).resolve().p
 _SECTION = re.compile(r"^(?:#+\s*)?[二三四][、.]")
 # Narrative sentences that restate table numbers: "共收到政府信息公开申请2件", "未收到…申请".
 _NUMBER_SENTENCE = re.compile(r"[^。;；\n]*(?:\d\s*件|未(?:收到|发生|受理))[^。;；\n]*[。;；]?")
+_NUMBER_WORD = re.compile(r"\d\s*件|未(?:收到|发生|受理)")
+_SENTENCE_ENDS = "。;；\n"
 _LONG_NOTE = re.compile(r"\([^()\d]{8,}\)")  # "(区分处理的,只计这一情形,不计其他情形)": boilerplate
 
 
@@ -67,10 +69,25 @@ def build_excerpt(document: Document) -> str:
         five = spec.SECTION_FIVE.search(norm, start)
         end = five.start() if five else len(norm)
     prose = norm[:start] + "\n" + norm[end:]
-    sentences = [m.group().strip() for m in _NUMBER_SENTENCE.finditer(prose)]
+    sentences = number_sentences(prose)
     table = "\n".join(_squeeze(l) for l in norm[start:end].split("\n") if _holds_data(l))
     parts = [title] + sentences + [table]
     return "\n".join(p for p in parts if p)
+
+
+def number_sentences(prose: str) -> list[str]:
+    """The matches of _NUMBER_SENTENCE in `prose`, stripped, found in linear time: searched from
+    every position, the pattern scans each sentence without a number word to its end again and
+    again (quadratic: 4 ms on a one-line page). A match starts where the sentence holding the next
+    number word starts, so the pattern is tried there only."""
+    out, pos = [], 0
+    while (word := _NUMBER_WORD.search(prose, pos)) is not None:
+        start = max(pos, max(prose.rfind(end, 0, word.start()) for end in _SENTENCE_ENDS) + 1)
+        found = _NUMBER_SENTENCE.match(prose, start)
+        assert found is not None, "a number word's sentence always matches"
+        out.append(found.group().strip())
+        pos = found.end()
+    return out
 
 
 def _holds_data(line: str) -> bool:

@@ -10,12 +10,13 @@ STARTUP_JS = r"""
    where what it keeps is lost at the next load. After the second frame past "load" that is rare but,
    on a fast machine, not unknown. Such an area is always empty, while the lasting one holds at least
    the mark every page leaves: a page that finds its storage empty leaves the mark and loads itself
-   again (at most three times: on a first visit, or after storage was cleared, it is truly empty). */
-var MARK = "govreport:~", RETRY = /^govreport-retry:(\d+)$/;
+   again. On a first visit (or after storage was cleared) the mark is then found at the next load;
+   only fresh areas handed out again and again make it load more often, up to RETRIES times. */
+var MARK = "govreport:~", RETRY = /^govreport-retry:(\d+)$/, RETRIES = 8;
 function withLastingStorage(start) {
   var tries = RETRY.exec(window.name), n = tries ? +tries[1] : 0;
   try {
-    if (!localStorage.length && n < 3) {
+    if (!localStorage.length && n < RETRIES) {
       localStorage.setItem(MARK, "1");
       window.name = "govreport-retry:" + (n + 1);
       location.reload();

@@ -48,6 +48,11 @@ class BatchLog:
         self._run("UPDATE batch_requests SET state = ?, error = ?, done_at = ? WHERE custom_id = ?",
                   (state, error, time.time(), custom_id))
 
+    def file_failed(self, file: str, reason: str) -> int:
+        """A batch file's requests not answered: failed, for the next prepare to write again. How many."""
+        return self._run("UPDATE batch_requests SET state = 'failed', error = ?, done_at = ? "
+                         "WHERE file = ? AND state = 'prepared'", (reason, time.time(), file)).rowcount
+
     def batch_counts(self) -> dict[str, int]:
         """The requests written for batches, by state."""
         return dict(self._run("SELECT state, COUNT(*) FROM batch_requests GROUP BY state").fetchall())
