@@ -47,6 +47,7 @@ class ExtractOptions:
     deadline: float = DOCUMENT_DEADLINE_S
     max_tokens: Optional[int] = None
     audit_rate: float = 0.0     # the share of trusted records sampled for a person
+    cached_only: bool = False   # the LLM's answers from the answer cache only (what `batch collect` stored)
     argv: Sequence[str] = ()    # the command line, recorded with the run (credentials masked)
 
 
@@ -87,20 +88,26 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         endpoint, why = None, "LLM: off (--no-llm); using the deterministic parsers only."
     else:
         endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
-                                         timeout_s=options.timeout, max_tokens=options.max_tokens)
+                                         server_needed=not options.cached_only, timeout_s=options.timeout,
+                                         max_tokens=options.max_tokens)
+        if endpoint is not None and options.cached_only:
+            why = (f"LLM: answers of {endpoint.model} ({endpoint.mode} mode) from the answer cache only "
+                   "(--cached-only); no call is made")
     reporter.begin(len(inputs), why)
     cores = os.cpu_count() or 1
     workers = min(options.workers, cores)
     if workers < options.workers and endpoint is None:
         reporter.say(f"--workers {options.workers} is more than this machine's {cores} cores: {workers} workers")
-    llm = LLMSession(endpoint, deadline_s=options.deadline) if endpoint else None
+    llm = None if endpoint is None else LLMSession.cache_only(endpoint) if options.cached_only else \
+        LLMSession(endpoint, deadline_s=options.deadline)
     started = time.monotonic()
     counts = dict.fromkeys(MACHINE_STATUSES + (SKIPPED,), 0)
     totals = {"calls": 0, "requests": 0, "failed_calls": 0, "cache_hits": 0, "prompt_tokens": 0,
               "completion_tokens": 0, "llm_unavailable": 0}
     with Workers(workers if llm is None else 1, len(inputs)) as workers, Store(options.db) as store:
         run_id = store.begin_run(redact_argv(options.argv), {"max_bytes": settings.max_bytes, "force": settings.force,
-                                                             "llm": endpoint.describe() if endpoint else None})
+                                                             "llm": None if endpoint is None else endpoint.describe()
+                                                             + (" (cached answers only)" if options.cached_only else "")})
         settings = replace(settings, owner=f"{socket.gethostname()}:{os.getpid()}:{run_id}")
         try:
             for outcome in run_documents(inputs, store, run_id, settings, llm, max(options.jobs, 1), workers):

@@ -165,7 +165,7 @@ def test_batch_rounds_give_the_online_records_with_no_online_call(tmp_path):
     assert records(db) == records(tmp_path / "online.db")
 
 
-def test_failed_lines_are_prepared_again_and_a_second_collect_stores_nothing_twice(tmp_path, capsys):
+def test_failed_lines_are_prepared_again_and_a_second_collect_stores_nothing_twice(tmp_path, capsys, monkeypatch):
     reports = REPORTS[:3]
     golds = {_title(p): _gold(p) for p in reports}
     db, out = tmp_path / "s.db", tmp_path / "out"
@@ -201,6 +201,17 @@ def test_failed_lines_are_prepared_again_and_a_second_collect_stores_nothing_twi
     assert set(ids[1:]) <= set(written) and ids[0] not in written
     assert len(written) <= 3                         # and the answered one's re-ask, if its answer has issues
     assert prepare(reports, db, out) == []           # in flight now: not written a third time
+    # Extracted from the cache alone (no server named): the answered report takes its answer, the
+    # others keep the parsers' reading, noted llm_unavailable, for the next round.
+    capsys.readouterr()
+    for variable in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    assert main(["extract", *map(str, reports), "--db", str(db), "--model", "oracle", "--llm-mode", "json",
+                 "--cached-only"]) == 0
+    said = capsys.readouterr().err
+    assert "from the answer cache only" in said and "LLM: 0 calls" in said
+    unavailable = {name: any(i["code"] == "llm_unavailable" for i in r["issues"]) for name, r in records(db).items()}
+    assert unavailable == {reports[0].name: unavailable[reports[0].name], reports[1].name: True, reports[2].name: True}
 
 
 def test_prepare_splits_files_and_says_the_cost(tmp_path, capsys):

@@ -23,7 +23,7 @@ from extract.llm.client import Answer
 from extract.llm.endpoint import Endpoint, resolve_endpoint
 from extract.llm.prompting import cache_key
 from extract.llm.round import KINDS, ask_llm
-from extract.llm.session import LLMSession
+from extract.llm.session import LLMSession, NeverCalled
 from extract.llm.wire import NOT_SENT, WireClient
 from extract.process import guarded, read
 from extract.schedule import BATCH_DOCS, Workers
@@ -104,7 +104,7 @@ class _Noting(LLMSession):
     """A session that notes each call its round makes, and answers none (in a worker: no SDK)."""
 
     def __init__(self, endpoint: Endpoint, sha256: str, version: str) -> None:
-        super().__init__(endpoint, client=NotSent(), breaker_after=2 ** 62)
+        super().__init__(endpoint, client=NeverCalled(), breaker_after=2 ** 62)
         self.sha256, self.version = sha256, version
         self.noted: list[Noted] = []
 
@@ -112,10 +112,6 @@ class _Noting(LLMSession):
         kind = next(k for k in KINDS if key_of(self.endpoint, self.sha256, self.version, k) == cache_key)
         self.noted.append(Noted(cache_key, kind, self.version, messages))
         return Answer(parsed=None, request={}, error=NOT_SENT, failure=BATCHED)
-
-
-class NotSent:
-    """The client of a noting session: it is never called."""
 
 
 def key_of(endpoint: Endpoint, sha256: str, version: str, kind: str) -> str:

@@ -36,9 +36,10 @@ class Endpoint:
 
 
 def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None, api_key: Optional[str] = None,
-                     mode: Optional[str] = None, env: Mapping[str, str] = os.environ,
+                     mode: Optional[str] = None, env: Mapping[str, str] = os.environ, server_needed: bool = True,
                      **limits: float) -> tuple[Optional[Endpoint], str]:
-    """The endpoint and a one-line description, or (None, why the LLM is off)."""
+    """The endpoint and a one-line description, or (None, why the LLM is off). Without
+    `server_needed` (answers from the cache only) a model and a mode are enough."""
     base_url = base_url or env.get("OPENAI_BASE_URL") or None
     model = model or env.get("GOVREPORT_MODEL") or None
     api_key = api_key or env.get("OPENAI_API_KEY") or None
@@ -48,7 +49,7 @@ def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None
     if not model:
         return None, ("LLM: off (no model configured: pass --model or set GOVREPORT_MODEL, with --base-url/"
                       "OPENAI_BASE_URL or an API key); using the deterministic parsers only.")
-    if not base_url and not api_key:
+    if not base_url and not api_key and server_needed:
         return None, (f"LLM: off (model {model} but no endpoint: pass --base-url or set OPENAI_BASE_URL, "
                       "or an API key for OpenAI); using the deterministic parsers only.")
     # Local servers check no key, but the openai client insists on one.

@@ -54,6 +54,15 @@ class LLMSession:
         self._said: set[str] = set()
         self._notices: list[str] = []
 
+    @classmethod
+    def cache_only(cls, endpoint: Endpoint) -> "LLMSession":
+        """A session that takes answers from the store's cache and asks nothing: off from the start,
+        so a document without a cached answer is noted `llm_unavailable`, as when the LLM fails."""
+        session = cls(endpoint, client=NeverCalled())
+        session.off_reason = ("its answer is not in the answer cache (--cached-only: `govreport batch prepare` "
+                              "writes the request, `batch collect` stores the answer)")
+        return session
+
     def cache_key(self, sha: str, version: str, kind: str) -> str:
         return cache_key(sha, version, self.endpoint.model, self.endpoint.mode, kind)
 
@@ -92,3 +101,7 @@ class LLMSession:
         with self._lock:
             out, self._notices = self._notices, []
         return out
+
+
+class NeverCalled:
+    """The client of a session that makes no call (cache only; noting requests for a batch)."""
