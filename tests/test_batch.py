@@ -296,3 +296,27 @@ def test_an_interrupted_submit_goes_on_without_uploading_again(tmp_path, capsys)
         assert "sk-batch-secret-0042" not in err
         assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 0
         assert server.uploads == 1 and list(server.batches) == ["batch_1"]
+
+
+def test_an_interrupted_prepare_keeps_its_finished_files_and_goes_on(tmp_path, monkeypatch):
+    from extract.batch import files, prepare as preparing   # noqa: PLC0415 (the modules patched here)
+
+    options = preparing.PrepareOptions(paths=[str(p) for p in REPORTS], out=tmp_path / "out", db=tmp_path / "s.db",
+                                       model="oracle", base_url="http://127.0.0.1:9/v1", llm_mode="json", max_lines=1)
+    add, calls = files.BatchWriter.add, []
+
+    def interrupted(self, *args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        add(self, *args)
+    monkeypatch.setattr(files.BatchWriter, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        preparing.prepare_batch(options)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch-0001.jsonl", "batch-0002.jsonl"]
+    with Store(tmp_path / "s.db") as store:
+        assert sorted(store.in_flight()) == sorted(c[0] for c in calls[:2])
+    monkeypatch.setattr(files.BatchWriter, "add", add)
+    again = preparing.prepare_batch(options)
+    assert again.requests == len(REPORTS) - 2 and again.in_flight == 2
+    assert [p.name for p in again.files] == [f"batch-000{n}.jsonl" for n in range(3, len(REPORTS) + 1)]

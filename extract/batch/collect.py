@@ -7,6 +7,7 @@ a line collected twice is stored once."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -111,16 +112,22 @@ def _failure_of(item: dict) -> Optional[str]:
 
 
 class _PreparedRequests:
-    """The prepared files' request bodies, read once per file; one wire client per model and mode."""
+    """The prepared files' request bodies, found by an index of each file's lines (a file may hold
+    50,000 requests of tens of KB: they are read one at a time); one wire client per model and mode."""
 
     def __init__(self) -> None:
-        self._files: dict[str, dict[str, dict]] = {}
+        self._lines: dict[str, dict[str, tuple[int, int]]] = {}
         self._wires: dict[tuple, WireClient] = {}
 
     def body(self, custom_id: str, file: str) -> Optional[dict]:
-        if file not in self._files:
-            self._files[file] = _bodies(Path(file))
-        return self._files[file].get(custom_id)
+        if file not in self._lines:
+            self._lines[file] = _line_index(Path(file))
+        where = self._lines[file].get(custom_id)
+        if where is None:
+            return None
+        with open(file, "rb") as handle:
+            handle.seek(where[0])
+            return json.loads(handle.read(where[1])).get("body") or {}
 
     def wire(self, sent: dict[str, Any]) -> WireClient:
         mode = "tools" if "tools" in sent else "json"
@@ -132,8 +139,21 @@ class _PreparedRequests:
         return self._wires[key]
 
 
-def _bodies(path: Path) -> dict[str, dict]:
-    """custom_id → the request body, from a prepared file (gone: none)."""
+_CUSTOM_ID = re.compile(rb'^\{"custom_id": "([^"\\]*)"')
+
+
+def _line_index(path: Path) -> dict[str, tuple[int, int]]:
+    """custom_id → (offset, length) of its line in a prepared file (gone: none). The id is read off
+    the line's start, where prepare writes it; another writer's line is parsed whole."""
+    index: dict[str, tuple[int, int]] = {}
     if not path.is_file():
-        return {}
-    return {str(item.get("custom_id")): item.get("body") or {} for _, item in read_lines(path)}
+        return index
+    offset = 0
+    with open(path, "rb") as handle:
+        for line in handle:
+            found = _CUSTOM_ID.match(line)
+            custom_id = found.group(1).decode() if found else str(json.loads(line).get("custom_id")) if line.strip() else ""
+            if custom_id:
+                index[custom_id] = (offset, len(line))
+            offset += len(line)
+    return index

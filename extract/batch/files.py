@@ -36,7 +36,7 @@ class BatchWriter:
 
     def add(self, custom_id: str, body: bytes, sha256: str, kind: str, version: str) -> None:
         line = request_line(custom_id, body)
-        if self._open is not None and (len(self._lines) >= self.max_lines or self._bytes + len(line) > self.max_bytes):
+        if self._open is not None and self._bytes + len(line) > self.max_bytes:
             self._finish()
         if self._open is None:
             self.number += 1
@@ -45,6 +45,8 @@ class BatchWriter:
         self._open[1].write(line)  # type: ignore[attr-defined]
         self._lines.append((custom_id, sha256, kind, version))
         self._bytes += len(line)
+        if len(self._lines) >= self.max_lines:   # full: complete (and recorded) at once
+            self._finish()
 
     def _finish(self) -> None:
         assert self._open is not None
