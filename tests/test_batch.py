@@ -320,3 +320,26 @@ def test_an_interrupted_prepare_keeps_its_finished_files_and_goes_on(tmp_path, m
     again = preparing.prepare_batch(options)
     assert again.requests == len(REPORTS) - 2 and again.in_flight == 2
     assert [p.name for p in again.files] == [f"batch-000{n}.jsonl" for n in range(3, len(REPORTS) + 1)]
+
+
+def test_an_error_file_fails_its_lines_and_they_are_prepared_again(tmp_path, capsys):
+    golds = {_title(p): _gold(p) for p in REPORTS}
+    broken = _title(REPORTS[1])
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    with Oracle(golds) as oracle:
+        def answer(body):
+            if broken in "\n".join(str(m.get("content", "")) for m in body["messages"]):
+                raise LookupError("the engine failed this line")
+            return oracle_answer(oracle)(body)
+        with BatchServer(answer) as server:
+            (first,) = prepare(REPORTS, db, out)
+            assert main(["batch", "submit", str(out), "--db", str(db), *provider(server)]) == 0
+            assert main(["batch", "status", "--db", str(db), *provider(server)]) == 0
+            capsys.readouterr()
+            assert main(["batch", "collect", "--db", str(db), *provider(server)]) == 0
+    said = capsys.readouterr().err
+    assert f"{len(REPORTS) - 1} answered, 1 failed" in said and "HTTP 500: the engine failed this line" in said
+    assert (first.parent / "batch-0001.err.jsonl").is_file() and (first.parent / "batch-0001.out.jsonl").is_file()
+    again = prepare(REPORTS, db, out)
+    texts = [json.loads(line)["body"]["messages"] for f in again for line in f.read_text(encoding="utf-8").splitlines()]
+    assert any(broken in m["content"] for messages in texts for m in messages)

@@ -77,9 +77,10 @@ class Noted(NamedTuple):
 
 
 class Read(NamedTuple):
-    """What a worker gives back of one document: its text for the store, the requests its round notes."""
+    """What a worker gives back of one document: its text for the store (None for a UTF-8 file:
+    its bytes are its text, and this process has them), the requests its round notes."""
 
-    text: str
+    text: Optional[str]
     encoding: str
     requests: list[Noted]
 
@@ -130,7 +131,7 @@ def read_documents(items: list[tuple[str, bytes, str, dict]], max_bytes: int,
             continue
         session = _Noting(endpoint, sha256, str(parsed.document.version))
         ask_llm(parsed.document, sha256, session, cached.get(session.version, {}))
-        out.append(Read(parsed.text, parsed.encoding, session.noted))
+        out.append(Read(None if parsed.encoding == "utf-8" else parsed.text, parsed.encoding, session.noted))
     return out
 
 
@@ -220,7 +221,9 @@ def _submit(paths: Sequence[Path], store: Store, settings: Settings, endpoint: E
     """A batch of inputs claimed (unreadable and done ones fall out) and sent to the workers."""
     claimed = claim_inputs([read_input(path, settings.max_bytes) for path in paths], store, settings)
     todo = [item for item in claimed if isinstance(item, Claimed)]
-    items = [(item.path, item.data, item.sha256, _stored_answers(store, endpoint, item.sha256)) for item in todo]
+    answers = store.has_cached_answers()   # none before the first collect: no lookups
+    items = [(item.path, item.data, item.sha256, _stored_answers(store, endpoint, item.sha256) if answers else {})
+             for item in todo]
     per_call = max(1, -(-len(items) // (2 * workers.count)))
     calls = [workers.pool.submit(read_documents, items[i:i + per_call], settings.max_bytes, endpoint)
              for i in range(0, len(items), per_call)]
@@ -242,11 +245,9 @@ def _write(submitted: tuple, store: Store, writer: _Writer, step: Callable[[str]
         raise GovReportError("a worker process died (killed for lack of memory?); the requests written so far "
                              "are kept: run the same command again, or with --workers 1") from exc
     read_now = {item.sha256: next(results) for item in todo}
-    with store.transaction():
-        for item, done in zip(todo, (read_now[t.sha256] for t in todo)):
-            if done is not None and done.requests:
-                # Its answers will be stored against the document, before its record is.
-                store.add_document(item.sha256, item.path, len(item.data), done.text, done.encoding)
+    # A document asked about: its answers will be stored against it, before its record is.
+    store.add_documents([(item.sha256, item.path, len(item.data), item.data if done.text is None else done.text,
+                          done.encoding) for item in todo if (done := read_now[item.sha256]) is not None and done.requests])
     for item in claimed:
         done = read_now.get(item.sha256) if isinstance(item, Claimed) else None
         for noted in done.requests if done is not None else ():

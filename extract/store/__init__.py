@@ -201,6 +201,11 @@ class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog):
         """add_attempt for many, in order: each a dict of its arguments (sha256, run_id, method, …)."""
         self._run_many(_INSERT_ATTEMPT, [_attempt_row(**attempt) for attempt in attempts])
 
+    def has_cached_answers(self) -> bool:
+        """Whether any attempt could answer a cache lookup (a store that never met an LLM has none)."""
+        return self._run("SELECT 1 FROM attempts WHERE cache_key IS NOT NULL AND error IS NULL LIMIT 1").fetchone() \
+            is not None
+
     def cached_attempt(self, cache_key: str) -> Optional[dict[str, Any]]:
         """The newest error-free attempt made with this cache key, or None."""
         row = self._run(
