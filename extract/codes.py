@@ -130,6 +130,14 @@ CODES: Final[tuple[IssueCode, ...]] = (
               "document (the endpoint failed, its answer could not be used, or the circuit breaker is open); the "
               "record holds the parsers' reading.",
               "Nothing; the next `govreport extract` asks again."),
+    # --- govreport check: across consecutive years of one agency (extract/crossyear.py) ---
+    IssueCode("year_chain_break", "info", EITHER, "`govreport check`: a chain across consecutive years of one agency "
+              "breaks between this report and the other year's: 上年结转 is not the year before's 结转下年度 (Y1), or "
+              "现行有效件数 is not the year before's plus 本年制发 minus 本年废止 (Y2). Its origin is the source when "
+              "every cell involved is printed plainly in both reports (the agencies' own figures disagree), else "
+              "either: a reading may be at fault. Neither record's values nor status change.",
+              "Compare both reports' cells with their sources (the message names them); correct a wrong reading "
+              "with `govreport correct`; a source's own break stays as printed."),
     # --- a person's corrections (extract/corrections.py) ---
     IssueCode("correction_stale", "warning", EXTRACTION, "A person corrected these cells against a machine value "
               "(`was`) that a later extraction no longer reads there, so the correction is not applied.",

@@ -79,10 +79,8 @@ def _records(store: Store, corrections: dict[str, list[Correction]], statuses: O
     # The status is the store's to filter unless a correction may have changed it.
     machine = wanted if not corrections else None
     done: OrderedDict[str, dict[str, Any]] = OrderedDict()  # a document under several paths: corrected once
-    for record in store.iter_results(machine):
+    for record in store.iter_results(machine, shas):
         sha = record["sha256"]
-        if shas is not None and sha not in shas:
-            continue
         if sha in corrections:
             if sha not in done:
                 done[sha] = corrected(record, corrections[sha], store.get_text(sha))

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from extract import corrections
+from extract.agency import read_aliases
 from extract.audit import mark_audit_sample
+from extract.crossyear import check_years
 from extract.errors import StoreError
 from extract.inputs import expand_inputs
 from extract.intake import SKIPPED, Outcome
@@ -48,6 +50,7 @@ class ExtractOptions:
     max_tokens: Optional[int] = None
     audit_rate: float = 0.0     # the share of trusted records sampled for a person
     cached_only: bool = False   # the LLM's answers from the answer cache only (what `batch collect` stored)
+    agencies: Optional[Path] = None   # printed agency name → key, for the check across years after the run
     argv: Sequence[str] = ()    # the command line, recorded with the run (credentials masked)
 
 
@@ -73,6 +76,7 @@ class RunSummary:
     llm: Optional[dict[str, int]] = None    # calls, cache hits, tokens, documents not asked (LLM on)
     missing: list[str] = field(default_factory=list)  # arguments that named nothing
     empty: list[str] = field(default_factory=list)    # folders given that held nothing to read
+    year_breaks: int = 0                    # breaks between consecutive years of an agency (the store's)
 
     @property
     def done(self) -> int:
@@ -82,6 +86,7 @@ class RunSummary:
 def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> RunSummary:
     """Every input named by `options.paths` → one stored record each (failures included)."""
     settings = Settings(max_bytes=options.max_bytes, force=options.force)
+    aliases = read_aliases(options.agencies) if options.agencies else {}   # a bad file is said before the run
     given = expand_inputs(options.paths)
     inputs = given.paths
     if options.no_llm:
@@ -134,5 +139,7 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
         if options.audit_rate:
             mark_audit_sample(store, options.audit_rate)
+        checked = check_years(store, aliases)
         in_store = corrections.count_by_status(store)
-    return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing, given.empty)
+    return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing, given.empty,
+                      len(checked.breaks))

@@ -12,15 +12,15 @@ from extract.store import DEFAULT_PATH, Store
 
 # Exit codes scripts can rely on.
 EXIT_OK = 0         # the command did its job (an extract run completed, however many records were flagged)
-EXIT_ISSUES = 1     # `verify` found issues
+EXIT_ISSUES = 1     # `verify` found issues, `check` found a break between years
 EXIT_USAGE = 2      # bad usage: a wrong option, a path that names nothing, no store to read
 EXIT_FAILED = 3     # the command could not complete: the store is unusable, a worker died, an internal error
 EXIT_INTERRUPTED = 130     # Ctrl-C (128 + SIGINT), as a shell says it
 EXIT_TERMINATED = 143      # SIGTERM (128 + 15)
-EXIT_CODES = ("exit codes: 0 done (records may be flagged), 1 verify found issues, 2 bad usage (a wrong option, "
-              "a path that names nothing, no store to read), 3 could not complete (the store unusable, a worker "
-              "process died, an internal error), 130 interrupted, 143 terminated (re-run the same command to "
-              "resume)")
+EXIT_CODES = ("exit codes: 0 done (records may be flagged), 1 verify found issues or check a break, 2 bad usage "
+              "(a wrong option, a path that names nothing, no store to read), 3 could not complete (the store "
+              "unusable, a worker process died, an internal error), 130 interrupted, 143 terminated (re-run the "
+              "same command to resume)")
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:

@@ -5,6 +5,7 @@ import argparse
 import gc
 import os
 import sys
+from pathlib import Path
 
 from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, positive_float, positive_int, share
 from extract.inputs import path_text
@@ -34,6 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="sample this share (0 to 1) of the verified and source_inconsistent records for a person to "
                         "confirm (chosen by their content's hash: the same documents on every run; default 0); "
                         "see govreport audit")
+    p.add_argument("--agencies", type=Path, metavar="FILE",
+                   help="CSV of `printed name,key` rows for the check across years after the run (see govreport check)")
     p.add_argument("--max-mb", type=positive_float, default=MAX_BYTES_DEFAULT / 2 ** 20,
                    help=f"reject text and HTML files larger than this (default {MAX_BYTES_DEFAULT / 2 ** 20:g} MB); "
                         "PDF and Word files may be 10 times larger")
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         paths=args.paths, db=args.db, force=args.force, workers=args.workers, max_bytes=int(args.max_mb * 1024 * 1024),
         no_llm=args.no_llm, base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
         jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens,
-        audit_rate=args.audit_rate, cached_only=args.cached_only, argv=sys.argv),
+        audit_rate=args.audit_rate, cached_only=args.cached_only, agencies=args.agencies, argv=sys.argv),
         _Shown())
     elapsed, done = summary.seconds, summary.done
     print(f"{summary.inputs} files in {elapsed:.1f}s: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v)
@@ -92,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"LLM: {plural(totals['llm_unavailable'], 'document')} could not be asked (llm_unavailable): "
                   "their records are the parsers' reading; the next run asks again", file=sys.stderr)
     print(f"store {args.db}: " + ", ".join(f"{k} {v}" for k, v in summary.in_store.items()), file=sys.stderr)
+    if summary.year_breaks:
+        print(f"across years: {plural(summary.year_breaks, 'break')} between consecutive reports of one agency "
+              f"(`govreport check --db {args.db}` lists them; they are noted on both records)", file=sys.stderr)
     if summary.counts["failed"] or summary.in_store["needs_review"]:
         print(f"see `govreport review --db {args.db}` for what needs a human", file=sys.stderr)
     for arg in summary.missing:

@@ -1,5 +1,6 @@
-"""The store's record of batch work: each LLM request written to a batch file (under its answer
-cache key, the `custom_id`), the file's upload and batch at the provider, and what came back."""
+"""The store's record of work across documents: each LLM request written to a batch file (under
+its answer cache key, the `custom_id`), the file's upload and batch at the provider, and what came
+back; the breaks `govreport check` found between consecutive years of an agency."""
 from __future__ import annotations
 
 import sqlite3
@@ -75,3 +76,31 @@ class BatchLog:
 
     def batches(self) -> list[tuple[str, dict]]:
         return [(file, self.batch_of(file) or {}) for (file,) in self._run("SELECT file FROM batches ORDER BY file")]
+
+
+class YearBreakLog:
+    """A mixin of Store: the breaks `govreport check` found between consecutive years of an agency."""
+
+    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: list) -> None:
+        raise NotImplementedError
+
+    def transaction(self) -> ContextManager[None]:
+        raise NotImplementedError
+
+    def replace_year_breaks(self, rows: Iterable[tuple[str, str, str, str, int, dict]]) -> None:
+        """Every break, each row (sha256, other, side, agency_key, year, the issue it is on the record
+        of sha256), in place of the last check's."""
+        with self.transaction():
+            self._run("DELETE FROM year_breaks")
+            self._run_many("""INSERT INTO year_breaks (sha256, other, side, agency_key, year, issue)
+                              VALUES (?, ?, ?, ?, ?, ?)""", [(*row[:5], dump_json(row[5])) for row in rows])
+
+    def year_break_issues(self) -> dict[str, list[dict]]:
+        """The last check's breaks as issues of their records, by sha256, in the order found."""
+        out: dict[str, list[dict]] = {}
+        for sha, issue in self._run("SELECT sha256, issue FROM year_breaks ORDER BY id"):
+            out.setdefault(sha, []).append(load_json(issue))
+        return out

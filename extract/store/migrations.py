@@ -151,8 +151,22 @@ def m005_batch_requests(conn: sqlite3.Connection) -> None:
         updated_at REAL NOT NULL)""")
 
 
+def m006_year_breaks(conn: sqlite3.Connection) -> None:
+    """What `govreport check` found across the years of an agency: each break once for each of its
+    two records (recomputed whole by every check)."""
+    conn.execute("""CREATE TABLE year_breaks (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        other TEXT NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('earlier', 'later')),
+        agency_key TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        issue TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX year_breaks_sha256 ON year_breaks(sha256)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records,
-                                                                m004_review, m005_batch_requests)
+                                                                m004_review, m005_batch_requests, m006_year_breaks)
 
 
 def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:

@@ -2,8 +2,9 @@
 forgotten, path by path."""
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Any, ContextManager, Iterable, Iterator, Optional, Union
+from typing import Any, Collection, ContextManager, Iterable, Iterator, Optional, Union
 
 from extract.errors import StoreError
 from extract.packing import load_json, unpack_confidence, unpack_keys, unpack_provenance, unpack_values
@@ -48,19 +49,26 @@ class ResultReader:
                     self._run(f"DELETE FROM {table} WHERE sha256 = ?", (sha,))
         return known, len(orphans)
 
-    def iter_results(self, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
-        """One dict per input path with a result, ordered by path, each with its issues.
+    def iter_results(self, statuses: Optional[set[str]] = None,
+                     shas: Optional[Collection[str]] = None) -> Iterator[dict[str, Any]]:
+        """One dict per input path with a result, ordered by path, each with its issues; of these
+        statuses and these documents only, where given.
 
         Identical files under several paths share one document and result, and each path gets
         its record: nothing that was given is left out. A path read again with new content has
         that content's record; the older content's stays in the store as history.
         """
-        where, params = "", ()
+        conditions: list[str] = []
+        params: tuple = ()
         if statuses is not None:
             if not statuses:
                 return
             params = tuple(sorted(statuses))
-            where = f"WHERE r.status IN ({', '.join('?' * len(params))})"
+            conditions.append(f"r.status IN ({', '.join('?' * len(params))})")
+        if shas is not None:   # one parameter however many: a JSON list
+            conditions.append("r.sha256 IN (SELECT value FROM json_each(?))")
+            params += (json.dumps(sorted(shas)),)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         order = "ORDER BY f.path, f.sha256"
         paths = _CURRENT_PATHS
         # Two streams in the same order, merged here: one query for all issues instead of one
@@ -71,6 +79,7 @@ class ResultReader:
         issues = self._run(
             f"""{paths} SELECT f.path AS file_path, i.* FROM issues i JOIN results r ON r.sha256 = i.sha256
                 JOIN f ON f.sha256 = i.sha256 {where} {order}, i.id""", params)
+        breaks = self.year_break_issues()
         try:
             pending = issues.fetchone()
             for row in results:
@@ -88,9 +97,15 @@ class ResultReader:
                        and pending["sha256"] == record["sha256"]):
                     record["issues"].append(read_issue(pending))
                     pending = issues.fetchone()
+                record["issues"].extend(breaks.get(record["sha256"], ()))
                 yield record
         except sqlite3.Error as exc:
             raise StoreError(f"store {self.path}: {exc}") from exc
+
+    def record_heads(self) -> Iterator[tuple[str, Optional[str], Optional[int], Optional[str], str]]:
+        """(sha256, template version, year, agency, machine status) of every result: what grouping
+        records by agency and year needs, without unpacking them."""
+        yield from (tuple(row) for row in self._run("SELECT sha256, format, year, agency, status FROM results"))
 
     def iter_file_errors(self) -> Iterator[dict[str, Any]]:
         """Input paths that could not be read at all, so they have no document and no result."""

@@ -199,6 +199,14 @@ COLUMN_RELATIONS: Final = (
 # group of 四 (R4).
 ROW_SUM_REQUESTS: Final = ("R3", "总计 == sum of the six applicant columns")
 ROW_SUM_APPEALS: Final = ("R4", "总计 == 维持 + 纠正 + 其他 + 尚未审结")
+# Across consecutive years of one agency (`govreport check`): a year's 上年结转 is the year
+# before's 结转下年度, in each applicant column (Y1); in the 2021 template, a document stock in force
+# is the year before's, plus this year's issued, minus this year's repealed (Y2), for 规章 and
+# 行政规范性文件. Real series break them; a break is reported, never mended.
+CARRY_OVER_CHAIN: Final = ("Y1", "requests.carried_over", "requests.carried_forward",
+                           "上年结转(N) == 结转下年度(N−1)")
+STOCK_CHAIN: Final = ("Y2", "2021", ("active.rules", "active.normative_docs"), "in_force", "issued", "repealed",
+                      "现行有效件数(N) == 现行有效件数(N−1) + 本年制发件数(N) − 本年废止件数(N)")
 # Plausibility, not law: a document stock is not smaller than what was added to it this year.
 BOUNDS: Final = {"2021": ("in_force_below_issued", "in_force", "issued"),
                  "2019": ("total_below_new", "total_published", "new_published")}
