@@ -23,11 +23,26 @@ _PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,7}?(?:省|自治区)(?=[\u4e00-\u9ff
 # A name that starts with a place below the city level (a district, a county, a banner).
 _BELOW_CITY = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|旗)")
 _CITY_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2}(?:市|州|盟)$")
+_CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2}(?:市|州|盟)")
 
 
 def below_city(printed: Optional[str]) -> bool:
     """Whether the name starts below the city level, so that its key wants the report's text."""
     return bool(printed) and _BELOW_CITY.match(_PROVINCE.sub("", "".join(str(printed).split()))) is not None
+
+
+def bare_name(printed: Optional[str], aliases: Mapping[str, str] = {}) -> Optional[str]:
+    """The key without its city: two records can be of one agency only if these are equal. Cheap
+    (no text): what records are grouped by before any key is completed."""
+    if not printed:
+        return None
+    name = "".join(printed.split())
+    name = aliases.get(name, name)
+    for short, full in FULL_FORMS:
+        name = name.replace(short, full)
+    name = _PROVINCE.sub("", name)
+    city = _CITY_PREFIX.match(name)
+    return name[city.end():] if city and _BELOW_CITY.match(name[city.end():]) else name
 
 
 def agency_key(printed: Optional[str], text: str = "", aliases: Mapping[str, str] = {}) -> Optional[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from extract import corrections
-from extract.agency import agency_key, below_city
+from extract.agency import agency_key, bare_name, below_city
 from extract.policy import FAILED
 from extract.store import Store
 from verify.series import Break, year_breaks
@@ -26,17 +26,29 @@ class Checked:
 def check_years(store: Store, aliases: Mapping[str, str] = {}) -> Checked:
     """Group the records by agency key and year from their heads (a text is read only to complete
     a name printed without its city), then compare the records of each pair of consecutive years."""
-    heads: dict[str, dict[int, list[str]]] = {}
+    # First by the name without its city (no text read): only where such a group holds consecutive
+    # years are the keys completed, which may read the reports' texts.
+    bare: dict[str, dict[int, list[tuple[str, str]]]] = {}
     done = Checked()
     for sha, version, year, printed, status in store.record_heads():
-        if status == FAILED or not year or not version:
+        name = bare_name(printed, aliases)
+        if status == FAILED or not year or not version or name is None:
             continue
-        key = agency_key(printed, store.get_text(sha) or "" if below_city(printed) else "", aliases)
-        if key is None:
-            continue
-        heads.setdefault(key, {}).setdefault(int(year), []).append(sha)
+        bare.setdefault(name, {}).setdefault(int(year), []).append((sha, printed))
         done.records += 1
-    done.agencies = len(heads)
+    heads: dict[str, dict[int, list[str]]] = {}
+    agencies: set[str] = set()
+    for name, years in bare.items():
+        if not any(year - 1 in years for year in years):
+            agencies.add(name)
+            continue
+        for year, found in years.items():
+            for sha, printed in found:
+                key = agency_key(printed, store.get_text(sha) or "" if below_city(printed) else "", aliases)
+                assert key is not None
+                heads.setdefault(key, {}).setdefault(year, []).append(sha)
+                agencies.add(key)
+    done.agencies = len(agencies)
     pairs = [(key, year, earlier, later) for key, years in sorted(heads.items()) for year in sorted(years)
              for earlier in years.get(year - 1, ()) for later in years[year]]
     # The records of the pairs only, as they stand after people's corrections (one per document).
