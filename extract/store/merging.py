@@ -2,7 +2,36 @@
 `govreport merge` does; extract/merge.py says the rules)."""
 from __future__ import annotations
 
+import os
 import sqlite3
+from typing import ContextManager, Union
+
+from extract.errors import StoreError
+
+
+class Merger:
+    """A mixin of Store: another store merged into this one."""
+
+    path: str
+    _conn: sqlite3.Connection
+
+    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def transaction(self) -> ContextManager[None]:
+        raise NotImplementedError
+
+    def merge_from(self, source: Union[str, "os.PathLike[str]"]) -> dict[str, int]:
+        """Another store of this schema merged into this one, in one transaction: rows added per table."""
+        self._run("ATTACH DATABASE ? AS src", (os.fspath(source),))   # not inside a transaction
+        try:
+            with self.transaction():
+                try:
+                    return merge_attached(self._conn)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"merging {source} into {self.path}: {exc}") from exc
+        finally:
+            self._run("DETACH DATABASE src")
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
