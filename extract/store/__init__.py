@@ -44,6 +44,7 @@ from extract.store.claims import ClaimKeeper, chunks
 from extract.store.decisions import DecisionLog
 from extract.store.merging import Merger
 from extract.store.results import ResultReader
+from extract.store.views import ensure_views
 
 DEFAULT_PATH = "govreport.db"
 _ATTEMPT_JSON = ("request", "response", "usage", "result")
@@ -77,6 +78,7 @@ class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog, YearBreakLog, Merg
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             migrate_db(self._conn)
+            ensure_views(self._conn)
         except StoreError:
             self._conn.close()
             raise

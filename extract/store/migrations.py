@@ -165,8 +165,15 @@ def m006_year_breaks(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX year_breaks_sha256 ON year_breaks(sha256)")
 
 
+def m007_views(conn: sqlite3.Connection) -> None:
+    """Where the hash of the SQL views' definitions is kept (the views follow the template: made by
+    `views.ensure_views`, not here)."""
+    conn.execute("CREATE TABLE _views (definition TEXT NOT NULL)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records,
-                                                                m004_review, m005_batch_requests, m006_year_breaks)
+                                                                m004_review, m005_batch_requests, m006_year_breaks,
+                                                                m007_views)
 
 
 def migrate_db(conn: sqlite3.Connection, migrations: Iterable[Callable[[sqlite3.Connection], None]] = MIGRATIONS) -> list[str]:
