@@ -130,7 +130,13 @@ CODES: Final[tuple[IssueCode, ...]] = (
               "document (the endpoint failed, its answer could not be used, or the circuit breaker is open); the "
               "record holds the parsers' reading.",
               "Nothing; the next `govreport extract` asks again."),
-    # --- govreport check: across consecutive years of one agency (extract/crossyear.py) ---
+    # --- govreport check: across reports (extract/across.py) ---
+    IssueCode("copies_disagree", "warning", EITHER, "`govreport check`: another copy of the same report (the same "
+              "agency, year and template: a page and its text, a page and its PDF) gives this cell another value. "
+              "Its origin is the source when both copies print it plainly, else either: a reading may be at fault. "
+              "Copies that differ fill nothing from each other.",
+              "Compare both copies with their sources (the message names the other); correct a wrong reading with "
+              "`govreport correct`."),
     IssueCode("year_chain_break", "info", EITHER, "`govreport check`: a chain across consecutive years of one agency "
               "breaks between this report and the other year's: 上年结转 is not the year before's 结转下年度 (Y1), or "
               "现行有效件数 is not the year before's plus 本年制发 minus 本年废止 (Y2). Its origin is the source when "

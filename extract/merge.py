@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from extract.crossyear import check_years
+from extract.across import check_store
 from extract.errors import UsageError
 from extract.store import Store
 from extract.store.migrations import MIGRATIONS, read_applied
@@ -42,7 +42,7 @@ def merge_stores(sources: Sequence[Path], into: Path, aliases: Mapping[str, str]
                 continue   # a store merged with itself: nothing to add
             for table, count in target.merge_from(_current(source, Path(tmp) / f"source{n}.db")).items():
                 done.added[table] = done.added.get(table, 0) + count
-        check_years(target, aliases)
+        check_store(target, aliases)
     return done
 
 

@@ -27,7 +27,8 @@ HUMAN: Final = "human"         # a person's correction (`govreport correct`): wi
 SPLIT_CONFIRMED: Final = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
 CLAIMED: Final = "claimed"     # a value a record claims that the parsers did not read at a printed place
 NOT_READ: Final = "missing"    # no value
-GROUNDED_METHODS: Final = frozenset({READ, BLANK, HUMAN})  # printed plainly, or confirmed by a person
+COPY: Final = "copy"           # left open here (several readings), printed plainly by another copy of the report
+GROUNDED_METHODS: Final = frozenset({READ, BLANK, HUMAN, COPY})  # printed plainly (here or in a copy), or by a person
 
 
 class Cell(NamedTuple):

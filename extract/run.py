@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from extract import corrections
 from extract.agency import read_aliases
 from extract.audit import mark_audit_sample
-from extract.crossyear import check_years
+from extract.across import check_store
 from extract.errors import StoreError
 from extract.inputs import expand_inputs
 from extract.intake import SKIPPED, Outcome
@@ -139,7 +139,7 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         store.finish_run(run_id, {**counts, **totals, "seconds": round(elapsed, 3)})
         if options.audit_rate:
             mark_audit_sample(store, options.audit_rate)
-        checked = check_years(store, aliases)
+        checked = check_store(store, aliases)
         in_store = corrections.count_by_status(store)
     return RunSummary(len(inputs), elapsed, counts, in_store, totals if llm else None, given.missing, given.empty,
                       len(checked.breaks))

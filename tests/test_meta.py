@@ -77,3 +77,13 @@ def test_place_mentions_match_the_pattern_they_replace():
                   "全年通过", "我", "的", "，", "“", "”", " ", "\n", "A", "1", "(", "发布", "微博"]
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
         assert list(place_mentions(text, core)) == _mentions_by_pattern(text, core), (text, core)
+
+
+def test_a_title_glued_to_the_report_on_a_one_line_page():
+    """A scraped page on one line: the title runs on into 一、总体情况 with no break."""
+    text = ("2023年青山县交通运输局政府信息公开工作年度报告一、总体情况2023年，本机关认真贯彻落实《条例》，"
+            "做好政府信息公开工作。二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数")
+    assert find_agency(normalize(text)).value == "青山县交通运输局"
+    assert find_year(normalize(text)).value == 2023
+    # A first line that runs long but holds no 年度报告 within its first words stays no title.
+    assert find_agency(normalize("本机关" * 30 + "\n")).value is None

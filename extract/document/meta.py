@@ -27,6 +27,8 @@ _SIGNATURE: Final = re.compile(rf"^[{_CJK}()]{{4,40}}" + _AGENCY_SUFFIX + r"$")
 
 # A scraper's record fields before the title ("标题: …"); the field name is not part of it.
 _FIELD_NAME: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
+# A title glued to what follows it (one-line pages): up to its 年度报告 / 年报, within 60 characters.
+_GLUED_TITLE: Final = re.compile(r"^.{4,56}?(?:工作年度报告|年度报告|年报)")
 
 
 def title_text(text: str) -> tuple[str, int]:
@@ -36,6 +38,9 @@ def title_text(text: str) -> tuple[str, int]:
     for offset, line in _leading_lines(text):
         stripped = _FIELD_NAME.sub("", line.strip().lstrip("#").strip())
         if stripped:
+            glued = _GLUED_TITLE.match(stripped) if not parts and len(stripped) > 60 else None
+            if glued:   # a one-line page: the title runs on into the report
+                return glued.group(), offset + line.index(stripped)
             if _HEADING.match(line) or len(stripped) > 60 or len(parts) == 3:
                 break
             if start is None:

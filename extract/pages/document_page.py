@@ -20,6 +20,7 @@ from extract.pages.tables import tables_html
 STATE_WORDS = (  # each state, a few words in the legend, and what it means (the legend's tooltip)
     ("read", "read", "read as printed"), ("split", "cut from digits", "cut from a run of digits printed together"),
     ("llm", "LLM only", "read by the LLM only"),
+    ("copy", "from a copy", "left open by this text, printed plainly by a copy of the same report (one of its readings)"),
     ("inferred", "guessed", "a guess: placed by position, a blank read as 0, or forced by arithmetic"),
     ("disputed", "disputed", "the parsers and the LLM read it differently"),
     ("relation", "broken relation", "a relation (R1–R4) fails through it"), ("missing", "missing", "no value"),

@@ -77,6 +77,7 @@ table.t2 { display: inline-table; width: auto; table-layout: auto; margin-right:
                   border-top-color: #e06000; border-left-color: #e06000; }
 .s-split { background: #e3eeff; }
 .s-llm { background: #eee3ff; }
+.s-copy { background: #e3f6ee; }
 .s-inferred { background: #ececec; font-style: italic; }
 .s-missing { color: #a00; background: repeating-linear-gradient(135deg, #fff 0 3px, #fbe1e1 3px 6px); }
 .s-doubt { background: #fff1b8; }

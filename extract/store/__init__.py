@@ -18,8 +18,8 @@ Layout (times are Unix seconds, JSON columns hold compact UTF-8 JSON):
     batch_requests(custom_id PK, sha256, kind, file, state, error?, prepared_at, done_at?)
                                                         LLM requests written for a batch engine
     batches(file PK, file_id?, batch_id?, state?, counts?, updated_at)   a batch file at its provider
-    year_breaks(id PK, sha256, other, side, agency_key, year, code, keys, expected, found, plain, message)
-                                                        what `check` found across an agency's years
+    cross_issues(id PK, sha256, other, relation, agency_key, year, issue)   what `check` found across reports
+    copy_fills(sha256, key PK, value, copy_sha256)      cells a copy of the same report prints plainly
 
 `results.cell_values` is the record's `values`; the column is renamed only because VALUES is
 an SQL keyword. Every sqlite3 error leaving this package is raised as StoreError. The schema's
@@ -39,7 +39,7 @@ from extract.errors import StoreError
 from extract.packing import Packed, dump_json, load_json, pack_record
 from extract.policy import MACHINE_STATUSES
 from extract.store.migrations import MIGRATIONS, migrate_db, read_applied
-from extract.store.batches import BatchLog, YearBreakLog
+from extract.store.batches import BatchLog, CrossLog
 from extract.store.claims import ClaimKeeper, chunks
 from extract.store.decisions import DecisionLog
 from extract.store.merging import Merger
@@ -52,7 +52,7 @@ _ATTEMPT_JSON = ("request", "response", "usage", "result")
 
 # --- the store ------------------------------------------------------------------------------
 
-class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog, YearBreakLog, Merger):
+class Store(ClaimKeeper, ResultReader, DecisionLog, BatchLog, CrossLog, Merger):
     """One connection to the store. Use as a context manager, or call close().
 
     Each write method commits on its own; wrap a document's writes in `transaction()` so they

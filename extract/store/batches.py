@@ -1,6 +1,6 @@
 """The store's record of work across documents: each LLM request written to a batch file (under
 its answer cache key, the `custom_id`), the file's upload and batch at the provider, and what came
-back; the breaks `govreport check` found between consecutive years of an agency."""
+back; what `govreport check` found across reports."""
 from __future__ import annotations
 
 import sqlite3
@@ -78,8 +78,9 @@ class BatchLog:
         return [(file, self.batch_of(file) or {}) for (file,) in self._run("SELECT file FROM batches ORDER BY file")]
 
 
-class YearBreakLog:
-    """A mixin of Store: the breaks `govreport check` found between consecutive years of an agency."""
+class CrossLog:
+    """A mixin of Store: what `govreport check` found across reports (breaks between consecutive
+    years of an agency, copies of one report that disagree) and the cells copies fill."""
 
     def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
         raise NotImplementedError
@@ -90,17 +91,28 @@ class YearBreakLog:
     def transaction(self) -> ContextManager[None]:
         raise NotImplementedError
 
-    def replace_year_breaks(self, rows: Iterable[tuple[str, str, str, str, int, dict]]) -> None:
-        """Every break, each row (sha256, other, side, agency_key, year, the issue it is on the record
-        of sha256), in place of the last check's."""
+    def replace_cross(self, issues: Iterable[tuple[str, str, str, str, int, dict]],
+                      fills: Iterable[tuple[str, str, object, str]]) -> None:
+        """In place of the last check's: the issues, each (sha256, other, relation, agency_key, year,
+        the issue as it is on the record of sha256), and the fills, each (sha256, key, value, copy_sha256)."""
         with self.transaction():
-            self._run("DELETE FROM year_breaks")
-            self._run_many("""INSERT INTO year_breaks (sha256, other, side, agency_key, year, issue)
-                              VALUES (?, ?, ?, ?, ?, ?)""", [(*row[:5], dump_json(row[5])) for row in rows])
+            self._run("DELETE FROM cross_issues")
+            self._run("DELETE FROM copy_fills")
+            self._run_many("""INSERT INTO cross_issues (sha256, other, relation, agency_key, year, issue)
+                              VALUES (?, ?, ?, ?, ?, ?)""", [(*row[:5], dump_json(row[5])) for row in issues])
+            self._run_many("INSERT INTO copy_fills (sha256, key, value, copy_sha256) VALUES (?, ?, ?, ?)",
+                           [(sha, key, dump_json(value), copy) for sha, key, value, copy in fills])
 
-    def year_break_issues(self) -> dict[str, list[dict]]:
-        """The last check's breaks as issues of their records, by sha256, in the order found."""
+    def cross_issue_map(self) -> dict[str, list[dict]]:
+        """The last check's issues of each record (by sha256), in the order found."""
         out: dict[str, list[dict]] = {}
-        for sha, issue in self._run("SELECT sha256, issue FROM year_breaks ORDER BY id"):
+        for sha, issue in self._run("SELECT sha256, issue FROM cross_issues ORDER BY id"):
             out.setdefault(sha, []).append(load_json(issue))
+        return out
+
+    def copy_fill_map(self) -> dict[str, dict[str, tuple[object, str]]]:
+        """The cells copies fill: by sha256, key → (value, the copy's sha256)."""
+        out: dict[str, dict[str, tuple[object, str]]] = {}
+        for sha, key, value, copy in self._run("SELECT sha256, key, value, copy_sha256 FROM copy_fills"):
+            out.setdefault(sha, {})[key] = (load_json(value), copy)
         return out

@@ -151,18 +151,25 @@ def m005_batch_requests(conn: sqlite3.Connection) -> None:
         updated_at REAL NOT NULL)""")
 
 
-def m006_year_breaks(conn: sqlite3.Connection) -> None:
-    """What `govreport check` found across the years of an agency: each break once for each of its
-    two records (recomputed whole by every check)."""
-    conn.execute("""CREATE TABLE year_breaks (
+def m006_cross_reports(conn: sqlite3.Connection) -> None:
+    """What `govreport check` finds across reports (recomputed whole by every check): each issue
+    once for each record it concerns (the other record named; `relation` earlier, later or copy),
+    and the cells a copy of the same report fills where this one's text leaves them open."""
+    conn.execute("""CREATE TABLE cross_issues (
         id INTEGER PRIMARY KEY,
         sha256 TEXT NOT NULL,
         other TEXT NOT NULL,
-        side TEXT NOT NULL CHECK (side IN ('earlier', 'later')),
+        relation TEXT NOT NULL CHECK (relation IN ('earlier', 'later', 'copy')),
         agency_key TEXT NOT NULL,
         year INTEGER NOT NULL,
         issue TEXT NOT NULL)""")
-    conn.execute("CREATE INDEX year_breaks_sha256 ON year_breaks(sha256)")
+    conn.execute("CREATE INDEX cross_issues_sha256 ON cross_issues(sha256)")
+    conn.execute("""CREATE TABLE copy_fills (
+        sha256 TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        copy_sha256 TEXT NOT NULL,
+        PRIMARY KEY (sha256, key))""")
 
 
 def m007_views(conn: sqlite3.Connection) -> None:
@@ -172,7 +179,7 @@ def m007_views(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_claims, m003_packed_records,
-                                                                m004_review, m005_batch_requests, m006_year_breaks,
+                                                                m004_review, m005_batch_requests, m006_cross_reports,
                                                                 m007_views)
 
 

@@ -79,7 +79,7 @@ class ResultReader:
         issues = self._run(
             f"""{paths} SELECT f.path AS file_path, i.* FROM issues i JOIN results r ON r.sha256 = i.sha256
                 JOIN f ON f.sha256 = i.sha256 {where} {order}, i.id""", params)
-        breaks = self.year_break_issues()
+        breaks = self.cross_issue_map()
         try:
             pending = issues.fetchone()
             for row in results:

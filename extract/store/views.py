@@ -4,7 +4,8 @@
                        codes, and a column per canonical key (the machine's reading; people's
                        corrections are in `corrections`, and applied by `export`)
     record_issues      one row per issue of a record
-    year_chain_breaks  what `govreport check` found between consecutive years of an agency
+    cross_report_issues  what `govreport check` found across reports: breaks between consecutive
+                       years of an agency, copies of one report that disagree
 
 They are made from the template, so they are made again when it changes: the store keeps the
 hash of their definitions, and a store opened for writing with other definitions replaces them."""
@@ -41,14 +42,15 @@ FROM results r JOIN f ON f.sha256 = r.sha256""",
         f"""CREATE VIEW record_issues AS {_CURRENT_PATHS}
 SELECT f.path, r.sha256, r.status, i.code, i.severity, i.origin, i.message, i.keys, i.expected, i.found
 FROM issues i JOIN results r ON r.sha256 = i.sha256 JOIN f ON f.sha256 = i.sha256""",
-        """CREATE VIEW year_chain_breaks AS
-SELECT b.agency_key, b.year, b.side, d.path, b.sha256, b.other, json_extract(b.issue, '$.message') AS message,
-  json_extract(b.issue, '$.origin') AS origin
-FROM year_breaks b JOIN documents d ON d.sha256 = b.sha256""",
+        """CREATE VIEW cross_report_issues AS
+SELECT c.agency_key, c.year, c.relation, d.path, c.sha256, c.other, json_extract(c.issue, '$.code') AS code,
+  json_extract(c.issue, '$.severity') AS severity, json_extract(c.issue, '$.origin') AS origin,
+  json_extract(c.issue, '$.message') AS message
+FROM cross_issues c JOIN documents d ON d.sha256 = c.sha256""",
     ]
 
 
-VIEWS = ("record_values", "record_issues", "year_chain_breaks")
+VIEWS = ("record_values", "record_issues", "year_chain_breaks", "cross_report_issues")
 
 
 def ensure_views(conn: sqlite3.Connection) -> None:

@@ -72,7 +72,7 @@ def test_chained_years_pass(series, tmp_path, capsys):
     assert all(r["status"] == "verified" for r in records(tmp_path / "s.db").values())
     capsys.readouterr()
     assert main(["check", "--db", str(tmp_path / "s.db")]) == 0
-    assert "3 records of 1 agency, 2 pairs of consecutive years: 0 breaks" in capsys.readouterr().err
+    assert "3 records of 1 agency: 0 pairs of copies of one report (0 cells filled from a copy, 0 differences), 2 pairs of consecutive years: 0 breaks" in capsys.readouterr().err
 
 
 def test_a_break_is_reported_on_both_records_and_changes_neither(series, tmp_path, capsys):

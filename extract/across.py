@@ -1,0 +1,125 @@
+"""`govreport check`: what reports say about each other, over the whole store.
+
+Records are grouped by agency key and year (by the name without its city first, so that only
+groups that can hold something read a text). Within one agency, year and template, records are
+copies of one report: where they disagree, both are flagged (`copies_disagree`); where one leaves a
+cell open that the other prints plainly with one of its readings, that value fills it (applied
+where records are read: confidence `copy`, the copy's sha256 in its provenance). Between
+consecutive years, the template's chains are checked (`year_chain_break`, noted on both records).
+The findings replace the last check's; no stored value is changed.
+
+    checked = check_store(store, aliases)"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from extract import corrections
+from extract.agency import agency_key, bare_name, below_city
+from extract.policy import FAILED
+from extract.store import Store
+from verify import copies
+from verify.series import Break, year_breaks
+
+
+@dataclass
+class Checked:
+    records: int = 0                   # records with an agency name and a year
+    agencies: int = 0
+    pairs: int = 0                     # (year N−1, year N) pairs of records compared
+    breaks: list[tuple[dict, dict, Break]] = field(default_factory=list)   # (earlier, later, break)
+    copies: int = 0                    # pairs of records that are copies of one report
+    filled: int = 0                    # cells filled from a copy
+    differences: list[tuple[dict, dict, copies.Difference]] = field(default_factory=list)
+    crowded: int = 0                   # records of an agency and year with more records than copies make
+
+
+# A report kept as its page, its text, its PDF and its Word file: a few copies. More records of one
+# agency, year and template are no copies of one report (the name read too coarsely, or a store of
+# variants): they are not compared pairwise.
+MAX_COPIES = 8
+
+
+def check_store(store: Store, aliases: Mapping[str, str] = {}) -> Checked:
+    done = Checked()
+    groups = _grouped(store, aliases, done)
+    # Copies first, on the machine's records: what they fill is then part of the records the
+    # chains are checked on.
+    issues, fills = [], []
+    copy_groups = [(key, year, shas) for key, years in groups.items() for year, shas in years.items()
+                   if 1 < len(shas) <= MAX_COPIES]
+    machine = {r["sha256"]: r for r in store.iter_results(shas={s for _, _, shas in copy_groups for s in shas})} \
+        if copy_groups else {}
+    for key, year, shas in copy_groups:
+        records = [machine[s] for s in sorted(shas) if machine[s]["status"] != FAILED]
+        for i, mine in enumerate(records):
+            for theirs in records[i + 1:]:
+                if mine.get("format") != theirs.get("format"):
+                    continue
+                done.copies += 1
+                found = copies.differences(mine, theirs)
+                for a, b, differences in ((mine, theirs, found), (theirs, mine, copies.differences(theirs, mine))):
+                    for difference in differences:
+                        issue = copies.difference_issue(a.get("format"), difference, b["path"])
+                        issues.append((a["sha256"], b["sha256"], "copy", key, year, issue.to_dict()))
+                if found:
+                    done.differences += [(mine, theirs, d) for d in found]
+                    continue   # copies that differ fill nothing
+                for a, b in ((mine, theirs), (theirs, mine)):
+                    for cell, value in copies.fills(a, b).items():
+                        fills.append((a["sha256"], cell, value, b["sha256"]))
+    done.filled = len(fills)
+    store.replace_cross(issues, fills)
+    issues += _chains(store, groups, done)
+    store.replace_cross(issues, fills)
+    return done
+
+
+def _grouped(store: Store, aliases: Mapping[str, str], done: Checked) -> dict[str, dict[int, list[str]]]:
+    """agency key → year → the records' sha256s, for the groups that can hold copies or
+    consecutive years (the others' keys are not completed: no text read)."""
+    bare: dict[str, dict[int, list[tuple[str, str]]]] = {}
+    for sha, version, year, printed, status in store.record_heads():
+        name = bare_name(printed, aliases)
+        if status == FAILED or not year or not version or name is None:
+            continue
+        bare.setdefault(name, {}).setdefault(int(year), []).append((sha, printed))
+        done.records += 1
+    groups: dict[str, dict[int, list[str]]] = {}
+    agencies: set[str] = set()
+    for name, years in bare.items():
+        done.crowded += sum(len(found) for found in years.values() if len(found) > MAX_COPIES)
+        if not any(year - 1 in years or 1 < len(found) <= MAX_COPIES for year, found in years.items()):
+            agencies.add(name)
+            continue
+        for year, found in years.items():
+            for sha, printed in found:
+                key = agency_key(printed, store.get_text(sha) or "" if below_city(printed) else "", aliases)
+                assert key is not None
+                groups.setdefault(key, {}).setdefault(year, []).append(sha)
+                agencies.add(key)
+    done.agencies = len(agencies)
+    return groups
+
+
+def _chains(store: Store, groups: dict[str, dict[int, list[str]]], done: Checked) -> list[tuple]:
+    """The chains between consecutive years, on the records as they stand (corrections and
+    copies' fills applied): each break an issue of both records."""
+    pairs = [(key, year, earlier, later) for key, years in sorted(groups.items()) for year in sorted(years)
+             for earlier in years.get(year - 1, ()) for later in years[year]]
+    wanted = {sha for _, _, earlier, later in pairs for sha in (earlier, later)}
+    full: dict[str, dict[str, Any]] = {r["sha256"]: r for r in corrections.records(store, shas=wanted)} if wanted else {}
+    rows = []
+    for key, year, earlier_sha, later_sha in pairs:
+        earlier, later = full[earlier_sha], full[later_sha]
+        if earlier["status"] == FAILED or later["status"] == FAILED:
+            continue
+        done.pairs += 1
+        for found in year_breaks(earlier, later):
+            done.breaks.append((dict(earlier, agency_key=key), dict(later, agency_key=key), found))
+            for mine, other, side in ((earlier, later, "earlier"), (later, earlier, "later")):
+                said = f"{found.message}; {year - 1} → {year}, the other report: {other['path']}"
+                keys = found.earlier_keys if side == "earlier" else found.later_keys
+                rows.append((mine["sha256"], other["sha256"], side, key, int(mine["year"]),
+                             found.issue(keys, said).to_dict()))
+    return rows

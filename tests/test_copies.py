@@ -1,0 +1,116 @@
+"""Copies of one report corroborate (`govreport check`): a copy's open cells (a digit run with
+several readings) are filled from a copy that prints them plainly, only with one of the open copy's
+own readings; copies that differ on a cell are flagged on both and fill nothing. On reports
+rendered from the template with values of our own, and on the corpus's two 平潭 pages with their
+text copies."""
+from __future__ import annotations
+
+import json
+
+from conftest import CORPUS, corpus_files, gold_path
+from render import random_values, render
+
+from extract.cli import main
+from extract.store import Store
+from extract import corrections
+
+
+def extract(paths, db) -> None:
+    assert main(["extract", *map(str, paths), "--db", str(db), "--no-llm", "--workers", "1"]) == 0
+
+
+def exported(db) -> dict:
+    with Store(db) as store:
+        return {r["path"].rsplit("/", 1)[-1]: r for r in corrections.records(store)}
+
+
+def test_a_text_copys_open_cells_are_filled_from_its_page_copy(tmp_path):
+    """The 2020 平潭 report as a scraped text (cells run together: 16 left open) and as its page."""
+    text, page = CORPUS / "raw" / "d04_pingtan_2020.txt", CORPUS / "raw" / "d01_pingtan_2020_page.html"
+    db = tmp_path / "s.db"
+    extract([text, page], db)
+    records = exported(db)
+    mine, theirs = records[text.name], records[page.name]
+    gold_text = json.loads(gold_path(text).read_text(encoding="utf-8"))["values"]
+    gold_page = json.loads(gold_path(page).read_text(encoding="utf-8"))["values"]
+    filled = {k for k, c in mine["confidence"].items() if c == "copy"}
+    assert filled == {k for k, v in gold_text.items() if v is None and gold_page.get(k) is not None}
+    assert len(filled) == 16
+    for key in filled:   # the page copy's value, printed plainly there, one of this text's readings
+        assert mine["values"][key] == gold_page[key] == theirs["values"][key]
+        assert mine["provenance"][key]["method"] == "copy" and mine["provenance"][key]["copy_sha256"] == theirs["sha256"]
+        assert key not in mine["options"]
+    assert all(mine["values"][k] == v for k, v in gold_text.items() if k not in filled)   # nothing else moved
+    with Store(db) as store:
+        machine = {r["path"].rsplit("/", 1)[-1]: r for r in store.iter_results()}
+    assert all(machine[text.name]["values"][k] is None for k in filled)   # the store keeps the text's own reading
+
+
+def constructed(tmp_path, table_values=None):
+    """One report as a table (tabs) and as a scraped one-line page (cells run together: several
+    left open, each with its readings); `table_values` changes what the table copy prints."""
+    values = random_values("2021", 22, busy=0.6)
+    (tmp_path / "table.txt").write_text(render("2021", table_values or values, "tabs", year=2023, agency="青山县交通运输局"),
+                                        encoding="utf-8")
+    (tmp_path / "page.txt").write_text(render("2021", values, "page", year=2023, agency="青山县交通运输局"),
+                                       encoding="utf-8")
+    return values
+
+
+def machine(db) -> dict:
+    with Store(db) as store:
+        return {r["path"].rsplit("/", 1)[-1]: r for r in store.iter_results()}
+
+
+def test_a_constructed_copy_fills_only_with_a_reading_of_the_open_text(tmp_path, capsys):
+    values = constructed(tmp_path)
+    extract([tmp_path / "table.txt", tmp_path / "page.txt"], tmp_path / "s.db")
+    records, own = exported(tmp_path / "s.db"), machine(tmp_path / "s.db")
+    page = own["page.txt"]
+    open_cells = {k for k, v in page["values"].items() if v is None and k in page["options"]}
+    assert len(open_cells) >= 3
+    for key in open_cells:   # each open cell: the table copy's value, one of the page's readings
+        assert values[key] in page["options"][key]
+        assert records["page.txt"]["values"][key] == values[key] and records["page.txt"]["confidence"][key] == "copy"
+    assert records["table.txt"]["values"] == own["table.txt"]["values"]   # the copy printing it is unchanged
+    capsys.readouterr()
+    assert main(["check", "--db", str(tmp_path / "s.db")]) == 0
+    assert f"1 pair of copies of one report ({len(open_cells)} cells filled from a copy, 0 differences)" in \
+        capsys.readouterr().err
+
+
+def test_copies_that_differ_are_flagged_on_both_and_fill_nothing(tmp_path, capsys):
+    values = constructed(tmp_path)
+    extract([tmp_path / "page.txt"], tmp_path / "alone.db")
+    page = machine(tmp_path / "alone.db")["page.txt"]
+    key = next(k for k, v in page["values"].items() if k.startswith("requests.new.") and v)   # the page reads it
+    plain = page["provenance"][key]["method"] == "table"       # cut from a digit run, on this one-line page
+    changed = dict(values)
+    changed[key] += 1                                           # the table copy prints another value there
+    constructed(tmp_path, changed)
+    extract([tmp_path / "table.txt", tmp_path / "page.txt"], tmp_path / "s.db")
+    records = exported(tmp_path / "s.db")
+    for name in ("table.txt", "page.txt"):
+        flagged = [i for i in records[name]["issues"] if i["code"] == "copies_disagree"]
+        assert [i["keys"] for i in flagged] == [[key]]
+        assert {i["origin"] for i in flagged} == {"source" if plain else "extraction"}   # a reading may be at fault
+        assert records[name]["status"] != "verified"
+        assert "copy" not in records[name]["confidence"].values()
+    capsys.readouterr()
+    assert main(["check", "--db", str(tmp_path / "s.db")]) == 1
+    assert f"copies differ: {key} " in capsys.readouterr().out
+
+
+def test_the_corpus_copies(tmp_path):
+    """All the corpus together: the two 平潭 reports each as text and page; only the text copies'
+    open cells are filled, each with its page copy's gold value."""
+    db = tmp_path / "s.db"
+    extract(corpus_files("*"), db)
+    records = exported(db)
+    for name, record in records.items():
+        gold = json.loads(gold_path(CORPUS / "raw" / name).read_text(encoding="utf-8"))["values"]
+        for key, confidence in record["confidence"].items():
+            if confidence == "copy":
+                assert gold[key] is None and name.endswith(".txt")
+            else:
+                assert record["values"][key] == gold[key] or gold[key] is None
