@@ -94,11 +94,18 @@ def _holds_data(line: str) -> bool:
     """Rows with numbers, and label-only lines (one-cell-per-line layouts); not column headers."""
     if not line.strip():
         return False
-    if any(ch.isdigit() for ch in line):
+    if any(map(str.isdigit, line)):
         return True
     name = strip_ordinal(line)
-    return (any(p.search(name) for p in request_label_patterns()) or active_label_pattern().fullmatch(name) is not None
+    return (_request_labels().search(name) is not None or active_label_pattern().fullmatch(name) is not None
             or bool(_SECTION.match(line.strip())))
+
+
+@lru_cache(maxsize=1)
+def _request_labels() -> re.Pattern[str]:
+    """Any of the request rows' label patterns, as one pattern (searched once a line, not once a row)."""
+    patterns = request_label_patterns()
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
 def _squeeze(line: str) -> str:
