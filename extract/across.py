@@ -123,3 +123,21 @@ def _chains(store: Store, groups: dict[str, dict[int, list[str]]], done: Checked
                 rows.append((mine["sha256"], other["sha256"], side, key, int(mine["year"]),
                              found.issue(keys, said).to_dict()))
     return rows
+
+
+def report_groups(store: Store, aliases: Mapping[str, str] = {}) -> dict[str, str]:
+    """Each document that is a copy of a report another document also holds (same agency key,
+    year and template; at most MAX_COPIES of them): sha256 → its group's name (the least sha256)."""
+    formats = {sha: version for sha, version, _, _, _ in store.record_heads()}
+    out: dict[str, str] = {}
+    for years in _grouped(store, aliases, Checked()).values():
+        for shas in years.values():
+            if not 1 < len(shas) <= MAX_COPIES:
+                continue
+            by_format: dict[Any, list[str]] = {}
+            for sha in shas:
+                by_format.setdefault(formats.get(sha), []).append(sha)
+            for members in by_format.values():
+                if len(members) > 1:
+                    out.update(dict.fromkeys(members, min(members)))
+    return out

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, Union
 
 from extract import corrections, template
+from extract.across import report_groups
 from extract.policy import FAILED
 from extract.store import Store
 
@@ -56,23 +57,50 @@ class ExportRecord:
     issues: list[ExportIssue] = field(default_factory=list)
     confidence: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, ExportWhere] = field(default_factory=dict)
+    copies: list[str] = field(default_factory=list)   # --dedupe: the other paths of the same report
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, copies: bool = False) -> dict[str, Any]:
+        out = asdict(self)
+        if not copies:
+            del out["copies"]
+        return out
 
 
 def export(store: Store, out: TextIO, format: str = "jsonl", labels: str = "keys", long: bool = False,
-           statuses: Optional[set[str]] = None) -> int:
-    """The store's records (of these statuses) written to `out`; how many."""
+           statuses: Optional[set[str]] = None, dedupe: bool = False) -> int:
+    """The store's records (of these statuses) written to `out`; how many. `dedupe`: one per report
+    (a content under several paths, copies of one report: the best, the others' paths named)."""
     errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
     # Each record's text is read once (not once per cell); a document stored under several paths
     # whose paths sort near each other, once for them all.
-    records = export_records(corrections.records(store, statuses), errors, lru_cache(maxsize=16)(store.get_text))
+    rows = deduped(store, statuses) if dedupe else corrections.records(store, statuses)
+    records = export_records(rows, errors, lru_cache(maxsize=16)(store.get_text))
     if long:
         return write_long(records, out)
     if format == "csv":
-        return write_csv(records, out, labels=labels)
-    return write_jsonl(records, out)
+        return write_csv(records, out, labels=labels, copies=dedupe)
+    return write_jsonl(records, out, copies=dedupe)
+
+
+_RANK = {"human_verified": 0, "verified": 0, "source_inconsistent": 1, "needs_review": 2, "failed": 3}
+
+
+def deduped(store: Store, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
+    """One record per report: of the paths of one content and of the copies of one report
+    (`across.report_groups`), the best (its status, then the most values, then the first path),
+    with the others' paths as `copies`."""
+    groups = report_groups(store)
+    members: dict[str, list[tuple[tuple, str]]] = {}
+    for record in corrections.records(store, statuses):
+        sha = record["sha256"]
+        filled = sum(v is not None for v in record["values"].values())
+        members.setdefault(groups.get(sha, sha), []).append(
+            ((_RANK.get(record["status"], 9), -filled, record["path"]), record["path"]))
+    best = {group: min(found)[1] for group, found in members.items()}
+    for record in corrections.records(store, statuses):
+        group = groups.get(record["sha256"], record["sha256"])
+        if record["path"] == best[group]:
+            yield dict(record, copies=sorted(path for _, path in members[group] if path != record["path"]))
 
 
 CSV_HEAD = ["path", "sha256", "status", "reason", "year", "agency", "template_version", "issue_codes"]
@@ -97,6 +125,7 @@ def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict
                     for issue in row.get("issues") or []],
             confidence=row.get("confidence") or {},
             provenance=_where(values, row.get("provenance") or {}, get_text, row["sha256"]),
+            copies=list(row.get("copies") or ()),
         )
     for row in file_errors:
         # An input that could not even be read still gets its record, with the reason.
@@ -134,10 +163,10 @@ def _values_for(version: str | None, values: dict[str, Any]) -> dict[str, Any]:
     return {key: values.get(key) for key in template.numeric_keys(version)}
 
 
-def write_jsonl(records: Iterable[ExportRecord], out: TextIO) -> int:
+def write_jsonl(records: Iterable[ExportRecord], out: TextIO, copies: bool = False) -> int:
     count = 0
     for record in records:
-        out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json.dumps(record.to_dict(copies), ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -158,20 +187,21 @@ def chinese_labels() -> dict[str, str]:
     return out
 
 
-def write_csv(records: Iterable[ExportRecord], out: TextIO, labels: str = "keys") -> int:
+def write_csv(records: Iterable[ExportRecord], out: TextIO, labels: str = "keys", copies: bool = False) -> int:
     """One row per document; the canonical keys of both versions as columns, in template order."""
     keys = template.template_order()
     writer = csv.writer(out, lineterminator="\n")
     out.write(BOM)
     names = chinese_labels() if labels == "zh" else {}
     head = CSV_HEAD_ZH if labels == "zh" else CSV_HEAD
-    writer.writerow(head + [names.get(k, k) for k in keys])
+    writer.writerow(head + [names.get(k, k) for k in keys] + (["copies"] if copies else []))
     count = 0
     for r in records:
         codes = ";".join(sorted({i.code for i in r.issues}))
         row: list[Any] = [r.path, r.sha256, r.status, r.reason or "", r.meta.year or "", r.meta.agency or "",
                           r.meta.template_version or "", codes]
-        writer.writerow(row + ["" if r.values.get(k) is None else r.values[k] for k in keys])
+        writer.writerow(row + ["" if r.values.get(k) is None else r.values[k] for k in keys]
+                        + ([";".join(r.copies)] if copies else []))
         count += 1
     return count
 

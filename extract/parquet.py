@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator, Optional
 from extract import corrections, template
 from extract.agency import agency_key, below_city
 from extract.errors import OutputError, UsageError
-from extract.export import ExportRecord, export_records
+from extract.export import ExportRecord, deduped, export_records
 from extract.policy import FAILED
 from extract.store import Store
 
@@ -32,12 +32,15 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-def export_parquet(store: Store, path: Path, long: bool = False, statuses: Optional[set[str]] = None) -> int:
-    """The store's records (of these statuses) written to `path` as Parquet; how many records."""
+def export_parquet(store: Store, path: Path, long: bool = False, statuses: Optional[set[str]] = None,
+                   dedupe: bool = False) -> int:
+    """The store's records (of these statuses; one per report with `dedupe`) written to `path` as
+    Parquet; how many records."""
     pa = _pyarrow()
     errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
     get_text = lru_cache(maxsize=16)(store.get_text)
-    records = export_records(corrections.records(store, statuses), errors, get_text)
+    records = export_records(deduped(store, statuses) if dedupe else corrections.records(store, statuses), errors,
+                             get_text)
     keyed = ((r, agency_key(r.meta.agency, (get_text(r.sha256) or "") if r.sha256 and below_city(r.meta.agency)
                             else "")) for r in records)
     schema = _long_schema(pa) if long else _wide_schema(pa)

@@ -210,7 +210,7 @@ def _jsonl(db: Path) -> dict[str, dict]:
 def test_export_keeps_its_signature():
     assert str(inspect.signature(export)) == ("(store: 'Store', out: 'TextIO', format: 'str' = 'jsonl', "
                                               "labels: 'str' = 'keys', long: 'bool' = False, "
-                                              "statuses: 'Optional[set[str]]' = None) -> 'int'")
+                                              "statuses: 'Optional[set[str]]' = None, dedupe: 'bool' = False) -> 'int'")
 
 
 def test_the_template_version_is_named_for_what_it_is(db):

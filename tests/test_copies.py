@@ -114,3 +114,24 @@ def test_the_corpus_copies(tmp_path):
                 assert gold[key] is None and name.endswith(".txt")
             else:
                 assert record["values"][key] == gold[key] or gold[key] is None
+
+
+def test_export_dedupe_gives_one_row_per_report(tmp_path):
+    """The corpus: the two 平潭 reports each as a text and a page, and one text again under a
+    second name: one row per report, the best copy's, the others named."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in corpus_files("*"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "again.txt").write_bytes((CORPUS / "raw" / "d05_pingtan_2022.txt").read_bytes())
+    db = tmp_path / "s.db"
+    extract([folder], db)
+    assert main(["export", "--db", str(db), "--dedupe", "-o", str(tmp_path / "one.jsonl")]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "one.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(corpus_files("*")) - 2            # 10 paths, 7 reports
+    named = {row["path"].rsplit("/", 1)[-1]: sorted(p.rsplit("/", 1)[-1] for p in row["copies"]) for row in rows}
+    assert named["d01_pingtan_2020_page.html"] == ["d04_pingtan_2020.txt"]   # the page: fewer open cells, R2 kept
+    assert named["d02_pingtan_2022_page.html"] == ["again.txt", "d05_pingtan_2022.txt"]   # verified beats needs_review
+    assert all(not copies for name, copies in named.items() if "pingtan" not in name)
+    assert main(["export", "--db", str(db), "-o", str(tmp_path / "all.jsonl")]) == 0
+    assert "copies" not in json.loads((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()[0])

@@ -37,6 +37,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="CSV with one row per document and cell: key, label, value, whether the cell is "
                         "printed, not printed, or not in this template, confidence and where it was printed "
                         "(CSV only: refused with --format jsonl or -o FILE.jsonl)")
+    p.add_argument("--dedupe", action="store_true",
+                   help="one record per report instead of one per path: of a content under several paths and of "
+                        "copies of one report (govreport check), the best (by status, then values), the others' "
+                        "paths in `copies`")
     add_status(p, "every status")
     p.add_argument("-o", "--output", type=Path,
                    help="write to this file instead of stdout; it appears only once the export is complete "
@@ -66,11 +70,13 @@ def run(args: argparse.Namespace) -> int:
     chosen = chosen_format(args.format, args.output, args.long, args.labels)
     if chosen == "parquet":
         with open_for_reading(args.db) as store:
-            count = export_parquet(store, args.output, args.long, set(args.status) if args.status else None)
+            count = export_parquet(store, args.output, args.long, set(args.status) if args.status else None,
+                                   args.dedupe)
         print(f"exported {plural(count, 'record')}", file=sys.stderr)
         return EXIT_OK
     output: AbstractContextManager[TextIO] = atomic_output(args.output) if args.output else guarded_stdout()
     with open_for_reading(args.db) as store, output as out:
-        count = export(store, out, chosen, args.labels, args.long, set(args.status) if args.status else None)
+        count = export(store, out, chosen, args.labels, args.long, set(args.status) if args.status else None,
+                       args.dedupe)
     print(f"exported {plural(count, 'record')}", file=sys.stderr)
     return EXIT_OK

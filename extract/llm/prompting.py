@@ -97,14 +97,14 @@ def _holds_data(line: str) -> bool:
     if any(map(str.isdigit, line)):
         return True
     name = strip_ordinal(line)
-    return (_request_labels().search(name) is not None or active_label_pattern().fullmatch(name) is not None
-            or bool(_SECTION.match(line.strip())))
+    return (_any_of(request_label_patterns()).search(name) is not None
+            or active_label_pattern().fullmatch(name) is not None or bool(_SECTION.match(line.strip())))
 
 
-@lru_cache(maxsize=1)
-def _request_labels() -> re.Pattern[str]:
-    """Any of the request rows' label patterns, as one pattern (searched once a line, not once a row)."""
-    patterns = request_label_patterns()
+@lru_cache(maxsize=4)
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """Any of these patterns, as one (searched once a line, not once a row); keyed by the patterns
+    themselves, so that it follows the template's."""
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
