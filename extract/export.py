@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, Union
 
 from extract import corrections, template
 from extract.across import report_groups
+from extract.agency import agency_key, below_city
 from extract.policy import FAILED
 from extract.store import Store
 
@@ -19,6 +20,7 @@ class ExportMeta:
     agency: Optional[str] = None        # the publishing agency's name
     format: Optional[str] = None        # the template version under its first name, kept for existing users
     template_version: Optional[str] = None  # '2019' | '2021', from the tables' headers (the same as `format`)
+    agency_key: Optional[str] = None    # the agency across years and copies (extract/agency.py)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict
         values = _values_for(version, row.get("values") or {})
         yield ExportRecord(
             path=row["path"], sha256=row["sha256"], status=row["status"], reason=row.get("reason"),
-            meta=ExportMeta(row.get("year"), row.get("agency"), version, version),
+            meta=ExportMeta(row.get("year"), row.get("agency"), version, version, _agency_key(row, get_text)),
             values=values,
             issues=[ExportIssue(issue["code"], list(issue["keys"]), issue["message"], issue.get("severity") or "error",
                                 _float(issue.get("expected")), _float(issue.get("found")), issue.get("origin"))
@@ -131,6 +133,12 @@ def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict
         # An input that could not even be read still gets its record, with the reason.
         yield ExportRecord(path=row["path"], sha256="", status=FAILED, reason=row.get("error"), meta=ExportMeta(),
                            values={})
+
+
+def _agency_key(row: dict[str, Any], get_text: Optional[Callable[[str], Optional[str]]]) -> Optional[str]:
+    printed = row.get("agency")
+    text = (get_text(row["sha256"]) or "") if get_text is not None and below_city(printed) else ""
+    return agency_key(printed, text)
 
 
 def _where(values: dict[str, Any], provenance: dict[str, Any], get_text: Optional[Callable[[str], Optional[str]]],

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
 from extract import corrections, template
-from extract.agency import agency_key, below_city
 from extract.errors import OutputError, UsageError
 from extract.export import ExportRecord, deduped, export_records
 from extract.policy import FAILED
@@ -41,8 +40,7 @@ def export_parquet(store: Store, path: Path, long: bool = False, statuses: Optio
     get_text = lru_cache(maxsize=16)(store.get_text)
     records = export_records(deduped(store, statuses) if dedupe else corrections.records(store, statuses), errors,
                              get_text)
-    keyed = ((r, agency_key(r.meta.agency, (get_text(r.sha256) or "") if r.sha256 and below_city(r.meta.agency)
-                            else "")) for r in records)
+    keyed = ((r, r.meta.agency_key) for r in records)
     schema = _long_schema(pa) if long else _wide_schema(pa)
     rows = _long_rows if long else _wide_rows
     target = Path(os.path.realpath(path))

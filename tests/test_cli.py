@@ -9,6 +9,7 @@ import pytest
 from conftest import GOLD, REPORTS, SHARED
 
 from extract import template
+from extract.agency import agency_key
 from extract.cli import COMMANDS, build_parser, main
 
 
@@ -50,7 +51,9 @@ def test_export_jsonl_follows_the_interface(db, capsys):
         assert set(record["meta"]) >= {"year", "agency", "format"}
         assert list(record["values"]) == list(template.numeric_keys(record["meta"]["format"]))
         gold = json.loads((GOLD / (record["path"].rsplit("/", 1)[-1][:-4] + ".json")).read_text("utf-8"))
-        assert record["values"] == gold["values"] and record["meta"] == {**gold["meta"], "template_version": gold["meta"]["format"]}
+        assert record["values"] == gold["values"]
+        assert record["meta"] == {**gold["meta"], "template_version": gold["meta"]["format"],
+                                  "agency_key": agency_key(gold["meta"]["agency"])}
         for issue in record["issues"]:
             assert {"code", "keys", "message"} <= set(issue)
 
