@@ -12,10 +12,10 @@ The findings replace the last check's; no stored value is changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from extract import corrections
-from extract.agency import agency_key, bare_name, below_city
+from extract.agency import bare_name, below_city, cluster, parse_agency
 from extract.policy import FAILED
 from extract.store import Store
 from verify import copies
@@ -43,31 +43,22 @@ MAX_COPIES = 8
 def check_store(store: Store, aliases: Mapping[str, str] = {}) -> Checked:
     done = Checked()
     groups = _grouped(store, aliases, done)
-    # Copies first, on the machine's records: what they fill is then part of the records the
-    # chains are checked on.
-    issues, fills = [], []
+    # Copies first, on the records as people left them (not as copies filled them): what they fill
+    # is then part of the records the chains are checked on.
+    issues: list[tuple] = []
+    fills: list[tuple] = []
     copy_groups = [(key, year, shas) for key, years in groups.items() for year, shas in years.items()
                    if 1 < len(shas) <= MAX_COPIES]
-    machine = {r["sha256"]: r for r in store.iter_results(shas={s for _, _, shas in copy_groups for s in shas})} \
-        if copy_groups else {}
+    wanted = {s for _, _, shas in copy_groups for s in shas}
+    own = {r["sha256"]: r for r in corrections.records(store, shas=wanted, across=False)} if wanted else {}
     for key, year, shas in copy_groups:
-        records = [machine[s] for s in sorted(shas) if machine[s]["status"] != FAILED]
-        for i, mine in enumerate(records):
-            for theirs in records[i + 1:]:
-                if mine.get("format") != theirs.get("format"):
-                    continue
-                done.copies += 1
-                found = copies.differences(mine, theirs)
-                for a, b, differences in ((mine, theirs, found), (theirs, mine, copies.differences(theirs, mine))):
-                    for difference in differences:
-                        issue = copies.difference_issue(a.get("format"), difference, b["path"])
-                        issues.append((a["sha256"], b["sha256"], "copy", key, year, issue.to_dict()))
-                if found:
-                    done.differences += [(mine, theirs, d) for d in found]
-                    continue   # copies that differ fill nothing
-                for a, b in ((mine, theirs), (theirs, mine)):
-                    for cell, value in copies.fills(a, b).items():
-                        fills.append((a["sha256"], cell, value, b["sha256"]))
+        by_version: dict[Any, list[dict[str, Any]]] = {}
+        for sha in sorted(shas):
+            if sha in own and own[sha]["status"] != FAILED:
+                by_version.setdefault(own[sha].get("format"), []).append(own[sha])
+        for records in by_version.values():
+            if len(records) > 1:
+                _copies(store, key, year, records, done, issues, fills)
     done.filled = len(fills)
     store.replace_cross(issues, fills)
     issues += _chains(store, groups, done)
@@ -75,10 +66,43 @@ def check_store(store: Store, aliases: Mapping[str, str] = {}) -> Checked:
     return done
 
 
-def _grouped(store: Store, aliases: Mapping[str, str], done: Checked) -> dict[str, dict[int, list[str]]]:
-    """agency key → year → the records' sha256s, for the groups that can hold copies or
-    consecutive years (the others' keys are not completed: no text read)."""
-    bare: dict[str, dict[int, list[tuple[str, str]]]] = {}
+def _copies(store: Store, key: str, year: int, records: list[dict[str, Any]], done: Checked,
+            issues: list[tuple], fills: list[tuple]) -> None:
+    """One report's copies: their differences, each flagged on both; where there are none, the
+    cells one leaves open that all the others printing them agree on."""
+    done.copies += len(records) * (len(records) - 1) // 2
+    differ = False
+    for i, mine in enumerate(records):
+        for theirs in records[i + 1:]:
+            found = copies.differences(mine, theirs)
+            differ = differ or bool(found)
+            done.differences += [(mine, theirs, d) for d in found]
+            for a, b, differences in ((mine, theirs, found), (theirs, mine, copies.differences(theirs, mine))):
+                for difference in differences:
+                    issue = copies.difference_issue(a.get("format"), difference, b["path"])
+                    issues.append((a["sha256"], b["sha256"], "copy", key, year, issue.to_dict()))
+    if differ:
+        return   # copies that differ fill nothing
+    for mine in records:
+        text = None
+        offered: dict[str, list[tuple[Any, str]]] = {}
+        for theirs in records:
+            if theirs is mine:
+                continue
+            if text is None:
+                text = store.get_text(mine["sha256"]) or ""
+            for cell, value in copies.fills(mine, theirs, text).items():
+                offered.setdefault(cell, []).append((value, theirs["sha256"]))
+        for cell, found in offered.items():
+            if len({float(v) for v, _ in found}) == 1:
+                fills.append((mine["sha256"], cell, found[0][0], found[0][1]))
+
+
+def _grouped(store: Store, aliases: Mapping[str, str], done: Checked,
+             every: bool = False) -> dict[str, dict[int, list[str]]]:
+    """agency key → year → the records' sha256s: for every record (`every`), or for the groups that
+    can hold copies or consecutive years (the others' keys are not made: no text read)."""
+    bare: dict[str, dict[int, list[tuple[str, Optional[str]]]]] = {}
     for sha, version, year, printed, status in store.record_heads():
         name = bare_name(printed, aliases)
         if status == FAILED or not year or not version or name is None:
@@ -89,17 +113,28 @@ def _grouped(store: Store, aliases: Mapping[str, str], done: Checked) -> dict[st
     agencies: set[str] = set()
     for name, years in bare.items():
         done.crowded += sum(len(found) for found in years.values() if len(found) > MAX_COPIES)
-        if not any(year - 1 in years or 1 < len(found) <= MAX_COPIES for year, found in years.items()):
+        if not every and not any(year - 1 in years or 1 < len(found) <= MAX_COPIES for year, found in years.items()):
             agencies.add(name)
             continue
-        for year, found in years.items():
+        parsed = []
+        for found in years.values():
             for sha, printed in found:
-                key = agency_key(printed, store.get_text(sha) or "" if below_city(printed) else "", aliases)
-                assert key is not None
-                groups.setdefault(key, {}).setdefault(year, []).append(sha)
-                agencies.add(key)
+                agency = parse_agency(printed, store.get_text(sha) or "" if below_city(printed) else "", aliases)
+                assert agency is not None
+                parsed.append((sha, agency))
+        keys = cluster(parsed)
+        for year, found in years.items():
+            for sha, _ in found:
+                groups.setdefault(keys[sha], {}).setdefault(year, []).append(sha)
+                agencies.add(keys[sha])
     done.agencies = len(agencies)
     return groups
+
+
+def agency_keys(store: Store, aliases: Mapping[str, str] = {}) -> dict[str, str]:
+    """Every record's agency key (sha256 → key), as `check` groups them: what the export shows."""
+    return {sha: key for key, years in _grouped(store, aliases, Checked(), every=True).items()
+            for shas in years.values() for sha in shas}
 
 
 def _chains(store: Store, groups: dict[str, dict[int, list[str]]], done: Checked) -> list[tuple]:

@@ -1,76 +1,105 @@
-"""An agency's key across years and copies: the printed name, normalised, its city completed from
-the report's own text where the name starts below the city level, or what an alias file says.
+"""An agency across years and copies: its printed name normalised, and the city the name or the
+report's text puts it in.
 
-    淮安市洪泽区人民政府  → 淮安市洪泽区人民政府
-    洪泽区人民政府 (the text prints 淮安市洪泽区…) → 淮安市洪泽区人民政府
-    江苏省淮安市人民政府 → 淮安市人民政府         (a province is not part of the key)
-    平潭综合实验区管委会 → 平潭综合实验区管理委员会
+    淮安市洪泽区人民政府                          → city 淮安市, name 洪泽区人民政府
+    洪泽区人民政府 (the text prints 淮安市洪泽区…)  → city 淮安市, name 洪泽区人民政府
+    江苏省淮安市人民政府                          → name 淮安市人民政府 (a province before a city is dropped)
+    江苏省交通运输厅                              → name 江苏省交通运输厅 (a province agency keeps it)
+    平潭综合实验区管委会                          → name 平潭综合实验区管理委员会
 
-What cannot be inferred (a name printed differently in two years, a city the text never names)
-goes in the alias file: CSV rows `printed name,key` (`--agencies FILE`)."""
+Records of one name are one agency where their cities agree, one the end of the other (a text gives
+the shortest city it can mean: 云港市 for 连云港市); the key is the longest city and the name
+(`cluster`). What cannot be inferred goes in the alias file: CSV rows `printed name,key`
+(`--agencies FILE`), a key taken as it is."""
 from __future__ import annotations
 
 import csv
 import re
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Hashable, Mapping, NamedTuple, Optional, Sequence
 
 from extract.errors import UsageError
 
 # Short forms printed for the same organ: the key holds the full form.
 FULL_FORMS: tuple[tuple[str, str], ...] = (("管委会", "管理委员会"),)
-_PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,7}?(?:省|自治区)(?=[\u4e00-\u9fff]{2})")
-# A name that starts with a place below the city level (a district, a county, a banner).
-_BELOW_CITY = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|旗)")
-_CITY_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2}(?:市|州|盟)$")
-_CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2}(?:市|州|盟)")
+_CJK = "\u4e00-\u9fff"
+_CITY = rf"[{_CJK}]{{2,4}}?(?:市|州|盟)"
+_BELOW = rf"[{_CJK}]{{1,6}}?(?:区|县|旗)"
+# A province dropped only where a city follows it: a province's own agencies keep it.
+_PROVINCE = re.compile(rf"^[{_CJK}]{{2,7}}?(?:省|自治区)(?={_CITY})")
+_CITY_THEN_BELOW = re.compile(rf"^({_CITY})(?={_BELOW})")
+_BELOW_CITY = re.compile(rf"^{_BELOW}")
+_CITY_ENDS = ("市", "州", "盟")
 
 
-def below_city(printed: Optional[str]) -> bool:
-    """Whether the name starts below the city level, so that its key wants the report's text."""
-    return bool(printed) and _BELOW_CITY.match(_PROVINCE.sub("", "".join(str(printed).split()))) is not None
+class Agency(NamedTuple):
+    city: Optional[str]   # the city it is in, where the name or the text says (None: not said)
+    name: str             # the normalised name, without a province before a city, or that city
 
 
-def bare_name(printed: Optional[str], aliases: Mapping[str, str] = {}) -> Optional[str]:
-    """The key without its city: two records can be of one agency only if these are equal. Cheap
-    (no text): what records are grouped by before any key is completed."""
-    if not printed:
-        return None
-    name = "".join(printed.split())
-    name = aliases.get(name, name)
-    for short, full in FULL_FORMS:
-        name = name.replace(short, full)
-    name = _PROVINCE.sub("", name)
-    city = _CITY_PREFIX.match(name)
-    return name[city.end():] if city and _BELOW_CITY.match(name[city.end():]) else name
-
-
-def agency_key(printed: Optional[str], text: str = "", aliases: Mapping[str, str] = {}) -> Optional[str]:
-    """The key of a printed agency name; `text` (the report's) completes a name that starts below
-    the city level; `aliases` (printed name → key) come first."""
+def parse_agency(printed: Optional[str], text: str = "", aliases: Mapping[str, str] = {}) -> Optional[Agency]:
     if not printed:
         return None
     name = "".join(printed.split())
     if name in aliases:
-        return aliases[name]
+        return Agency(None, aliases[name])
     for short, full in FULL_FORMS:
         name = name.replace(short, full)
     name = _PROVINCE.sub("", name)
+    city = _CITY_THEN_BELOW.match(name)
+    if city:
+        return Agency(city.group(1), name[city.end():])
     if _BELOW_CITY.match(name) and text:
-        name = _with_city(name, text) or name
-    return aliases.get(name, name)
+        return Agency(_city_in(name, text), name)
+    return Agency(None, name)
 
 
-def _with_city(name: str, text: str) -> Optional[str]:
-    """The city the text prints right before the name's place (`淮安市洪泽区…`), with the name."""
+def below_city(printed: Optional[str]) -> bool:
+    """Whether the name starts below the city level without its city: its city is in the text."""
+    found = parse_agency(printed)
+    return found is not None and found.city is None and _BELOW_CITY.match(found.name) is not None
+
+
+def bare_name(printed: Optional[str], aliases: Mapping[str, str] = {}) -> Optional[str]:
+    """The name without its city (no text needed): records can be of one agency only if these are equal."""
+    found = parse_agency(printed, "", aliases)
+    return None if found is None else found.name
+
+
+def agency_key(printed: Optional[str], text: str = "", aliases: Mapping[str, str] = {}) -> Optional[str]:
+    """One record's key on its own (`cluster` gives records of one name the same key)."""
+    found = parse_agency(printed, text, aliases)
+    return None if found is None else (found.city or "") + found.name
+
+
+def cluster(agencies: Sequence[tuple[Hashable, Agency]]) -> dict[Hashable, str]:
+    """Keys for records of one name: records whose cities agree (one the end of the other) share
+    the longest city's key; a record without a city joins the one city there is, if there is one."""
+    reps: list[str] = []
+    out: dict[Hashable, str] = {}
+    for ident, agency in sorted(agencies, key=lambda item: -len(item[1].city or "")):
+        if agency.city is None:
+            continue
+        rep = next((r for r in reps if r.endswith(agency.city) or agency.city.endswith(r)), None)
+        if rep is None:
+            reps.append(agency.city)
+            rep = agency.city
+        out[ident] = rep + agency.name
+    for ident, agency in agencies:
+        if agency.city is None:
+            out[ident] = (reps[0] if len(reps) == 1 else "") + agency.name
+    return out
+
+
+def _city_in(name: str, text: str) -> Optional[str]:
+    """The shortest city the text prints right before the name's place (`淮安市洪泽区…`: 淮安市)."""
     place = _BELOW_CITY.match(name)
     assert place is not None
     flat = "".join(text.split())
     start = flat.find(place.group())
     while start >= 0:
-        city = _CITY_SUFFIX.search(flat, max(0, start - 3), start)
-        if city is not None:
-            return city.group() + name
+        if start >= 3 and flat[start - 1] in _CITY_ENDS and re.fullmatch(rf"[{_CJK}]{{2}}", flat[start - 3:start - 1]):
+            return flat[start - 3:start]
         start = flat.find(place.group(), start + 1)
     return None
 

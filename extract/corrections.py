@@ -68,11 +68,12 @@ def by_document(store: Store) -> dict[str, list[Correction]]:
 
 
 def records(store: Store, statuses: Optional[Iterable[str]] = None,
-            shas: Optional[Collection[str]] = None) -> Iterator[dict[str, Any]]:
-    """The stored records as they stand after the corrections (one per input path, as
-    `Store.iter_results` gives them), of these statuses and, if given, of these documents only.
-    A corrected record also says its machine status (`machine_status`)."""
-    return _records(store, _Revisits.of(store), statuses, shas)
+            shas: Optional[Collection[str]] = None, across: bool = True) -> Iterator[dict[str, Any]]:
+    """The stored records as they stand after the corrections and, with `across`, the cells copies
+    of the same report fill (`govreport check`); one per input path, as `Store.iter_results` gives
+    them, of these statuses and, if given, of these documents only. A corrected record also says its
+    machine status (`machine_status`)."""
+    return _records(store, _Revisits.of(store, across), statuses, shas)
 
 
 @dataclass
@@ -85,7 +86,10 @@ class _Revisits:
     disputed: set[str]   # documents a copy disagrees with
 
     @classmethod
-    def of(cls, store: Store) -> "_Revisits":
+    def of(cls, store: Store, across: bool = True) -> "_Revisits":
+        """`across`: with what the last `check` found (without: the records as people left them)."""
+        if not across:
+            return cls(by_document(store), {}, set())
         disputed = {sha for sha, issues in store.cross_issue_map().items()
                     if any(i["code"] in _CROSS_DOUBTS for i in issues)}
         return cls(by_document(store), store.copy_fill_map(), disputed)

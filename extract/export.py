@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, Union
 
 from extract import corrections, template
-from extract.across import report_groups
-from extract.agency import agency_key, below_city
+from extract.across import agency_keys, report_groups
+from extract.agency import agency_key
 from extract.policy import FAILED
 from extract.store import Store
 
@@ -75,13 +75,20 @@ def export(store: Store, out: TextIO, format: str = "jsonl", labels: str = "keys
     errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
     # Each record's text is read once (not once per cell); a document stored under several paths
     # whose paths sort near each other, once for them all.
-    rows = deduped(store, statuses) if dedupe else corrections.records(store, statuses)
+    rows = with_agency_keys(store, deduped(store, statuses) if dedupe else corrections.records(store, statuses))
     records = export_records(rows, errors, lru_cache(maxsize=16)(store.get_text))
     if long:
         return write_long(records, out)
     if format == "csv":
         return write_csv(records, out, labels=labels, copies=dedupe)
     return write_jsonl(records, out, copies=dedupe)
+
+
+def with_agency_keys(store: Store, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The records with their agency keys, as `check` groups them (`across.agency_keys`)."""
+    keys = agency_keys(store)
+    for row in rows:
+        yield dict(row, agency_key=keys.get(row["sha256"]) or agency_key(row.get("agency")))
 
 
 _RANK = {"human_verified": 0, "verified": 0, "source_inconsistent": 1, "needs_review": 2, "failed": 3}
@@ -120,7 +127,7 @@ def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict
         values = _values_for(version, row.get("values") or {})
         yield ExportRecord(
             path=row["path"], sha256=row["sha256"], status=row["status"], reason=row.get("reason"),
-            meta=ExportMeta(row.get("year"), row.get("agency"), version, version, _agency_key(row, get_text)),
+            meta=ExportMeta(row.get("year"), row.get("agency"), version, version, row.get("agency_key")),
             values=values,
             issues=[ExportIssue(issue["code"], list(issue["keys"]), issue["message"], issue.get("severity") or "error",
                                 _float(issue.get("expected")), _float(issue.get("found")), issue.get("origin"))
@@ -133,12 +140,6 @@ def export_records(results: Iterable[dict[str, Any]], file_errors: Iterable[dict
         # An input that could not even be read still gets its record, with the reason.
         yield ExportRecord(path=row["path"], sha256="", status=FAILED, reason=row.get("error"), meta=ExportMeta(),
                            values={})
-
-
-def _agency_key(row: dict[str, Any], get_text: Optional[Callable[[str], Optional[str]]]) -> Optional[str]:
-    printed = row.get("agency")
-    text = (get_text(row["sha256"]) or "") if get_text is not None and below_city(printed) else ""
-    return agency_key(printed, text)
 
 
 def _where(values: dict[str, Any], provenance: dict[str, Any], get_text: Optional[Callable[[str], Optional[str]]],

@@ -36,13 +36,17 @@ def merge_stores(sources: Sequence[Path], into: Path, aliases: Mapping[str, str]
     for source in sources:
         if not source.is_file():
             raise UsageError(f"no store at {source}")
-    with Store(into) as target, tempfile.TemporaryDirectory(prefix="govreport-merge-") as tmp:
-        for n, source in enumerate(sources):
-            if source.resolve() == into.resolve():
-                continue   # a store merged with itself: nothing to add
-            for table, count in target.merge_from(_current(source, Path(tmp) / f"source{n}.db")).items():
-                done.added[table] = done.added.get(table, 0) + count
-        check_store(target, aliases)
+    with tempfile.TemporaryDirectory(prefix="govreport-merge-") as tmp:
+        # Every source read and made current first: a source that is no store makes no target.
+        current = [None if source.resolve() == into.resolve() else _current(source, Path(tmp) / f"source{n}.db")
+                   for n, source in enumerate(sources)]
+        with Store(into) as target:
+            for path in current:
+                if path is None:
+                    continue   # a store merged with itself: nothing to add
+                for table, count in target.merge_from(path).items():
+                    done.added[table] = done.added.get(table, 0) + count
+            check_store(target, aliases)
     return done
 
 
@@ -56,7 +60,11 @@ def _current(source: Path, copy: Path) -> Path:
             conn.close()
     except sqlite3.Error as exc:
         raise UsageError(f"{source} is not a govreport store: {exc}") from None
-    if applied >= {m.__name__ for m in MIGRATIONS}:
+    known = {m.__name__ for m in MIGRATIONS}
+    if applied - known:
+        raise UsageError(f"{source} was written by a newer govreport (migrations {', '.join(sorted(applied - known))}); "
+                         "merge it with that version")
+    if applied >= known:
         return source
     shutil.copyfile(source, copy)
     Store(copy).close()   # migrates the copy (and refuses a store from a newer govreport)

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from extract import corrections, template
 from extract.errors import OutputError, UsageError
-from extract.export import ExportRecord, deduped, export_records
+from extract.export import ExportRecord, deduped, export_records, with_agency_keys
 from extract.policy import FAILED
 from extract.store import Store
 
@@ -38,8 +38,8 @@ def export_parquet(store: Store, path: Path, long: bool = False, statuses: Optio
     pa = _pyarrow()
     errors = store.iter_file_errors() if statuses is None or FAILED in statuses else iter(())
     get_text = lru_cache(maxsize=16)(store.get_text)
-    records = export_records(deduped(store, statuses) if dedupe else corrections.records(store, statuses), errors,
-                             get_text)
+    rows = deduped(store, statuses) if dedupe else corrections.records(store, statuses)
+    records = export_records(with_agency_keys(store, rows), errors, get_text)
     keyed = ((r, r.meta.agency_key) for r in records)
     schema = _long_schema(pa) if long else _wide_schema(pa)
     rows = _long_rows if long else _wide_rows

@@ -135,3 +135,88 @@ def test_export_dedupe_gives_one_row_per_report(tmp_path):
     assert all(not copies for name, copies in named.items() if "pingtan" not in name)
     assert main(["export", "--db", str(db), "-o", str(tmp_path / "all.jsonl")]) == 0
     assert "copies" not in json.loads((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()[0])
+
+
+# --- traps found by an audit, each with values of our own ----------------------------------------
+
+def glued(tmp_path, copies: dict[str, dict], layout: str = "tabs") -> None:
+    """Copies of one report; the first prints 行政规范性文件's three cells run together."""
+    first = True
+    for name, values in copies.items():
+        text = render("2021", values, layout if not first else "tabs", year=2023, agency="淮安市交通运输局")
+        if first:
+            cells = [values[f"active.normative_docs.{c}"] for c in ("issued", "repealed", "in_force")]
+            row = "行政规范性文件\t" + "\t".join(map(str, cells))
+            assert row in text
+            text = text.replace(row, "行政规范性文件" + "".join(map(str, cells)))
+            first = False
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+
+def test_a_copy_fills_a_run_only_with_a_split_of_its_digits(tmp_path):
+    values = random_values("2021", 22, busy=0.6)
+    values.update({"active.normative_docs.issued": 31, "active.normative_docs.repealed": 92,
+                   "active.normative_docs.in_force": 497})
+    other = dict(values, **{"active.normative_docs.repealed": 9282})   # each a reading of 3192497, not jointly
+    glued(tmp_path, {"a.txt": values, "b.txt": other})
+    extract([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "s.db")
+    a = exported(tmp_path / "s.db")["a.txt"]
+    assert "copy" not in a["confidence"].values() and a["status"] == "needs_review"
+
+
+def test_three_copies_fill_once_and_fillers_that_differ_fill_nothing(tmp_path):
+    values = random_values("2021", 22, busy=0.6)
+    glued(tmp_path, {"a.txt": values, "b.txt": values, "c.txt": values}, layout="pipes")
+    extract([tmp_path], tmp_path / "s.db")
+    a = exported(tmp_path / "s.db")["a.txt"]
+    assert [k for k, c in a["confidence"].items() if c == "copy"] == [
+        "active.normative_docs.issued", "active.normative_docs.repealed", "active.normative_docs.in_force"]
+    # The copies that print it plainly forgotten: the fills go with them.
+    assert main(["forget", str(tmp_path / "b.txt"), str(tmp_path / "c.txt"), "--db", str(tmp_path / "s.db")]) == 0
+    assert "copy" not in exported(tmp_path / "s.db")["a.txt"]["confidence"].values()
+
+
+def test_copies_of_different_province_agencies_are_not_copies(tmp_path):
+    values = random_values("2021", 22, busy=0.6)
+    for name, agency in (("js.txt", "江苏省交通运输厅"), ("zj.txt", "浙江省交通运输厅")):
+        (tmp_path / name).write_text(render("2021", values, "tabs", year=2023, agency=agency), encoding="utf-8")
+    extract([tmp_path], tmp_path / "s.db")
+    assert all(not r["copies"] for r in [json.loads(x) for x in export_lines(tmp_path / "s.db", "--dedupe")])
+
+
+def export_lines(db, *more) -> list[str]:
+    out = db.parent / "out.jsonl"
+    assert main(["export", "--db", str(db), "-o", str(out), *more]) == 0
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_file_read_again_with_new_content_leaves_check_working(tmp_path, capsys):
+    (tmp_path / "r.txt").write_text(render("2021", random_values("2021", 3), "tabs", year=2023), encoding="utf-8")
+    extract([tmp_path], tmp_path / "s.db")
+    (tmp_path / "r.txt").write_text(render("2021", random_values("2021", 4), "tabs", year=2023), encoding="utf-8")
+    extract([tmp_path], tmp_path / "s.db")                    # the older content stays as history
+    (tmp_path / "q.txt").write_text(render("2021", random_values("2021", 5), "tabs", year=2024), encoding="utf-8")
+    extract([tmp_path], tmp_path / "s.db")
+    assert main(["check", "--db", str(tmp_path / "s.db")]) in (0, 1)
+
+
+def test_a_correction_settles_a_difference_between_copies(tmp_path):
+    values = random_values("2021", 22, busy=0.6)
+    changed = dict(values)
+    changed["requests.granted.natural_person"] += 1
+    changed["requests.granted.total"] += 1
+    changed["requests.total.natural_person"] += 1
+    changed["requests.total.total"] += 1
+    changed["requests.carried_forward.natural_person"] -= 1 if changed["requests.carried_forward.natural_person"] else 0
+    (tmp_path / "a.txt").write_text(render("2021", values, "tabs", year=2023), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(render("2021", changed, "tabs", year=2023), encoding="utf-8")
+    extract([tmp_path], tmp_path / "s.db")
+    b = exported(tmp_path / "s.db")["b.txt"]
+    assert any(i["code"] == "copies_disagree" for i in b["issues"])
+    fixes = tmp_path / "fix.jsonl"
+    fixes.write_text("".join(json.dumps({"sha256": b["sha256"], "key": i["keys"][0], "value": i["expected"],
+                                         "was": i["found"], "note": ""}) + "\n"
+                             for i in b["issues"] if i["code"] == "copies_disagree"), encoding="utf-8")
+    assert main(["correct", str(fixes), "--db", str(tmp_path / "s.db")]) == 0
+    assert main(["check", "--db", str(tmp_path / "s.db")]) == 0
+    assert not any(i["code"] == "copies_disagree" for i in exported(tmp_path / "s.db")["b.txt"]["issues"])

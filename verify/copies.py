@@ -4,8 +4,10 @@ Pure: records in, findings out. A cell is filled from a copy only where this cop
 allows that value (it is one of its readings) and the copy printed it plainly."""
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple, Optional
 
+from extract import template
 from extract.reading import BLANK, HUMAN, READ, Number
 from verify.checks import label, show
 from verify.report import EXTRACTION, SOURCE, WARNING, Issue
@@ -31,16 +33,42 @@ def differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[Difference
     return out
 
 
-def fills(mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Number]:
+def fills(mine: dict[str, Any], theirs: dict[str, Any], text: str) -> dict[str, Number]:
     """The cells `mine` leaves open (no value; several readings of its text) that `theirs` prints
-    plainly with one of those readings."""
+    plainly with one of those readings, row by row: a row's open cells are filled only together,
+    and only where their digits, one value after the other, are printed so in a number of `mine`'s
+    text (the cells of one digit run: each value being one of its cell's readings is not enough)."""
+    version = mine.get("format")
+    if version not in template.VERSIONS:
+        return {}
+    options, values = mine.get("options") or {}, mine.get("values") or {}
+    # The digits of each number the text prints ('39573802895.90' → '3957380289590'): a run's cells
+    # are found there, whatever scale an amount was printed in (元 for 万元 moves the point only).
+    runs = [run.replace(".", "") for run in re.findall(r"[0-9.]+", text)]
+    rows: dict[str, list[str]] = {}
+    for key in template.numeric_keys(version):
+        if values.get(key) is None and key in options:
+            rows.setdefault(key.rsplit(".", 1)[0], []).append(key)
     out = {}
-    for key, readings in (mine.get("options") or {}).items():
-        value = (theirs.get("values") or {}).get(key)
-        if (mine.get("values") or {}).get(key) is None and value is not None and _method(theirs, key) in PLAIN \
-                and any(abs(float(value) - float(r)) < 1e-9 for r in readings):
-            out[key] = value
+    for keys in rows.values():
+        found = [(theirs.get("values") or {}).get(key) for key in keys]
+        if any(value is None or _method(theirs, key) not in PLAIN or not any(_same(value, r) for r in options[key])
+               for key, value in zip(keys, found)):
+            continue
+        digits = "".join(_digits(v) for v in found)
+        if any(digits in run for run in runs):
+            out.update(zip(keys, found))
     return out
+
+
+def _digits(value: Number) -> str:
+    """A value's digits as a run prints them: no sign, no point, no leading zeros."""
+    text = str(abs(int(value))) if float(value).is_integer() else repr(abs(float(value)))
+    return text.replace(".", "").lstrip("0") or "0"
+
+
+def _same(a: Number, b: Number) -> bool:
+    return abs(float(a) - float(b)) < 1e-9
 
 
 def difference_issue(version: Optional[str], found: Difference, other: str) -> Issue:

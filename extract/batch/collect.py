@@ -104,7 +104,7 @@ def _failure_of(item: dict) -> Optional[str]:
     if not isinstance(response, dict) or not isinstance(response.get("body"), dict):
         return "the line holds no response"
     status = response.get("status_code", 200)
-    if status != 200:
+    if str(status).strip() != "200":
         message = (response["body"].get("error") or {}).get("message", "") if isinstance(
             response["body"].get("error"), dict) else ""
         return f"HTTP {status}" + (f": {message}" if message else "")

@@ -39,14 +39,25 @@ class BatchWriter:
         if self._open is not None and self._bytes + len(line) > self.max_bytes:
             self._finish()
         if self._open is None:
-            self.number += 1
-            path = self.out / f"batch-{self.number:04d}.jsonl"
-            self._open = (path, open(path.with_suffix(".jsonl.part"), "wb"))
+            self._open = self._next_file()
         self._open[1].write(line)  # type: ignore[attr-defined]
         self._lines.append((custom_id, sha256, kind, version))
         self._bytes += len(line)
         if len(self._lines) >= self.max_lines:   # full: complete (and recorded) at once
             self._finish()
+
+    def _next_file(self) -> tuple[Path, object]:
+        """The next free number, reserved by creating its part file exclusively: two prepares
+        writing into one folder never take the same name."""
+        while True:
+            self.number += 1
+            path = self.out / f"batch-{self.number:04d}.jsonl"
+            if path.exists():
+                continue
+            try:
+                return path, open(path.with_suffix(".jsonl.part"), "xb")
+            except FileExistsError:
+                continue
 
     def _finish(self) -> None:
         assert self._open is not None

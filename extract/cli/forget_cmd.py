@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from extract.across import check_store
 from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, open_for_changing
 from extract.inputs import canonical, path_text
 from extract.progress import plural
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     asked = {arg: [path_text(canonical(Path(arg))), arg] for arg in args.paths}
     with open_for_changing(args.db) as store:
         forgotten, documents = store.forget(p for spellings in asked.values() for p in spellings)
+        check_store(store)   # what the forgotten reports said of the others (a copy's fills) goes with them
     missing = [arg for arg, spellings in asked.items() if not set(spellings) & set(forgotten)]
     print(f"forgot {plural(len(forgotten), 'path')} and {plural(documents, 'document')} no other path names",
           file=sys.stderr)

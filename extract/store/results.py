@@ -103,9 +103,12 @@ class ResultReader:
             raise StoreError(f"store {self.path}: {exc}") from exc
 
     def record_heads(self) -> Iterator[tuple[str, Optional[str], Optional[int], Optional[str], str]]:
-        """(sha256, template version, year, agency, machine status) of every result: what grouping
-        records by agency and year needs, without unpacking them."""
-        yield from (tuple(row) for row in self._run("SELECT sha256, format, year, agency, status FROM results"))
+        """(sha256, template version, year, agency, machine status) of every current result (one an
+        input path names; an older content's stays as history): what grouping records by agency and
+        year needs, without unpacking them."""
+        yield from (tuple(row) for row in self._run(
+            f"""{_CURRENT_PATHS} SELECT r.sha256, r.format, r.year, r.agency, r.status FROM results r
+                WHERE r.sha256 IN (SELECT sha256 FROM f)"""))
 
     def iter_file_errors(self) -> Iterator[dict[str, Any]]:
         """Input paths that could not be read at all, so they have no document and no result."""
