@@ -40,7 +40,11 @@ class Checked:
 MAX_COPIES = 8
 
 
-def check_store(store: Store, aliases: Mapping[str, str] = {}) -> Checked:
+def check_store(store: Store, aliases: Optional[Mapping[str, str]] = None) -> Checked:
+    """`aliases` (an `--agencies` file) are kept in the store; without, the kept ones are used."""
+    if aliases is not None:
+        store.set_aliases(dict(aliases))
+    aliases = store.aliases()
     done = Checked()
     groups = _grouped(store, aliases, done)
     # Copies first, on the records as people left them (not as copies filled them): what they fill
@@ -131,9 +135,9 @@ def _grouped(store: Store, aliases: Mapping[str, str], done: Checked,
     return groups
 
 
-def agency_keys(store: Store, aliases: Mapping[str, str] = {}) -> dict[str, str]:
+def agency_keys(store: Store) -> dict[str, str]:
     """Every record's agency key (sha256 → key), as `check` groups them: what the export shows."""
-    return {sha: key for key, years in _grouped(store, aliases, Checked(), every=True).items()
+    return {sha: key for key, years in _grouped(store, store.aliases(), Checked(), every=True).items()
             for shas in years.values() for sha in shas}
 
 
@@ -160,12 +164,12 @@ def _chains(store: Store, groups: dict[str, dict[int, list[str]]], done: Checked
     return rows
 
 
-def report_groups(store: Store, aliases: Mapping[str, str] = {}) -> dict[str, str]:
+def report_groups(store: Store) -> dict[str, str]:
     """Each document that is a copy of a report another document also holds (same agency key,
     year and template; at most MAX_COPIES of them): sha256 → its group's name (the least sha256)."""
     formats = {sha: version for sha, version, _, _, _ in store.record_heads()}
     out: dict[str, str] = {}
-    for years in _grouped(store, aliases, Checked()).values():
+    for years in _grouped(store, store.aliases(), Checked()).values():
         for shas in years.values():
             if not 1 < len(shas) <= MAX_COPIES:
                 continue

@@ -9,8 +9,8 @@ report's text puts it in.
 
 Records of one name are one agency where their cities agree, one the end of the other (a text gives
 the shortest city it can mean: 云港市 for 连云港市); the key is the longest city and the name
-(`cluster`). What cannot be inferred goes in the alias file: CSV rows `printed name,key`
-(`--agencies FILE`), a key taken as it is."""
+(`cluster`); a record whose city nothing says is an agency of its own. What cannot be inferred goes
+in the alias file: CSV rows `printed name,key` (`--agencies FILE`), the key read as a printed name."""
 from __future__ import annotations
 
 import csv
@@ -41,8 +41,7 @@ def parse_agency(printed: Optional[str], text: str = "", aliases: Mapping[str, s
     if not printed:
         return None
     name = "".join(printed.split())
-    if name in aliases:
-        return Agency(None, aliases[name])
+    name = "".join(aliases.get(name, name).split())   # an alias is read as the name it gives
     for short, full in FULL_FORMS:
         name = name.replace(short, full)
     name = _PROVINCE.sub("", name)
@@ -74,7 +73,7 @@ def agency_key(printed: Optional[str], text: str = "", aliases: Mapping[str, str
 
 def cluster(agencies: Sequence[tuple[Hashable, Agency]]) -> dict[Hashable, str]:
     """Keys for records of one name: records whose cities agree (one the end of the other) share
-    the longest city's key; a record without a city joins the one city there is, if there is one."""
+    the longest city's key; a record whose city nothing says is keyed by its name alone."""
     reps: list[str] = []
     out: dict[Hashable, str] = {}
     for ident, agency in sorted(agencies, key=lambda item: -len(item[1].city or "")):
@@ -86,8 +85,8 @@ def cluster(agencies: Sequence[tuple[Hashable, Agency]]) -> dict[Hashable, str]:
             rep = agency.city
         out[ident] = rep + agency.name
     for ident, agency in agencies:
-        if agency.city is None:
-            out[ident] = (reps[0] if len(reps) == 1 else "") + agency.name
+        if agency.city is None:   # where it is, nothing says: an agency of its own (an alias may join it)
+            out[ident] = agency.name
     return out
 
 

@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 from extract.across import check_store
 from extract.errors import UsageError
@@ -31,7 +31,7 @@ class Merged:
     added: dict[str, int] = field(default_factory=dict)   # rows added (or replaced) per table
 
 
-def merge_stores(sources: Sequence[Path], into: Path, aliases: Mapping[str, str] = {}) -> Merged:
+def merge_stores(sources: Sequence[Path], into: Path, aliases: Optional[Mapping[str, str]] = None) -> Merged:
     done = Merged()
     for source in sources:
         if not source.is_file():

@@ -86,7 +86,7 @@ class RunSummary:
 def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> RunSummary:
     """Every input named by `options.paths` → one stored record each (failures included)."""
     settings = Settings(max_bytes=options.max_bytes, force=options.force)
-    aliases = read_aliases(options.agencies) if options.agencies else {}   # a bad file is said before the run
+    aliases = read_aliases(options.agencies) if options.agencies else None   # said before the run if bad
     given = expand_inputs(options.paths)
     inputs = given.paths
     if options.no_llm:

@@ -220,3 +220,51 @@ def test_a_correction_settles_a_difference_between_copies(tmp_path):
     assert main(["correct", str(fixes), "--db", str(tmp_path / "s.db")]) == 0
     assert main(["check", "--db", str(tmp_path / "s.db")]) == 0
     assert not any(i["code"] == "copies_disagree" for i in exported(tmp_path / "s.db")["b.txt"]["issues"])
+
+
+def test_a_copy_fills_a_run_only_with_all_of_its_digits(tmp_path):
+    """131313 (13 13 13): 1 3 13 are each a reading and '1313' is inside the run, but not all of it;
+    nor may the digits be found in another number the text prints (an amount 317.5 for 3 1 7)."""
+    values = random_values("2021", 22, busy=0.6)
+    values.update({"active.normative_docs.issued": 13, "active.normative_docs.repealed": 13,
+                   "active.normative_docs.in_force": 13})
+    glued(tmp_path, {"a.txt": values, "b.txt": dict(values, **{"active.normative_docs.issued": 1,
+                                                                "active.normative_docs.repealed": 3})})
+    extract([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "s.db")
+    assert "copy" not in exported(tmp_path / "s.db")["a.txt"]["confidence"].values()
+
+
+def test_a_record_whose_city_nothing_says_is_no_copy_of_another_citys(tmp_path):
+    values = random_values("2021", 22, busy=0.6)
+    glued(tmp_path, {"fz.txt": values, "nj.txt": values})
+    for name, agency in (("fz.txt", "鼓楼区人民政府"), ("nj.txt", "南京市鼓楼区人民政府")):
+        text = (tmp_path / name).read_text(encoding="utf-8").replace("淮安市交通运输局", agency)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    extract([tmp_path], tmp_path / "s.db")
+    records = exported(tmp_path / "s.db")
+    assert "copy" not in records["fz.txt"]["confidence"].values()
+    keys = {json.loads(line)["path"].rsplit("/", 1)[-1]: json.loads(line)["meta"]["agency_key"]
+            for line in export_lines(tmp_path / "s.db")}
+    assert keys == {"fz.txt": "鼓楼区人民政府", "nj.txt": "南京市鼓楼区人民政府"}
+    # An alias file joins them; kept in the store, every later check and export follows it.
+    aliases = tmp_path / "agencies.csv"
+    aliases.write_text("鼓楼区人民政府,南京市鼓楼区人民政府\n", encoding="utf-8")
+    assert main(["check", "--db", str(tmp_path / "s.db"), "--agencies", str(aliases)]) in (0, 1)
+    assert "copy" in exported(tmp_path / "s.db")["fz.txt"]["confidence"].values()
+    assert len(export_lines(tmp_path / "s.db", "--dedupe")) == 1
+
+
+def test_a_correction_of_the_copy_refills_at_once(tmp_path):
+    values = random_values("2021", 22, busy=0.6)
+    values.update({"active.normative_docs.issued": 319, "active.normative_docs.repealed": 2,
+                   "active.normative_docs.in_force": 497})
+    glued(tmp_path, {"a.txt": values, "b.txt": values})
+    extract([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "s.db")
+    b = exported(tmp_path / "s.db")["b.txt"]
+    fixes = tmp_path / "fix.jsonl"
+    fixes.write_text("".join(json.dumps({"sha256": b["sha256"], "key": f"active.normative_docs.{c}", "value": v,
+                                         "was": b["values"][f"active.normative_docs.{c}"], "note": ""}) + "\n"
+                             for c, v in (("issued", 31), ("repealed", 92))), encoding="utf-8")
+    assert main(["correct", str(fixes), "--db", str(tmp_path / "s.db")]) == 0
+    a = exported(tmp_path / "s.db")["a.txt"]   # 3192497 read as the person decided for its copy
+    assert (a["values"]["active.normative_docs.issued"], a["values"]["active.normative_docs.repealed"]) == (31, 92)

@@ -36,14 +36,14 @@ def differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[Difference
 def fills(mine: dict[str, Any], theirs: dict[str, Any], text: str) -> dict[str, Number]:
     """The cells `mine` leaves open (no value; several readings of its text) that `theirs` prints
     plainly with one of those readings, row by row: a row's open cells are filled only together,
-    and only where their digits, one value after the other, are printed so in a number of `mine`'s
-    text (the cells of one digit run: each value being one of its cell's readings is not enough)."""
+    and only where their digits, one value after the other, are the whole of a number `mine`'s text
+    prints (the cells of one digit run: each value being one of its cell's readings is not enough)."""
     version = mine.get("format")
     if version not in template.VERSIONS:
         return {}
     options, values = mine.get("options") or {}, mine.get("values") or {}
-    # The digits of each number the text prints ('39573802895.90' → '3957380289590'): a run's cells
-    # are found there, whatever scale an amount was printed in (元 for 万元 moves the point only).
+    # The digits of each number the text prints ('39573802895.90' → '3957380289590'): a row's cells
+    # run together are one of them, whatever scale an amount was printed in (元 for 万元 moves the point).
     runs = [run.replace(".", "") for run in re.findall(r"[0-9.]+", text)]
     rows: dict[str, list[str]] = {}
     for key in template.numeric_keys(version):
@@ -56,7 +56,10 @@ def fills(mine: dict[str, Any], theirs: dict[str, Any], text: str) -> dict[str, 
                for key, value in zip(keys, found)):
             continue
         digits = "".join(_digits(v) for v in found)
-        if any(digits in run for run in runs):
+        # The whole of one printed number; an amount's printed form may end in zeros ('…5.90').
+        decimal = not float(found[-1]).is_integer()
+        if any(run == digits or (decimal and run.startswith(digits) and not run[len(digits):].strip("0"))
+               for run in runs):
             out.update(zip(keys, found))
     return out
 

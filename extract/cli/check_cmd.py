@@ -31,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    aliases = read_aliases(args.agencies) if args.agencies else {}
+    aliases = read_aliases(args.agencies) if args.agencies else None   # None: the store's kept ones
     with open_for_changing(args.db) as store:
         checked = check_store(store, aliases)
     for mine, theirs, found in checked.differences:

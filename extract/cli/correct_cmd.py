@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from extract import corrections
+from extract.across import check_store
 from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, open_for_changing
 from extract.correct import apply_file
 from extract.progress import plural
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"govreport correct: nothing of {args.file} applied", file=sys.stderr)
             return EXIT_USAGE
         touched = {c.sha256 for c in found}
+        check_store(store)   # what copies fill, and the chains, follow the corrected values
         now = list(corrections.records(store, shas=touched))
     statuses = Counter(r["status"] for r in now)
     stale = sum(len(r.get("stale") or ()) for r in now)

@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    merged = merge_stores(args.sources, args.into, read_aliases(args.agencies) if args.agencies else {})
+    merged = merge_stores(args.sources, args.into, read_aliases(args.agencies) if args.agencies else None)
     added = ", ".join(f"{table} {n}" for table, n in merged.added.items() if n) or "nothing new"
     print(f"merged {len(args.sources)} store(s) into {args.into}: {added}", file=sys.stderr)
     return EXIT_OK

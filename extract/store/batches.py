@@ -116,3 +116,12 @@ class CrossLog:
         for sha, key, value, copy in self._run("SELECT sha256, key, value, copy_sha256 FROM copy_fills"):
             out.setdefault(sha, {})[key] = (load_json(value), copy)
         return out
+
+    def set_aliases(self, aliases: dict[str, str]) -> None:
+        """The agency aliases every check uses from now on (an `--agencies` file's rows)."""
+        with self.transaction():
+            self._run("DELETE FROM agency_aliases")
+            self._run_many("INSERT INTO agency_aliases (printed, key) VALUES (?, ?)", list(aliases.items()))
+
+    def aliases(self) -> dict[str, str]:
+        return dict(self._run("SELECT printed, key FROM agency_aliases").fetchall())

@@ -154,7 +154,8 @@ def m005_batch_requests(conn: sqlite3.Connection) -> None:
 def m006_cross_reports(conn: sqlite3.Connection) -> None:
     """What `govreport check` finds across reports (recomputed whole by every check): each issue
     once for each record it concerns (the other record named; `relation` earlier, later or copy),
-    and the cells a copy of the same report fills where this one's text leaves them open."""
+    and the cells a copy of the same report fills where this one's text leaves them open; the agency
+    aliases the last `--agencies` file gave, which every later check uses."""
     conn.execute("""CREATE TABLE cross_issues (
         id INTEGER PRIMARY KEY,
         sha256 TEXT NOT NULL,
@@ -164,6 +165,7 @@ def m006_cross_reports(conn: sqlite3.Connection) -> None:
         year INTEGER NOT NULL,
         issue TEXT NOT NULL)""")
     conn.execute("CREATE INDEX cross_issues_sha256 ON cross_issues(sha256)")
+    conn.execute("CREATE TABLE agency_aliases (printed TEXT PRIMARY KEY, key TEXT NOT NULL)")
     conn.execute("""CREATE TABLE copy_fills (
         sha256 TEXT NOT NULL,
         key TEXT NOT NULL,
