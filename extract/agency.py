@@ -1,11 +1,11 @@
 """An agency across years and copies: its printed name normalised, and the city the name or the
 report's text puts it in.
 
-    淮安市洪泽区人民政府                          → city 淮安市, name 洪泽区人民政府
-    洪泽区人民政府 (the text prints 淮安市洪泽区…)  → city 淮安市, name 洪泽区人民政府
-    江苏省淮安市人民政府                          → name 淮安市人民政府 (a province before a city is dropped)
+    淮安市洪泽区人民政府                          → city 淮安市, name 洪泽区政府
+    洪泽区人民政府 (the text prints 淮安市洪泽区…)  → city 淮安市, name 洪泽区政府
+    江苏省淮安市人民政府                          → name 淮安市政府 (a province before a city is dropped)
     江苏省交通运输厅                              → name 江苏省交通运输厅 (a province agency keeps it)
-    平潭综合实验区管委会                          → name 平潭综合实验区管理委员会
+    平潭综合实验区管委会, 平潭综合实验区           → name 平潭综合实验区政府 (a place's government)
 
 Records of one name are one agency where their cities agree, one the end of the other (a text gives
 the shortest city it can mean: 云港市 for 连云港市); the key is the longest city and the name
@@ -30,6 +30,8 @@ _PROVINCE = re.compile(rf"^[{_CJK}]{{2,7}}?(?:省|自治区)(?={_CITY})")
 _CITY_THEN_BELOW = re.compile(rf"^({_CITY})(?={_BELOW})")
 _BELOW_CITY = re.compile(rf"^{_BELOW}")
 _CITY_ENDS = ("市", "州", "盟")
+GOVERNMENT = "政府"
+_GOVERNMENT = re.compile(rf"(?<=[{_CJK}][区县市旗州盟])(?:人民政府|管理委员会)?$")
 
 
 class Agency(NamedTuple):
@@ -45,6 +47,8 @@ def parse_agency(printed: Optional[str], text: str = "", aliases: Mapping[str, s
     for short, full in FULL_FORMS:
         name = name.replace(short, full)
     name = _PROVINCE.sub("", name)
+    # A place's government goes by the place, its 人民政府 or its 管理委员会: one key.
+    name = _GOVERNMENT.sub(GOVERNMENT, name)
     city = _CITY_THEN_BELOW.match(name)
     if city:
         return Agency(city.group(1), name[city.end():])

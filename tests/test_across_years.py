@@ -134,22 +134,23 @@ def test_agencies_of_one_name_are_one_where_their_cities_agree():
     from extract.agency import cluster, parse_agency   # noqa: PLC0415 (what only this test uses)
     found = cluster([(1, parse_agency("海州区人民政府", "……连云港市海州区人民政府……")),   # the text: 云港市 at least
                      (2, parse_agency("连云港市海州区人民政府")), (3, parse_agency("海州区人民政府"))])
-    assert found == {1: "连云港市海州区人民政府", 2: "连云港市海州区人民政府",
-                     3: "海州区人民政府"}               # where the third is, nothing says: its own
+    assert found == {1: "连云港市海州区政府", 2: "连云港市海州区政府",
+                     3: "海州区政府"}                   # where the third is, nothing says: its own
     two = cluster([(1, parse_agency("鼓楼区人民政府", "福州市鼓楼区")), (2, parse_agency("鼓楼区人民政府", "南京市鼓楼区")),
                    (3, parse_agency("鼓楼区人民政府"))])
-    assert two == {1: "福州市鼓楼区人民政府", 2: "南京市鼓楼区人民政府", 3: "鼓楼区人民政府"}
+    assert two == {1: "福州市鼓楼区政府", 2: "南京市鼓楼区政府", 3: "鼓楼区政府"}
 
 
 def test_agency_keys():
     assert agency_key("淮安市洪泽区人民政府") == agency_key("洪泽区人民政府", "……淮安市洪泽区人民政府办公室……")
-    assert agency_key("江苏省淮安市人民政府") == "淮安市人民政府"
+    assert agency_key("江苏省淮安市人民政府") == agency_key("淮安市人民政府") == "淮安市政府"
     assert agency_key("江苏省交通运输厅") != agency_key("浙江省交通运输厅")      # a province's agency keeps it
     assert agency_key("广西壮族自治区人民政府") != agency_key("江苏省人民政府")
-    assert agency_key("平潭综合实验区管委会") == agency_key("平潭综合实验区管理委员会")
     assert agency_key("洪泽区人民政府办公室") != agency_key("洪泽区人民政府")   # another agency
-    assert agency_key("洪泽区人民政府", "no city printed") == "洪泽区人民政府"
-    assert agency_key("洪泽区政府", aliases={"洪泽区政府": "淮安市洪泽区人民政府"}) == "淮安市洪泽区人民政府"
+    assert agency_key("洪泽区人民政府", "no city printed") == "洪泽区政府"
+    assert agency_key("洪泽政府", aliases={"洪泽政府": "淮安市洪泽区人民政府"}) == "淮安市洪泽区政府"
+    # A place's government goes by the place, its 人民政府 or its 管理委员会 (a title, a signature).
+    assert agency_key("平潭综合实验区") == agency_key("平潭综合实验区管委会") == agency_key("平潭综合实验区管理委员会")
     assert agency_key(None) is None
 
 
