@@ -18,7 +18,7 @@ from extract import corrections
 from extract.agency import bare_name, below_city, cluster, parse_agency
 from extract.policy import FAILED
 from extract.store import Store
-from verify import copies
+from verify import copies as copy_checks
 from verify.series import Break, year_breaks
 
 
@@ -30,7 +30,7 @@ class Checked:
     breaks: list[tuple[dict, dict, Break]] = field(default_factory=list)   # (earlier, later, break)
     copies: int = 0                    # pairs of records that are copies of one report
     filled: int = 0                    # cells filled from a copy
-    differences: list[tuple[dict, dict, copies.Difference]] = field(default_factory=list)
+    differences: list[tuple[dict, dict, copy_checks.Difference]] = field(default_factory=list)
     crowded: int = 0                   # records of an agency and year with more records than copies make
 
 
@@ -78,12 +78,12 @@ def _copies(store: Store, key: str, year: int, records: list[dict[str, Any]], do
     differ = False
     for i, mine in enumerate(records):
         for theirs in records[i + 1:]:
-            found = copies.differences(mine, theirs)
+            found = copy_checks.differences(mine, theirs)
             differ = differ or bool(found)
             done.differences += [(mine, theirs, d) for d in found]
-            for a, b, differences in ((mine, theirs, found), (theirs, mine, copies.differences(theirs, mine))):
+            for a, b, differences in ((mine, theirs, found), (theirs, mine, copy_checks.differences(theirs, mine))):
                 for difference in differences:
-                    issue = copies.difference_issue(a.get("format"), difference, b["path"])
+                    issue = copy_checks.difference_issue(a.get("format"), difference, b["path"])
                     issues.append((a["sha256"], b["sha256"], "copy", key, year, issue.to_dict()))
     if differ:
         return   # copies that differ fill nothing
@@ -95,11 +95,11 @@ def _copies(store: Store, key: str, year: int, records: list[dict[str, Any]], do
                 continue
             if text is None:
                 text = store.get_text(mine["sha256"]) or ""
-            for cell, value in copies.fills(mine, theirs, text).items():
+            for cell, value in copy_checks.fills(mine, theirs, text).items():
                 offered.setdefault(cell, []).append((value, theirs["sha256"]))
-        for cell, found in offered.items():
-            if len({float(v) for v, _ in found}) == 1:
-                fills.append((mine["sha256"], cell, found[0][0], found[0][1]))
+        for cell, offers in offered.items():
+            if len({float(v) for v, _ in offers}) == 1:
+                fills.append((mine["sha256"], cell, offers[0][0], offers[0][1]))
 
 
 def _grouped(store: Store, aliases: Mapping[str, str], done: Checked,

@@ -8,14 +8,13 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Callable
 
-from oracle import send_bytes, send_json
+from oracle import LocalServer, send_bytes, send_json, serve
 
 
-class BatchServer:
+class BatchServer(LocalServer):
     def __init__(self, answer: Callable[[dict], dict], end: str = "completed") -> None:
         self.answer, self.end = answer, end
         self.files: dict[str, tuple[str, bytes]] = {}
@@ -52,10 +51,8 @@ class BatchServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd = serve(Handler)
+        self.url = self.httpd.url
 
     def _file(self, name: str, data: bytes) -> dict:
         file_id = f"file-{len(self.files) + 1}"
@@ -106,13 +103,3 @@ class BatchServer:
             if rows:
                 data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
                 batch[field] = self._file(f"{batch['id']}{field}.jsonl", data)["id"]
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self) -> "BatchServer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

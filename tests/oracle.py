@@ -39,13 +39,38 @@ def answering(status: int, body: bytes) -> ThreadingHTTPServer:
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return serve(Handler)
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A server of `handler` on 127.0.0.1 (a free port), answering on a thread of its own; its
+    OpenAI-style base URL as `.url`."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
+    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"  # type: ignore[attr-defined]
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
 
 
-class Oracle:
+class LocalServer:
+    """A test server started by `serve` (as self.httpd, its URL as self.url): closed by `close` or
+    by leaving a `with` block."""
+
+    httpd: ThreadingHTTPServer
+    url: str
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Oracle(LocalServer):
     def __init__(self, golds: dict[str, dict], corrupt: Optional[Callable[[str, dict], dict]] = None) -> None:
         """`golds`: {a line that identifies the report (its title): gold record}."""
         self.golds = golds
@@ -63,11 +88,8 @@ class Oracle:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.httpd = serve(Handler)
+        self.url = self.httpd.url
 
     def answer(self, prompt: str) -> dict:
         name = next((n for n in self.golds if n in prompt), None)
@@ -86,13 +108,3 @@ class Oracle:
                              "message": {"role": "assistant", "content": content}}],
                 "usage": {"prompt_tokens": len(prompt), "completion_tokens": len(content),
                           "total_tokens": len(prompt) + len(content)}}
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self) -> "Oracle":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from conftest import REPORTS, corpus_files
 from batch_server import BatchServer
-from oracle import Oracle, send_json
+from oracle import LocalServer, Oracle, send_json, serve
 from test_llm_oracle import TEXT_REPORTS, _gold, _title
 
 from extract.cli import main
@@ -76,7 +75,7 @@ def records(db: Path) -> dict[str, dict]:
     return out
 
 
-class Recording:
+class Recording(LocalServer):
     """A server on 127.0.0.1 that keeps each request's body as received and answers as the oracle."""
 
     def __init__(self, oracle: Oracle) -> None:
@@ -92,13 +91,8 @@ class Recording:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.httpd = serve(Handler)
+        self.url = self.httpd.url
 
 
 def bodies(prepared: Path) -> list[bytes]:

@@ -8,14 +8,13 @@ answer at once and wait for nothing.
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx2
 import pytest
 from conftest import REPORTS
-from oracle import send_json
+from oracle import LocalServer, send_json, serve
 
 from extract.cli import main
 from extract.llm.client import LLMClient
@@ -31,7 +30,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class _Server:
+class _Server(LocalServer):
     """Answers every request with `status` (or never answers, with status None)."""
 
     def __init__(self, status):
@@ -50,14 +49,8 @@ class _Server:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.httpd = serve(Handler)
+        self.url = self.httpd.url
 
 
 def _extract(url, db, capsys, *extra):

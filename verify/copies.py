@@ -49,12 +49,13 @@ def fills(mine: dict[str, Any], theirs: dict[str, Any], text: str) -> dict[str, 
     for key in template.numeric_keys(version):
         if values.get(key) is None and key in options:
             rows.setdefault(key.rsplit(".", 1)[0], []).append(key)
-    out = {}
+    out: dict[str, Number] = {}
     for keys in rows.values():
-        found = [(theirs.get("values") or {}).get(key) for key in keys]
+        offered = [(theirs.get("values") or {}).get(key) for key in keys]
         if any(value is None or _method(theirs, key) not in PLAIN or not any(_same(value, r) for r in options[key])
-               for key, value in zip(keys, found)):
+               for key, value in zip(keys, offered)):
             continue
+        found: list[Number] = [value for value in offered if value is not None]
         digits = "".join(_digits(v) for v in found)
         # The whole of one printed number; an amount's printed form may end in zeros ('…5.90').
         decimal = not float(found[-1]).is_integer()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import BinaryIO, Callable, Iterator, Optional
 
 URL = "/v1/chat/completions"
 MAX_LINES = 50_000               # OpenAI's limits per input file
@@ -30,7 +30,7 @@ class BatchWriter:
         taken = [int(p.stem.split("-")[1]) for p in out.glob("batch-*.jsonl") if p.stem.split("-")[1].isdigit()]
         self.number = max(taken, default=0)
         self.files: list[Path] = []
-        self._open: Optional[tuple[Path, object]] = None
+        self._open: Optional[tuple[Path, BinaryIO]] = None
         self._lines: list[tuple[str, str, str, str]] = []
         self._bytes = 0
 
@@ -40,13 +40,13 @@ class BatchWriter:
             self._finish()
         if self._open is None:
             self._open = self._next_file()
-        self._open[1].write(line)  # type: ignore[attr-defined]
+        self._open[1].write(line)
         self._lines.append((custom_id, sha256, kind, version))
         self._bytes += len(line)
         if len(self._lines) >= self.max_lines:   # full: complete (and recorded) at once
             self._finish()
 
-    def _next_file(self) -> tuple[Path, object]:
+    def _next_file(self) -> tuple[Path, BinaryIO]:
         """The next free number, reserved by creating its part file exclusively: two prepares
         writing into one folder never take the same name."""
         while True:
@@ -62,9 +62,9 @@ class BatchWriter:
     def _finish(self) -> None:
         assert self._open is not None
         path, handle = self._open
-        handle.flush()  # type: ignore[attr-defined]
-        os.fsync(handle.fileno())  # type: ignore[attr-defined]
-        handle.close()  # type: ignore[attr-defined]
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
         os.replace(path.with_suffix(".jsonl.part"), path)
         self.files.append(path)
         self.finished(path, self._lines)
@@ -78,7 +78,7 @@ class BatchWriter:
         """Interrupted: the file being written is removed (its requests were not recorded)."""
         if self._open is not None:
             path, handle = self._open
-            handle.close()  # type: ignore[attr-defined]
+            handle.close()
             path.with_suffix(".jsonl.part").unlink(missing_ok=True)
             self._open = None
 

@@ -39,8 +39,9 @@ from extract.errors import StoreError
 from extract.packing import Packed, dump_json, load_json, pack_record
 from extract.policy import MACHINE_STATUSES
 from extract.store.migrations import MIGRATIONS, migrate_db, read_applied
-from extract.store.batches import BatchLog, CrossLog
+from extract.store.batches import BatchLog
 from extract.store.claims import ClaimKeeper, chunks
+from extract.store.cross import CrossLog
 from extract.store.decisions import DecisionLog
 from extract.store.merging import Merger
 from extract.store.results import ResultReader

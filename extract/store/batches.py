@@ -1,28 +1,18 @@
-"""The store's record of work across documents: each LLM request written to a batch file (under
-its answer cache key, the `custom_id`), the file's upload and batch at the provider, and what came
-back; what `govreport check` found across reports."""
+"""The store's record of batch work: each LLM request written to a batch file (under its answer
+cache key, the `custom_id`), the file's upload and batch at the provider, and what came back."""
 from __future__ import annotations
 
-import sqlite3
 import time
-from typing import ContextManager, Iterable, Optional, Union
+from typing import Iterable, Optional
 
 from extract.packing import dump_json, load_json
+from extract.store.part import StorePart
 
 PREPARED, ANSWERED, FAILED = "prepared", "answered", "failed"
 
 
-class BatchLog:
+class BatchLog(StorePart):
     """A mixin of Store: it runs its statements through the Store's `_run`, in its `transaction`."""
-
-    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def _run_many(self, sql: str, rows: list) -> None:
-        raise NotImplementedError
-
-    def transaction(self) -> ContextManager[None]:
-        raise NotImplementedError
 
     def prepared_requests(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         """Requests written to a batch file, each (custom_id, sha256, kind, version, file): in flight
@@ -76,52 +66,3 @@ class BatchLog:
 
     def batches(self) -> list[tuple[str, dict]]:
         return [(file, self.batch_of(file) or {}) for (file,) in self._run("SELECT file FROM batches ORDER BY file")]
-
-
-class CrossLog:
-    """A mixin of Store: what `govreport check` found across reports (breaks between consecutive
-    years of an agency, copies of one report that disagree) and the cells copies fill."""
-
-    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def _run_many(self, sql: str, rows: list) -> None:
-        raise NotImplementedError
-
-    def transaction(self) -> ContextManager[None]:
-        raise NotImplementedError
-
-    def replace_cross(self, issues: Iterable[tuple[str, str, str, str, int, dict]],
-                      fills: Iterable[tuple[str, str, object, str]]) -> None:
-        """In place of the last check's: the issues, each (sha256, other, relation, agency_key, year,
-        the issue as it is on the record of sha256), and the fills, each (sha256, key, value, copy_sha256)."""
-        with self.transaction():
-            self._run("DELETE FROM cross_issues")
-            self._run("DELETE FROM copy_fills")
-            self._run_many("""INSERT INTO cross_issues (sha256, other, relation, agency_key, year, issue)
-                              VALUES (?, ?, ?, ?, ?, ?)""", [(*row[:5], dump_json(row[5])) for row in issues])
-            self._run_many("INSERT INTO copy_fills (sha256, key, value, copy_sha256) VALUES (?, ?, ?, ?)",
-                           [(sha, key, dump_json(value), copy) for sha, key, value, copy in fills])
-
-    def cross_issue_map(self) -> dict[str, list[dict]]:
-        """The last check's issues of each record (by sha256), in the order found."""
-        out: dict[str, list[dict]] = {}
-        for sha, issue in self._run("SELECT sha256, issue FROM cross_issues ORDER BY id"):
-            out.setdefault(sha, []).append(load_json(issue))
-        return out
-
-    def copy_fill_map(self) -> dict[str, dict[str, tuple[object, str]]]:
-        """The cells copies fill: by sha256, key → (value, the copy's sha256)."""
-        out: dict[str, dict[str, tuple[object, str]]] = {}
-        for sha, key, value, copy in self._run("SELECT sha256, key, value, copy_sha256 FROM copy_fills"):
-            out.setdefault(sha, {})[key] = (load_json(value), copy)
-        return out
-
-    def set_aliases(self, aliases: dict[str, str]) -> None:
-        """The agency aliases every check uses from now on (an `--agencies` file's rows)."""
-        with self.transaction():
-            self._run("DELETE FROM agency_aliases")
-            self._run_many("INSERT INTO agency_aliases (printed, key) VALUES (?, ?)", list(aliases.items()))
-
-    def aliases(self) -> dict[str, str]:
-        return dict(self._run("SELECT printed, key FROM agency_aliases").fetchall())

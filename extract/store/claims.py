@@ -3,21 +3,16 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import time
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Optional
+
+from extract.store.part import StorePart
 
 CLAIM_STALE_S = 900.0  # a run holds a document for minutes at most (the LLM deadline); older claims are void
 
 
-class ClaimKeeper:
+class ClaimKeeper(StorePart):
     """The Store's claims (a mixin: it runs its statements through the Store's `_run`)."""
-
-    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def _run_many(self, sql: str, rows: list) -> None:
-        raise NotImplementedError
 
     def claim(self, sha256: str, owner: str, now: Optional[float] = None) -> bool:
         """Take the document for `owner` ('host:pid:…') unless another live run holds it.

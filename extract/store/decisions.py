@@ -3,23 +3,15 @@ or deleted, not even by `forget`: a document extracted again finds them), and th
 say which records were sampled for audit."""
 from __future__ import annotations
 
-import sqlite3
-from typing import Callable, ContextManager, Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator
+
+from extract.store.part import StorePart
 
 _COLUMNS = "sha256, key, value, was, note, by, at, tool_version, source"
 
 
-class DecisionLog:
+class DecisionLog(StorePart):
     """A mixin of Store: it runs its statements through the Store's `_run`, in its `transaction`."""
-
-    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def _run_many(self, sql: str, rows: list) -> None:
-        raise NotImplementedError
-
-    def transaction(self) -> ContextManager[None]:
-        raise NotImplementedError
 
     def add_corrections(self, rows: Iterable[tuple]) -> None:
         """Append corrections, each a tuple (sha256, key, value JSON, was JSON, note, by, at,

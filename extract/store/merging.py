@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from typing import ContextManager, Union
+from typing import Union
 
 from extract.errors import StoreError
+from extract.store.part import StorePart
 
 
-class Merger:
+class Merger(StorePart):
     """A mixin of Store: another store merged into this one."""
-
-    path: str
-    _conn: sqlite3.Connection
-
-    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def transaction(self) -> ContextManager[None]:
-        raise NotImplementedError
 
     def merge_from(self, source: Union[str, "os.PathLike[str]"]) -> dict[str, int]:
         """Another store of this schema merged into this one, in one transaction: rows added per table."""

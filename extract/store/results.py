@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Collection, ContextManager, Iterable, Iterator, Optional, Union
+from typing import Any, Collection, Iterable, Iterator, Optional
 
 from extract.errors import StoreError
 from extract.packing import load_json, unpack_confidence, unpack_keys, unpack_provenance, unpack_values
 from extract.policy import MACHINE_STATUSES
+from extract.store.part import StorePart
 
 
 # Each path's current content: what its files row says, or, for a document stored without one,
@@ -18,17 +19,12 @@ _CURRENT_PATHS = """WITH f AS (SELECT path, sha256 FROM files WHERE sha256 IS NO
                               WHERE NOT EXISTS (SELECT 1 FROM files x WHERE x.sha256 = d.sha256 OR x.path = d.path))"""
 
 
-class ResultReader:
+class ResultReader(StorePart):
     """What Store reads back and forgets (a mixin: it runs its statements through the Store's
     `_run`, in its `transaction`)."""
 
     path: str
 
-    def _run(self, sql: str, params: Union[tuple, list] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def transaction(self) -> ContextManager[None]:
-        raise NotImplementedError
 
     def forget(self, paths: Iterable[str]) -> tuple[list[str], int]:
         """The records of these input paths removed (a mistyped path, a file that should not be
@@ -101,6 +97,13 @@ class ResultReader:
                 yield record
         except sqlite3.Error as exc:
             raise StoreError(f"store {self.path}: {exc}") from exc
+
+    def cross_issue_map(self) -> dict[str, list[dict]]:
+        """The last check's issues of each record (by sha256), in the order found."""
+        out: dict[str, list[dict]] = {}
+        for sha, issue in self._run("SELECT sha256, issue FROM cross_issues ORDER BY id"):
+            out.setdefault(sha, []).append(load_json(issue))
+        return out
 
     def record_heads(self) -> Iterator[tuple[str, Optional[str], Optional[int], Optional[str], str]]:
         """(sha256, template version, year, agency, machine status) of every current result (one an
