@@ -5,8 +5,8 @@
 The material is bench/throughput.py's: the bundled samples and the corpus beside the checkout
 (text and markdown), each copy made distinct. Each round runs, back to back and each into a fresh
 store, `extract --no-llm --workers 1` and `extract --no-llm` (the machine's cores), and `batch
-prepare` (one process: it reads every document and writes its request, as the online path builds
-it, to the batch files). Printed: seconds of each, medians over the rounds, and prepare's time over
+prepare` (the machine's cores: it reads every document and writes its request, as the online path
+builds it, to the batch files). Printed: seconds of each, medians over the rounds, and prepare's time over
 each extract's (the median of the per-round ratios, and their range). No server is needed: prepare
 sends nothing.
 """

@@ -44,13 +44,14 @@ class Workers:
     one is asked for or the documents are too few to share. A context manager: leaving it ends
     the processes."""
 
-    def __init__(self, count: int, documents: int) -> None:
-        self.count = count if count > 1 and documents >= 2 * count else 1
+    def __init__(self, count: int, documents: int, apart: bool = False) -> None:
+        """`apart`: in processes of their own however few (work kept off this process)."""
+        self.count = count if apart or (count > 1 and documents >= 2 * count) else 1
         # concurrent.futures loads its process pool (multiprocessing) when the name is first
         # asked for: a run of one worker never loads it.
-        self.pool: Union[concurrent.futures.Executor, _InlinePool] = _InlinePool() if self.count == 1 else \
-            concurrent.futures.ProcessPoolExecutor(max_workers=self.count, initializer=_serve_parent,
-                                                   initargs=(os.getpid(),))
+        self.pool: Union[concurrent.futures.Executor, _InlinePool] = _InlinePool() if self.count == 1 and not apart \
+            else concurrent.futures.ProcessPoolExecutor(max_workers=self.count, initializer=_serve_parent,
+                                                        initargs=(os.getpid(),))
 
     def __enter__(self) -> "Workers":
         return self

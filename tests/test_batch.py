@@ -119,9 +119,10 @@ def batch_rounds(inputs, db: Path, out: Path, answer, *more: str) -> list[list[P
         assert len(rounds) <= 2, "a document is asked at most twice: its first answer and one re-ask"
 
 
-@pytest.mark.parametrize("mode", ["json", "tools"])
-def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode):
-    """Both rounds: the first questions, and the re-asks that quote the verifier's issues."""
+@pytest.mark.parametrize("mode,workers", [("json", "1"), ("tools", "1"), ("json", "2")])
+def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode, workers):
+    """Both rounds: the first questions, and the re-asks that quote the verifier's issues; the
+    shapes' templates made here (one worker) and in a process of their own (workers)."""
     golds = {_title(p): _gold(p) for p in TEXT_REPORTS}
     with Oracle(golds) as oracle:
         server = Recording(oracle)
@@ -131,7 +132,7 @@ def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode):
         finally:
             server.close()
         rounds = batch_rounds(TEXT_REPORTS, tmp_path / "batch.db", tmp_path / "out", oracle_answer(oracle),
-                              "--llm-mode", mode)
+                              "--llm-mode", mode, "--workers", workers)
     written = [body for files in rounds for f in files for body in bodies(f)]
     assert len(rounds) == 2 and sorted(written) == sorted(server.bodies)
 

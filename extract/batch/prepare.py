@@ -3,14 +3,14 @@ written to batch files instead of sent.
 
 Worker processes (`--workers`) read each document and run its LLM round as online, with the
 answers the store already holds (so a prepare after a collect writes the re-asks) and a session
-that only notes the request the round would send. This process claims the inputs, builds each
-noted request's body as the online client builds it, writes it, and records it in the store."""
+that only notes the request the round would send. This process claims the inputs, makes each
+noted request's body from its shape's template (the online client builds one a shape, in a process
+of its own), writes it, and records it in the store."""
 from __future__ import annotations
 
 import json
-import re
-import threading
-from concurrent.futures import BrokenExecutor
+from collections import deque
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, NamedTuple, Optional, Sequence
@@ -24,7 +24,7 @@ from extract.llm.endpoint import Endpoint, resolve_endpoint
 from extract.llm.prompting import cache_key
 from extract.llm.round import KINDS, ask_llm
 from extract.llm.session import LLMSession, NeverCalled
-from extract.llm.wire import NOT_SENT, WireClient
+from extract.llm.wire import NOT_SENT, Template, WireClient, shape_of
 from extract.process import guarded, read
 from extract.schedule import BATCH_DOCS, Workers
 from extract.settings import MAX_BYTES_DEFAULT, Settings
@@ -33,7 +33,6 @@ from extract.template import spec
 from extract.template.schema import answer_model
 
 BATCHED = "batched"   # an Answer's failure: the request went into a batch file
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass
@@ -86,10 +85,11 @@ class Read(NamedTuple):
 
 
 def estimate_tokens(text: str) -> int:
-    """A rough count for a cost estimate: a Han character about one token, other text about four
-    characters a token (the providers' tokenizers differ; their bills say the real count)."""
-    han = len(_HAN.findall(text))
-    return han + (len(text) - han + 3) // 4
+    """A rough count for a cost estimate: a character beyond ASCII (Han, full-width punctuation)
+    about one token, other text about four characters a token (the providers' tokenizers differ;
+    their bills say the real count)."""
+    wide = len(text) - len(text.encode("ascii", "ignore"))
+    return wide + (len(text) - wide + 3) // 4
 
 
 def prompt_text(body: bytes) -> str:
@@ -135,37 +135,65 @@ def read_documents(items: list[tuple[str, bytes, str, dict]], max_bytes: int,
     return out
 
 
-class _Writer:
-    """This process's side: each noted request's body built (as the online client builds it),
-    written unless in flight already, and counted."""
+_wires: dict[Endpoint, WireClient] = {}   # a process's clients, made at their first template
 
-    def __init__(self, endpoint: Endpoint, files: BatchWriter, in_flight: set[str], tally: Prepared) -> None:
-        self.endpoint, self.files, self.in_flight, self.tally = endpoint, files, in_flight, tally
-        self._wire: Optional[WireClient] = None
-        self._loading: Optional[threading.Thread] = None
+
+def load_client(endpoint: Endpoint) -> WireClient:
+    if endpoint not in _wires:
+        _wires[endpoint] = WireClient(endpoint)
+    return _wires[endpoint]
+
+
+def template_of(endpoint: Endpoint, messages: list, version: str) -> Optional[Template]:
+    """The template of this call's shape, made by the client. Run in a process of its own beside
+    the workers: loading the SDK there (~0.7 s of CPU) leaves this process free to feed them, and
+    that process ends without tearing the SDK down (~0.2 s more here)."""
+    return load_client(endpoint).template(messages, answer_model(version))
+
+
+class _Writer:
+    """This process's side: each noted request's body made from its shape's template (made by the
+    client in `pool`, once a shape), written unless in flight already, and counted.
+    Requests wait in order for their shape's template."""
+
+    MAX_WAITING = 5000   # then this process waits for the template rather than keep more texts
+
+    def __init__(self, endpoint: Endpoint, files: BatchWriter, in_flight: set[str], tally: Prepared,
+                 pool: Any) -> None:
+        self.endpoint, self.files, self.in_flight, self.tally, self.pool = endpoint, files, in_flight, tally, pool
+        self._templates: dict[tuple, Future] = {}
+        self._waiting: deque[tuple[str, Noted, tuple]] = deque()
         self._added: dict[tuple, tuple[int, int]] = {}
 
-    def warm(self) -> None:
-        """Load the SDK and make the client (~1 s) while the workers read. Called once they are
-        forked: a process forked while a thread imports may inherit the import lock held."""
-        if self._loading is None:
-            self._loading = threading.Thread(target=self._make_wire, daemon=True)
-            self._loading.start()
-
-    def _make_wire(self) -> None:
-        if self._wire is None:
-            self._wire = WireClient(self.endpoint)
-
     def write(self, sha256: str, noted: Noted) -> None:
+        shape = shape_of(noted.messages, answer_model(noted.version))
+        if shape not in self._templates:
+            self._templates[shape] = self.pool.submit(template_of, self.endpoint, noted.messages, noted.version)
+        self._waiting.append((sha256, noted, shape))
+        self._drain(wait=len(self._waiting) > self.MAX_WAITING)
+
+    def flush(self) -> None:
+        """Every waiting request written."""
+        self._drain(wait=True)
+
+    def _drain(self, wait: bool) -> None:
+        while self._waiting:
+            sha256, noted, shape = self._waiting[0]
+            template = self._templates[shape]
+            if not (wait or template.done()):
+                return
+            self._waiting.popleft()
+            self._write(sha256, noted, template.result())
+
+    def _write(self, sha256: str, noted: Noted, template: Optional[Template]) -> None:
         if noted.cache_key in self.in_flight:
             self.tally.in_flight += 1
             return
-        if self._loading is not None:
-            self._loading.join()
-        self._make_wire()   # here, where it was not warmed, or failed to load there (its error is raised here)
-        assert self._wire is not None
         model = answer_model(noted.version)
-        body = self._wire.body(noted.messages, model)
+        if template is not None:
+            body = template.fill(noted.messages)
+        else:   # a shape whose marks the client changes: each of its calls built by the client, here
+            body = load_client(self.endpoint).built(noted.messages, model)
         self.files.add(noted.cache_key, body, sha256, noted.kind, noted.version)
         self.in_flight.add(noted.cache_key)
         self.tally.requests += 1
@@ -192,24 +220,33 @@ def prepare_batch(options: PrepareOptions, begin: Callable[[int], None] = lambda
     tally = Prepared(inputs=len(given.paths), missing=given.missing, empty=given.empty, endpoint=endpoint)
     settings = Settings(max_bytes=options.max_bytes, force=options.force)
     begin(len(given.paths))
-    with Store(options.db) as store, Workers(options.workers, len(given.paths)) as workers:
+    with Store(options.db) as store, Workers(options.workers, len(given.paths)) as workers, \
+            Workers(1, 0, apart=workers.count > 1) as side:
         def finished(path: Path, lines: list[tuple[str, str, str, str]]) -> None:
             where = str(path.resolve())
             store.prepared_requests([(custom_id, sha, kind, version, where) for custom_id, sha, kind, version in lines])
 
         files = BatchWriter(options.out, finished, options.max_lines, options.max_file_bytes)
         in_flight = {key for key, file in store.in_flight().items() if Path(file).is_file()}
-        writer = _Writer(endpoint, files, in_flight, tally)
+        writer = _Writer(endpoint, files, in_flight, tally, side.pool)
+        if workers.count > 1:   # the side pool is a process of its own
+            # loaded at once beside the workers, before the first shape is known (an error is
+            # raised by that shape's template, if one is needed)
+            side.pool.submit(load_client, endpoint)
         try:
             pending: list = []
             for start in range(0, len(given.paths), BATCH_DOCS):
                 pending.append(_submit(given.paths[start:start + BATCH_DOCS], store, settings, endpoint, workers))
-                writer.warm()
                 if len(pending) > 1:
                     _write(pending.pop(0), store, writer, step)
             while pending:
                 _write(pending.pop(0), store, writer, step)
+            writer.flush()
             files.close()
+        except BrokenExecutor as exc:
+            files.discard()
+            raise GovReportError("a worker process died (killed for lack of memory?); the requests written so far "
+                                 "are kept: run the same command again, or with --workers 1") from exc
         except BaseException:
             files.discard()
             raise
@@ -239,11 +276,7 @@ def _stored_answers(store: Store, endpoint: Endpoint, sha256: str) -> dict[str, 
 
 def _write(submitted: tuple, store: Store, writer: _Writer, step: Callable[[str], None]) -> None:
     claimed, todo, calls = submitted
-    try:
-        results = iter([result for call in calls for result in call.result()])
-    except BrokenExecutor as exc:
-        raise GovReportError("a worker process died (killed for lack of memory?); the requests written so far "
-                             "are kept: run the same command again, or with --workers 1") from exc
+    results = iter([result for call in calls for result in call.result()])
     read_now = {item.sha256: next(results) for item in todo}
     # A document asked about: its answers will be stored against it, before its record is.
     store.add_documents([(item.sha256, item.path, len(item.data), item.data if done.text is None else done.text,

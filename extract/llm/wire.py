@@ -5,7 +5,7 @@ body, and answers with the given completion or with a refusal."""
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from extract.llm.client import Answer, LLMClient, llm_stack
 from extract.llm.endpoint import Endpoint
@@ -21,6 +21,26 @@ def _ascii(text: str) -> bytes:
     return json.dumps(text).encode()
 
 
+class Template(NamedTuple):
+    """A request body of one shape with a mark where each message's text goes, each mark as the
+    client encoded it, and that encoding."""
+
+    raw: bytes
+    marks: list[bytes]
+    encode: Callable[[str], bytes]
+
+    def fill(self, messages: list[dict[str, str]]) -> bytes:
+        raw = self.raw
+        for mark, message in zip(self.marks, messages):
+            raw = raw.replace(mark, self.encode(message["content"]), 1)
+        return raw
+
+
+def shape_of(messages: list[dict[str, str]], response_model: type) -> tuple:
+    """What the body of a call depends on beside its messages' texts."""
+    return response_model, tuple(m.get("role") for m in messages), tuple(sorted(set().union(*messages)))
+
+
 class WireClient:
     """An LLMClient whose requests go nowhere. Not thread-safe: one call at a time."""
 
@@ -28,7 +48,7 @@ class WireClient:
         httpx = llm_stack().httpx
         self._bodies: list[bytes] = []
         self._reply: Optional[bytes] = None
-        self._shapes: dict[tuple, Optional[tuple]] = {}
+        self._templates: dict[tuple, Optional[Template]] = {}
         self._client = LLMClient(endpoint, http_client=httpx.Client(transport=httpx.MockTransport(self._serve)))
 
     def _serve(self, request: Any) -> Any:
@@ -49,29 +69,29 @@ class WireClient:
         text, and each call's texts take their marks' places, encoded as the client encodes a
         string (found from the mark itself: it holds a non-ASCII character). Where the client
         does not carry a mark through unchanged, every call is built by it."""
-        shape = (response_model, tuple(m.get("role") for m in messages), tuple(sorted(set().union(*messages))))
-        if shape not in self._shapes:
-            self._shapes[shape] = self._template(messages, response_model)
-        template = self._shapes[shape]
-        if template is None:
-            return self._built(messages, response_model)
-        raw, encoded, encode = template
-        for mark, message in zip(encoded, messages):
-            raw = raw.replace(mark, encode(message["content"]), 1)
-        return raw
+        template = self.template(messages, response_model)
+        return self.built(messages, response_model) if template is None else template.fill(messages)
 
-    def _built(self, messages: list[dict[str, str]], response_model: type) -> bytes:
+    def template(self, messages: list[dict[str, str]], response_model: type) -> Optional[Template]:
+        """The template of this call's shape; None where the client changes a mark."""
+        shape = shape_of(messages, response_model)
+        if shape not in self._templates:
+            self._templates[shape] = self._template(messages, response_model)
+        return self._templates[shape]
+
+    def built(self, messages: list[dict[str, str]], response_model: type) -> bytes:
+        """The body as the client builds it, texts and all."""
         self._bodies, self._reply = [], None
         self._client.ask(messages, response_model)
         return self._bodies[0]
 
-    def _template(self, messages: list[dict[str, str]], response_model: type) -> Optional[tuple]:
+    def _template(self, messages: list[dict[str, str]], response_model: type) -> Optional[Template]:
         marks = [f"\u2603govreport-text-{n}\u2603" for n in range(len(messages))]
-        raw = self._built([{**m, "content": mark} for m, mark in zip(messages, marks)], response_model)
+        raw = self.built([{**m, "content": mark} for m, mark in zip(messages, marks)], response_model)
         for encode in (_utf8, _ascii):
             encoded = [encode(mark) for mark in marks]
             if all(raw.count(e) == 1 for e in encoded):
-                return raw, encoded, encode
+                return Template(raw, encoded, encode)
         return None
 
     def answer(self, messages: list[dict[str, str]], response_model: type, completion: bytes) -> Answer:
