@@ -74,7 +74,7 @@ def test_export_csv_has_a_column_per_canonical_key(db, capsys):
 def test_export_status_filter(db, capsys):
     assert main(["export", "--db", str(db), "--status", "verified"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {r["status"] for r in records} == {"verified"} and len(records) == 2
+    assert {r["status"] for r in records} == {"verified"} and len(records) == 3
 
 
 def test_review_lists_flagged_documents_with_reasons(db, capsys):
@@ -182,10 +182,10 @@ def test_export_to_a_missing_folder_is_a_clear_error(db, capsys, tmp_path):
 
 
 def test_review_shows_where_each_doubtful_cell_is_printed(db, capsys):
-    assert main(["review", "--db", str(db), "--all-issues", "--status", "needs_review"]) == 0
+    assert main(["review", "--db", str(db), "--all-issues", "--status", "source_inconsistent"]) == 0
     out = capsys.readouterr().out
-    assert "line " in out and "in '" in out       # the line number and the printed text
-    assert "source_inconsistent\t" not in out      # --status filters
+    assert "line " in out and "in '44'" in out     # the line number and the printed text (003's R4)
+    assert "needs_review\t" not in out             # --status filters
 
 
 def test_a_store_that_is_not_a_database_ends_the_run_with_exit_3_and_one_line(tmp_path, capsys):

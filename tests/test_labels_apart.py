@@ -32,6 +32,17 @@ def _apart(text: str, *words: str) -> str:
     return "\n".join(lines)
 
 
+# The rows test_bare_rows… prints bare, by the gaps they leave between labelled rows.
+GAPS = (("requests.partly_granted",), ("requests.refused.prohibited_by_law",),
+        ("requests.unable.not_held", "requests.unable.needs_creation"))
+
+
+def by_order(values: dict) -> set[str]:
+    """The cells of bare rows whose place only the grid's order gives: in a column where the rows
+    of one gap print different values (alone in its gap, or the same in each, a row has one place)."""
+    return {f"{row}.{c}" for gap in GAPS for c in COLS if len({values[f"{r}.{c}"] for r in gap}) > 1 for row in gap}
+
+
 def _read(values: dict, text: str):
     found = assess_text(text)
     return found, _wrong(values, found.reading)
@@ -51,10 +62,36 @@ def test_bare_rows_are_placed_on_the_rows_of_their_gap_by_the_grid_order(seed):
                   "部分公开", "其他法律行政法规", "本机关不掌握", "没有现成信息")
     found, wrong = _read(values, text)
     assert wrong == {} and all(found.reading.cells[k].value is not None for k in values)
-    moved = ("requests.partly_granted", "requests.refused.prohibited_by_law", "requests.unable.not_held",
-             "requests.unable.needs_creation")
-    assert {found.reading.cells[f"{row}.{c}"].method for row in moved for c in COLS} == {"positional"}
+    ordered = by_order(values)
+    assert ordered, "the two rows of a gap print different values somewhere"
+    assert {found.reading.cells[k].method for k in ordered} == {"positional"}
+    bare = {f"{row}.{c}" for gap in GAPS for row in gap for c in COLS}
+    assert "positional" not in {found.reading.cells[k].method for k in bare - ordered}
     assert found.status == "needs_review" and "cell_positional" in found.report.codes
+
+
+def test_a_table_of_zeros_whose_rows_lost_their_labels_is_verified():
+    """Every bare row prints zeros: whichever printed row is whose, each cell is 0."""
+    values = random_values("2021", 0, busy=0)
+    text = _apart(_markdown(render("2021", values, "pipes")),
+                  "部分公开", "其他法律行政法规", "本机关不掌握", "没有现成信息")
+    found, wrong = _read(values, text)
+    assert wrong == {} and found.status == "verified", found.reason
+    assert "positional" not in {c.method for c in found.reading.cells.values()}
+
+
+def test_only_the_columns_where_the_rows_of_a_gap_differ_are_placed_by_order():
+    values = random_values("2021", 0, busy=0)
+    for c, n in (("natural_person", 4), ("legal_service", 2)):   # not_held prints 4 and 2 where needs_creation prints 0
+        for key in ("requests.unable.not_held", "requests.new", "requests.total"):
+            values[f"{key}.{c}"] += n
+            values[f"{key}.total"] += n
+    text = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息")
+    found, wrong = _read(values, text)
+    assert wrong == {} and found.status == "needs_review"
+    placed = {k for k, cell in found.reading.cells.items() if cell.method == "positional"}
+    assert placed == {f"requests.unable.{r}.{c}" for r in ("not_held", "needs_creation")
+                      for c in ("natural_person", "legal_service", "total")}
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -10,7 +10,8 @@ from render import random_values, render
 
 from extract.process import assess_text
 
-EXPECTED_STATUS = {"000": "needs_review", "001": "needs_review", "002": "verified",
+# 001's rows of zeros lost their labels: whichever printed row is whose, each of its cells is 0
+EXPECTED_STATUS = {"000": "needs_review", "001": "verified", "002": "verified",
                    "003": "source_inconsistent", "004": "verified"}
 
 

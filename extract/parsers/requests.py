@@ -125,6 +125,7 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
         # All on one line, or one a line: the count alone cuts them into rows. Rows printed on
         # lines of their own that do not hold a row each are not cut across the lines.
         readings = [[cell_of(t) for t in nums[k * WIDTH:(k + 1) * WIDTH]] for k in range(len(gap))]
+    one_each = readings is not None   # as many printed rows as the gap has rows, each fitting one
     if readings is None and len(nums) >= len(gap) * WIDTH and all(t.value == 0 for t in nums):
         # Every printed number is 0, so every cell is 0 whatever the alignment.
         readings = [[cell_of(t) for t in nums[k * WIDTH:(k + 1) * WIDTH]] for k in range(len(gap))]
@@ -133,8 +134,15 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
                                   f"{len(nums)} numbers in {len(lines)} lines lost their row labels; "
                                   f"cannot place them on {len(gap)} rows"))
         return {}
-    return {row.key: [[Cell(c.value, POSITIONAL, c.start, c.end, c.line, "row label lost; placed by position")
-                       for c in cells]] for row, cells in zip(gap, readings)}
+    # A column whose every printed row holds the same value gives each row of the gap that value
+    # whichever printed row is whose: no placement there (a table of zeros, a gap of one row).
+    same = [one_each and len({cells[i].value for cells in readings}) == 1 for i in range(WIDTH)]
+    return {row.key: [[c._replace(note=_SAME_IN_EVERY_ROW) if same[i] else
+                       Cell(c.value, POSITIONAL, c.start, c.end, c.line, "row label lost; placed by position")
+                       for i, c in enumerate(cells)]] for row, cells in zip(gap, readings)}
+
+
+_SAME_IN_EVERY_ROW: Final = "row label lost; every unlabelled row of its place prints this value here"
 
 
 def _fit_line(line: list[Token], row: Row) -> Optional[list[Cell]]:
