@@ -44,6 +44,7 @@ class ExtractOptions:
     model: Optional[str] = None
     api_key: Optional[str] = None
     llm_mode: Optional[str] = None
+    extra_body: Optional[str] = None
     jobs: int = 1
     timeout: Optional[float] = None
     deadline: float = DOCUMENT_DEADLINE_S
@@ -93,7 +94,8 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
         endpoint, why = None, "LLM: off (--no-llm); using the deterministic parsers only."
     else:
         endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
-                                         server_needed=not options.cached_only, timeout_s=options.timeout,
+                                         server_needed=not options.cached_only, extra_body=options.extra_body,
+                                         timeout_s=options.timeout,
                                          max_tokens=options.max_tokens)
         if endpoint is not None and options.cached_only:
             why = (f"LLM: answers of {endpoint.model} ({endpoint.mode} mode) from the answer cache only "

@@ -119,22 +119,27 @@ def batch_rounds(inputs, db: Path, out: Path, answer, *more: str) -> list[list[P
         assert len(rounds) <= 2, "a document is asked at most twice: its first answer and one re-ask"
 
 
-@pytest.mark.parametrize("mode,workers", [("json", "1"), ("tools", "1"), ("json", "2")])
-def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode, workers):
+@pytest.mark.parametrize("mode,workers,extra", [("json", "1", None), ("tools", "1", None), ("json", "2", None),
+                                                ("tools", "2", '{"enable_thinking": false, "seed": 7}')])
+def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode, workers, extra):
     """Both rounds: the first questions, and the re-asks that quote the verifier's issues; the
-    shapes' templates made here (one worker) and in a process of their own (workers)."""
+    shapes' templates made here (one worker) and in a process of their own (workers); a
+    provider's own fields (--extra-body) in both."""
+    more = ["--extra-body", extra] if extra else []
     golds = {_title(p): _gold(p) for p in TEXT_REPORTS}
     with Oracle(golds) as oracle:
         server = Recording(oracle)
         try:
             assert main(["extract", *map(str, TEXT_REPORTS), "--db", str(tmp_path / "online.db"),
-                         "--base-url", server.url, "--model", "oracle", "--llm-mode", mode]) == 0
+                         "--base-url", server.url, "--model", "oracle", "--llm-mode", mode, *more]) == 0
         finally:
             server.close()
         rounds = batch_rounds(TEXT_REPORTS, tmp_path / "batch.db", tmp_path / "out", oracle_answer(oracle),
-                              "--llm-mode", mode, "--workers", workers)
+                              "--llm-mode", mode, "--workers", workers, *more)
     written = [body for files in rounds for f in files for body in bodies(f)]
     assert len(rounds) == 2 and sorted(written) == sorted(server.bodies)
+    sent = [json.loads(body) for body in server.bodies]
+    assert all((b.get("enable_thinking"), b.get("seed")) == ((False, 7) if extra else (None, None)) for b in sent)
 
 
 def test_batch_rounds_give_the_online_records_with_no_online_call(tmp_path):

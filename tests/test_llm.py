@@ -15,10 +15,12 @@ import pytest
 from cassette_tools import CASSETTES, LOCAL, recorder, sample_cassette
 from conftest import REPORTS, gold_for
 
+from extract.cli import main
 from extract.document import build_document
+from extract.errors import UsageError
 from extract.llm.client import LLMClient
-from extract.llm.endpoint import resolve_endpoint
-from extract.llm.prompting import _NUMBER_SENTENCE, build_excerpt, build_messages, number_sentences
+from extract.llm.endpoint import extra_body_of, resolve_endpoint
+from extract.llm.prompting import _NUMBER_SENTENCE, build_excerpt, build_messages, cache_key, number_sentences
 from extract.llm.session import LLMSession
 from extract.schedule import process_paths
 from extract.store import Store
@@ -160,6 +162,29 @@ def test_the_llm_is_on_only_when_configured(env, on):
     assert why.startswith("LLM: on" if on else "LLM: off")
 
 
+def test_an_extra_body_is_one_json_object_in_one_spelling_and_part_of_the_cache_key():
+    assert extra_body_of('{ "seed": 7, "enable_thinking": false }') == '{"enable_thinking":false,"seed":7}'
+    assert extra_body_of("{}") == ""
+    for bad, says in (("{enable_thinking: false}", "not JSON"), ("[1]", "JSON object"), ('{"model": "x"}', "may not set model")):
+        with pytest.raises(UsageError, match=says):
+            extra_body_of(bad)
+    env = {"GOVREPORT_MODEL": "m", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "GOVREPORT_EXTRA_BODY": '{"top_k": 1}'}
+    endpoint, why = resolve_endpoint(env=env)
+    assert endpoint is not None and endpoint.extra_body == '{"top_k":1}' and 'body adds {"top_k":1}' in why
+    assert resolve_endpoint(env=env, extra_body='{"top_k": 2}')[0].extra_body == '{"top_k":2}'   # the flag first
+    plain = cache_key("a" * 64, "2021", "m", "tools", "extract")
+    assert cache_key("a" * 64, "2021", "m", "tools", "extract", "") == plain   # answers cached before stay found
+    assert cache_key("a" * 64, "2021", "m", "tools", "extract", '{"top_k":1}') != plain
+
+
+def test_a_bad_extra_body_is_bad_usage_in_one_line(tmp_path, capsys):
+    (tmp_path / "r.txt").write_text("x", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "r.txt"), "--db", str(tmp_path / "s.db"), "--model", "m",
+                 "--base-url", "http://127.0.0.1:9/v1", "--extra-body", "{thinking}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govreport extract: the extra body is not JSON") and err.count("\n") == 1
+
+
 def test_the_parsers_path_loads_no_llm_stack():
     code = ("import extract.cli, extract.process, verify, sys; "
             "print(any(m in sys.modules for m in ('openai', 'instructor', 'tenacity')))")
@@ -168,7 +193,6 @@ def test_the_parsers_path_loads_no_llm_stack():
 
 
 def test_cli_extract_with_the_llm_on_and_concurrent_jobs(tmp_path, capsys):
-    from extract.cli import main
 
     folder = tmp_path / "in"
     folder.mkdir()

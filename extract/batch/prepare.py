@@ -47,6 +47,7 @@ class PrepareOptions:
     model: Optional[str] = None
     api_key: Optional[str] = None
     llm_mode: Optional[str] = None
+    extra_body: Optional[str] = None
     max_tokens: Optional[int] = None
     max_lines: int = MAX_LINES
     max_file_bytes: int = MAX_BYTES
@@ -116,7 +117,7 @@ class _Noting(LLMSession):
 
 
 def key_of(endpoint: Endpoint, sha256: str, version: str, kind: str) -> str:
-    return cache_key(sha256, version, endpoint.model, endpoint.mode, kind)
+    return cache_key(sha256, version, endpoint.model, endpoint.mode, kind, endpoint.extra_body)
 
 
 def read_documents(items: list[tuple[str, bytes, str, dict]], max_bytes: int,
@@ -213,7 +214,7 @@ def prepare_batch(options: PrepareOptions, begin: Callable[[int], None] = lambda
     """Every request for the documents of `options.paths` written under `options.out`; `begin`
     hears how many inputs there are, `step` each one as it is done."""
     endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
-                                     max_tokens=options.max_tokens)
+                                     extra_body=options.extra_body, max_tokens=options.max_tokens)
     if endpoint is None:
         raise UsageError(why.removeprefix("LLM: ").split(";")[0] + ": a batch is written for a model")
     given = expand_inputs(options.paths)

@@ -99,7 +99,7 @@ def _prepare(args: argparse.Namespace) -> int:
         paths=args.paths, out=args.out, db=args.db, force=args.force, workers=min(args.workers, os.cpu_count() or 1),
         max_bytes=int(args.max_mb * 2 ** 20),
         base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
-        max_tokens=args.max_tokens, max_lines=args.max_lines, max_file_bytes=int(args.max_file_mb * 2 ** 20)),
+        extra_body=args.extra_body, max_tokens=args.max_tokens, max_lines=args.max_lines, max_file_bytes=int(args.max_file_mb * 2 ** 20)),
         begin=begin, step=lambda path: progress.step(Path(path).name))
     assert tally.endpoint is not None
     print(f"batch for {tally.endpoint.describe()}: {plural(tally.requests, 'request')} written"

@@ -29,13 +29,16 @@ def add_db(parser: argparse.ArgumentParser) -> None:
 
 def add_endpoint(group: "argparse._ArgumentGroup") -> None:
     """Where the LLM is and how it is asked: the options `extract` and `batch` share (the cache key
-    holds the model and the mode, so both must be told the same)."""
+    holds the model, the mode and the extra body, so both must be told the same)."""
     group.add_argument("--base-url", help="server URL, e.g. http://127.0.0.1:8765/v1 (env OPENAI_BASE_URL)")
     group.add_argument("--model", help="model name (env GOVREPORT_MODEL); the LLM is off without one")
     group.add_argument("--api-key", help="API key (env OPENAI_API_KEY); local servers need none")
     group.add_argument("--llm-mode", choices=MODES, help="tools (OpenAI-style servers, default) or json "
                        "(schema in response_format: llama.cpp) (env GOVREPORT_LLM_MODE)")
     group.add_argument("--max-tokens", type=positive_int, help="completion token limit per call (default 3000)")
+    group.add_argument("--extra-body", metavar="JSON", help="fields added to every request's body, as the provider "
+                       "documents them, e.g. '{\"enable_thinking\": false}' for Qwen3 on DashScope (env "
+                       "GOVREPORT_EXTRA_BODY; part of the cache key)")
 
 
 def add_status(parser: argparse.ArgumentParser, default: str, extra: tuple[str, ...] = ()) -> None:

@@ -52,7 +52,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     llm.add_argument("--no-llm", action="store_true", help="parsers only, even if an endpoint is configured")
     llm.add_argument("--cached-only", action="store_true",
                      help="take the LLM's answers from the answer cache only (what `govreport batch collect` stored) "
-                          "and make no call: needs --model and --llm-mode as the batch was prepared, no server; a "
+                          "and make no call: needs --model, --llm-mode (and --extra-body) as the batch was prepared, no server; a "
                           "document without an answer there is noted llm_unavailable")
 
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     summary = extract_paths(ExtractOptions(
         paths=args.paths, db=args.db, force=args.force, workers=args.workers, max_bytes=int(args.max_mb * 1024 * 1024),
         no_llm=args.no_llm, base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
-        jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens,
+        extra_body=args.extra_body, jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens,
         audit_rate=args.audit_rate, cached_only=args.cached_only, agencies=args.agencies, argv=sys.argv),
         _Shown())
     elapsed, done = summary.seconds, summary.done

@@ -11,6 +11,7 @@ loads them. Tests inject an httpx transport and a sleep function instead of a se
 """
 from __future__ import annotations
 
+import json
 import email.utils
 import logging
 import re
@@ -87,10 +88,12 @@ class LLMClient:
             if left <= 0:
                 return Answer(parsed=None, request={}, error="the document's LLM deadline passed", failure="timeout")
             kwargs["timeout"] = min(self.endpoint.timeout_s, left)
+        if self.endpoint.extra_body:
+            kwargs["extra_body"] = json.loads(self.endpoint.extra_body)
         if self.endpoint.mode == "json":
             # llama.cpp turns this schema into a grammar; instructor's plain json_object would not.
-            kwargs["extra_body"] = {"response_format": {"type": "json_object",
-                                                        "schema": response_model.model_json_schema()}}
+            kwargs["extra_body"] = {**kwargs.get("extra_body", {}), "response_format": {
+                "type": "json_object", "schema": response_model.model_json_schema()}}
         answer = Answer(parsed=None, request={**kwargs, "mode": self.endpoint.mode,
                                               "response_model": response_model.__name__})
         sdk = llm_stack()

@@ -6,13 +6,34 @@ tools must not start paid calls by itself.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from extract.errors import UsageError
 from extract.redact import redact_url
 
 MODES = ("tools", "json")
+# What the client sets itself: an extra body field may not change these.
+_SET_BY_US = frozenset({"model", "messages", "max_tokens", "temperature", "tools", "tool_choice", "response_format",
+                        "stream"})
+
+
+def extra_body_of(text: str) -> str:
+    """Fields to add to every request's body (a provider's own switches, such as DashScope's
+    `enable_thinking`): a JSON object, given back in one canonical spelling (the cache key holds
+    it). Raises UsageError for anything else."""
+    try:
+        fields = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"the extra body is not JSON ({exc.msg}): {text[:80]}") from None
+    if not isinstance(fields, dict):
+        raise UsageError(f"the extra body must be a JSON object of fields, not {text[:80]}")
+    clash = sorted(_SET_BY_US & set(fields))
+    if clash:
+        raise UsageError(f"the extra body may not set {', '.join(clash)}: govreport sets them")
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if fields else ""
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,7 @@ class Endpoint:
     timeout_s: float = 180.0
     retries: int = 4            # transport retries (429, 5xx, timeouts), on top of the first try
     retry_budget_s: float = 300.0
+    extra_body: str = ""        # a JSON object of fields added to every request's body (extra_body_of)
 
     @property
     def where(self) -> str:
@@ -32,14 +54,16 @@ class Endpoint:
         return redact_url(self.base_url or "https://api.openai.com/v1")
 
     def describe(self) -> str:
-        return f"{self.model} at {self.where} ({self.mode} mode)"
+        extra = f"; body adds {self.extra_body}" if self.extra_body else ""
+        return f"{self.model} at {self.where} ({self.mode} mode{extra})"
 
 
 def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None, api_key: Optional[str] = None,
                      mode: Optional[str] = None, env: Mapping[str, str] = os.environ, server_needed: bool = True,
-                     **limits: float) -> tuple[Optional[Endpoint], str]:
+                     extra_body: Optional[str] = None, **limits: float) -> tuple[Optional[Endpoint], str]:
     """The endpoint and a one-line description, or (None, why the LLM is off). Without
-    `server_needed` (answers from the cache only) a model and a mode are enough."""
+    `server_needed` (answers from the cache only) a model and a mode are enough. A bad
+    `extra_body` (or GOVREPORT_EXTRA_BODY) is bad usage: a run would ask other than told."""
     base_url = base_url or env.get("OPENAI_BASE_URL") or None
     model = model or env.get("GOVREPORT_MODEL") or None
     api_key = api_key or env.get("OPENAI_API_KEY") or None
@@ -53,6 +77,7 @@ def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None
         return None, (f"LLM: off (model {model} but no endpoint: pass --base-url or set OPENAI_BASE_URL, "
                       "or an API key for OpenAI); using the deterministic parsers only.")
     # Local servers check no key, but the openai client insists on one.
-    endpoint = Endpoint(base_url=base_url, model=model, api_key=api_key or "sk-no-key", mode=mode,
+    extra = extra_body_of(extra_body or env.get("GOVREPORT_EXTRA_BODY") or "{}")
+    endpoint = Endpoint(base_url=base_url, model=model, api_key=api_key or "sk-no-key", mode=mode, extra_body=extra,
                         **{k: v for k, v in limits.items() if v is not None})
     return endpoint, f"LLM: on, {endpoint.describe()}"

@@ -48,9 +48,9 @@ def schema_hash(version: str) -> str:
     return hashlib.sha256(schema.encode()).hexdigest()[:16]
 
 
-def cache_key(doc_sha: str, version: str, model: str, mode: str, kind: str) -> str:
-    """Same document, prompts, schema, model and mode → same answer: no second call."""
-    parts = [doc_sha, version, model, mode, kind, prompt_hash(), schema_hash(version)]
+def cache_key(doc_sha: str, version: str, model: str, mode: str, kind: str, extra_body: str = "") -> str:
+    """Same document, prompts, schema, model, mode and extra body fields → same answer: no second call."""
+    parts = [doc_sha, version, model, mode, kind, prompt_hash(), schema_hash(version)] + ([extra_body] if extra_body else [])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -64,7 +64,7 @@ class LLMSession:
         return session
 
     def cache_key(self, sha: str, version: str, kind: str) -> str:
-        return cache_key(sha, version, self.endpoint.model, self.endpoint.mode, kind)
+        return cache_key(sha, version, self.endpoint.model, self.endpoint.mode, kind, self.endpoint.extra_body)
 
     def describe(self, failure: str, detail: str = "") -> str:
         return describe_failure(failure, self.endpoint, detail, self.deadline_s)
