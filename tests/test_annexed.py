@@ -77,3 +77,24 @@ def test_copies_whose_blank_cells_stand_in_other_columns_do_not_agree():
     assert "|  | 28 |" in text
     found = assess_text(text.replace("\t28\t0\t", "\t28\t\t", 1))
     assert found.status == "needs_review"
+
+
+# A 第二十条 row that prints two of its three values in the grid and the third on a loose line,
+# with a note of its own (现行有效 12, of which 5 revised): the note's number is never a cell.
+CARRIED_ON = ["| 规章 | 4 | 2 |\n12（其中修订 5 件）", "| 规章 | 4 | 2 |\n（其中修订 5 件）12",
+              "| 规章 | 4 | 2 |\n12\n（其中修订 5 件）", "| 规章 | 4 |\n2\n12（其中修订 5 件）"]
+IN_DOUBT = ["| 规章 | 4 | 2 | |\n12（其中修订 5 件）", "规章 4 2\n12（其中修订5件）", "| 规章 | 4 | 2 |\n5（修订）12"]
+
+
+@pytest.mark.parametrize("printed", CARRIED_ON + IN_DOUBT)
+def test_a_rules_row_with_its_third_value_on_a_loose_line_with_a_note(printed):
+    values = {**random_values("2021", 7, busy=0.5), "active.rules.issued": 4, "active.rules.repealed": 2,
+              "active.rules.in_force": 12}
+    text = render("2021", values, "pipes")
+    row = next(line for line in text.split("\n") if line.startswith("规章") or line.startswith("| 规章"))
+    found = assess_text(text.replace(row, printed, 1))
+    cells = {k: found.reading.cells[k].value for k in ("active.rules.issued", "active.rules.repealed", "active.rules.in_force")}
+    if printed in CARRIED_ON:
+        assert cells == {"active.rules.issued": 4, "active.rules.repealed": 2, "active.rules.in_force": 12}
+    else:                                                    # a blank closed by its pipe, or digits that could be either
+        assert set(cells.values()) == {None} and found.status == "needs_review"
