@@ -47,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                          help=f"size of a batch file (default {MAX_BYTES / 2 ** 20:g} MB, OpenAI's limit)")
     prepare.add_argument("--price-in", type=positive_float, metavar="P", help="price per million prompt tokens")
     prepare.add_argument("--price-out", type=positive_float, metavar="P", help="price per million completion tokens")
-    add_endpoint(prepare.add_argument_group("LLM (as extract will be told: the cache key holds model and mode)"))
+    add_endpoint(prepare.add_argument_group("LLM (as extract will be told: the cache key holds model, mode and extra body)"))
     prepare.set_defaults(action_run=_prepare)
 
     submit = actions.add_parser("submit", help="upload the prepared files and create their batches",
