@@ -3,7 +3,8 @@ it was read, and why it needs a look. One model for every review surface (the re
 CSV of `review --cells`), so that they flag the same cells for the same reasons.
 
 States (a cell can have several):
-    read        printed plainly (or printed blank) and read as printed
+    read        printed plainly (or printed blank) and read as printed; or in a bare row (its label
+                lost) where every bare row of its place prints the same value there
     split       cut out of a run of digits printed without separators, pinned by the relations
     llm         read by the LLM only (printed in order at its row)
     copy        left open by this text (several readings), printed plainly by a copy of the same report
@@ -24,13 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
-from extract.reading import BLANK, COPY, HUMAN, LLM, NOT_READ, READ, SPLIT, Number
+from extract.reading import BLANK, COPY, HUMAN, LLM, NOT_READ, READ, SPLIT, UNLABELLED, Number
 from extract.template import bounds, cells_named, labels, numeric_keys, relations
 
 # The states that flag a cell; how it was read (split, llm, inferred) is shown, and flags it only
 # through an issue that names it.
 NEEDS_A_LOOK = frozenset({"disputed", "relation", "missing", "doubt", "options", "proposal", "stale", "audit"})
-_HOW = {READ: "read", BLANK: "read", SPLIT: "split", LLM: "llm", HUMAN: "human", COPY: "copy", NOT_READ: "missing"}
+_HOW = {READ: "read", BLANK: "read", UNLABELLED: "read", SPLIT: "split", LLM: "llm", HUMAN: "human", COPY: "copy", NOT_READ: "missing"}
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Final, Optional
 
 from extract.choose import AGREE, DISAGREE, LLM_GROUNDED, PARSERS_ONLY, choose
 from extract.document import Document
-from extract.reading import BLANK, BLANK_LINE, EDGE_BLANK, FORCED, INFERRED, POSITIONAL, READ, SPLIT, Reading
+from extract.reading import BLANK, BLANK_LINE, EDGE_BLANK, FORCED, INFERRED, POSITIONAL, READ, SPLIT, UNLABELLED, Reading
 from verify import Issue, Report, verify_reading
 from verify.report import EXTRACTION, INFO, SERIOUS, SOURCE
 
@@ -39,6 +39,7 @@ HOW_READ: Final = {
     BLANK: "read",                 # a printed empty cell: 0 by convention
     SPLIT: "split",                # cut out of digits printed run together, the cut pinned by the relations
     POSITIONAL: "positional",      # its row's label lost in the text: placed by position
+    UNLABELLED: "read",            # its row's label lost, but every bare row of its place prints this value
     INFERRED: "inferred",          # not printed: forced by arithmetic (a part of a zero total)
     FORCED: "forced",              # a 2021 sub-row of a printed 2019 row of zeros: 0
     EDGE_BLANK: "blank_or_lost",   # a blank at a row's edge read as 0: it may be the row's end

@@ -19,6 +19,10 @@ BLANK: Final = "blank"         # a printed but empty cell (blank, -, /, —): 0 
 EDGE_BLANK: Final = "edge_blank"  # a blank at a row's edge read as 0: it may be the row's end, not a cell
 BLANK_LINE: Final = "blank_line"  # an empty line read as a blank cell (0): it may as well be a lost cell
 POSITIONAL: Final = "positional"  # row label lost: mapped by position against the template
+# Row label lost, and every bare row of its place prints this value in its column: each of those
+# rows has it, whichever printed row is whose. No doubt by itself, but not printed under its own
+# label either: a relation failing through it is not blamed on the source.
+UNLABELLED: Final = "unlabelled"
 SPLIT: Final = "split"         # cut out of a run of digits with no separators, pinned by the relations
 INFERRED: Final = "inferred"   # not printed; forced by arithmetic (a part of a zero total, …)
 FORCED: Final = "forced"       # a template cell the report folds into a printed row of zeros: 0 by arithmetic

@@ -38,9 +38,15 @@ GAPS = (("requests.partly_granted",), ("requests.refused.prohibited_by_law",),
 
 
 def by_order(values: dict) -> set[str]:
-    """The cells of bare rows whose place only the grid's order gives: in a column where the rows
-    of one gap print different values (alone in its gap, or the same in each, a row has one place)."""
-    return {f"{row}.{c}" for gap in GAPS for c in COLS if len({values[f"{r}.{c}"] for r in gap}) > 1 for row in gap}
+    """The cells of bare rows whose place only the grid's order gives: a row alone in its gap, and
+    the columns where the rows of one gap print different values (printing the same, each has it)."""
+    return {f"{row}.{c}" for gap in GAPS for c in COLS
+            if len(gap) == 1 or len({values[f"{r}.{c}"] for r in gap}) > 1 for row in gap}
+
+
+def _bare_lines(lines: list[str]) -> list[int]:
+    return [n for n, line in enumerate(lines) if line.startswith("| ") and "政府信息" not in line
+            and all(c.strip().isdigit() for c in line.strip("| ").split(" | "))]
 
 
 def _read(values: dict, text: str):
@@ -71,13 +77,45 @@ def test_bare_rows_are_placed_on_the_rows_of_their_gap_by_the_grid_order(seed):
 
 
 def test_a_table_of_zeros_whose_rows_lost_their_labels_is_verified():
-    """Every bare row prints zeros: whichever printed row is whose, each cell is 0."""
+    """Every bare row of a gap of two or more prints zeros: whichever printed row is whose, each
+    cell is 0. A row alone in its gap has only the order to place it."""
     values = random_values("2021", 0, busy=0)
-    text = _apart(_markdown(render("2021", values, "pipes")),
-                  "部分公开", "其他法律行政法规", "本机关不掌握", "没有现成信息")
+    text = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息", "信访举报", "重复申请")
     found, wrong = _read(values, text)
     assert wrong == {} and found.status == "verified", found.reason
-    assert "positional" not in {c.method for c in found.reading.cells.values()}
+    assert {c.method for c in found.reading.cells.values()} >= {"unlabelled"} and \
+        "positional" not in {c.method for c in found.reading.cells.values()}
+    alone = _apart(_markdown(render("2021", values, "pipes")), "部分公开")
+    found, wrong = _read(values, alone)
+    assert wrong == {} and found.status == "needs_review" and "cell_positional" in found.report.codes
+
+
+def test_a_line_standing_in_for_a_lost_row_is_no_break_of_the_source():
+    """Of a gap of two bare rows, one is lost and the other printed twice: the same in every bare
+    row, yet not printed under its own label — the broken sum is our doubt, not the source's."""
+    values = random_values("2021", 4, busy=0.5)
+    lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息").split("\n")
+    first, second = _bare_lines(lines)[:2]
+    assert lines[first] != lines[second]
+    lines[second] = lines[first]
+    found, _ = _read(values, "\n".join(lines))
+    assert found.status == "needs_review" and "source_inconsistent" != found.status
+
+
+@pytest.mark.parametrize("change", ["swap", "trailing"])
+def test_a_lone_bare_row_moved_or_trailing_a_stray_number_stays_in_doubt(change):
+    """Two rows alone in their gaps printed in each other's places (the sums still hold), or one
+    with a stray number at its end: placed by order only, never trusted."""
+    values = random_values("2021", 6, busy=0.5)
+    lines = _apart(_markdown(render("2021", values, "pipes")), "部分公开", "其他法律行政法规").split("\n")
+    a, b = _bare_lines(lines)[:2]
+    if change == "swap":
+        assert lines[a] != lines[b]
+        lines[a], lines[b] = lines[b], lines[a]
+    else:
+        lines[a] = lines[a] + " 9 |"
+    found, _ = _read(values, "\n".join(lines))
+    assert found.status == "needs_review" and "cell_positional" in found.report.codes
 
 
 def test_only_the_columns_where_the_rows_of_a_gap_differ_are_placed_by_order():
@@ -98,8 +136,7 @@ def test_only_the_columns_where_the_rows_of_a_gap_differ_are_placed_by_order():
 def test_a_gap_whose_bare_rows_are_fewer_than_its_rows_is_left_empty(seed):
     values = random_values("2021", seed, busy=0.5)
     lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息").split("\n")
-    bare = [n for n, line in enumerate(lines) if line.startswith("| ") and "政府信息" not in line
-            and all(c.strip().isdigit() for c in line.strip("| ").split(" | "))]
+    bare = _bare_lines(lines)
     del lines[bare[0]]                                   # one bare row lost: two rows, one row of numbers
     found, wrong = _read(values, "\n".join(lines))
     assert wrong == {} and found.status == "needs_review"

@@ -14,7 +14,8 @@ from extract.document import Document
 from extract.document.tokens import BLANK, NUM, Token
 from extract.parsers.cells import RowFit, cell_of, doubt, fit_row
 from extract.parsers.solve import solve_table
-from extract.reading import FORCED, MISSING, POSITIONAL, Cell, Doubt, Number
+from extract.reading import BLANK as BLANK_CELL
+from extract.reading import FORCED, MISSING, POSITIONAL, READ, UNLABELLED, Cell, Doubt, Number
 from extract.template import Row, relations, request_rows, request_search_rows, spec
 
 WIDTH: Final = len(spec.COLUMNS)  # six applicant columns and 总计
@@ -134,10 +135,12 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
                                   f"{len(nums)} numbers in {len(lines)} lines lost their row labels; "
                                   f"cannot place them on {len(gap)} rows"))
         return {}
-    # A column whose every printed row holds the same value gives each row of the gap that value
-    # whichever printed row is whose: no placement there (a table of zeros, a gap of one row).
-    same = [one_each and len({cells[i].value for cells in readings}) == 1 for i in range(WIDTH)]
-    return {row.key: [[c._replace(note=_SAME_IN_EVERY_ROW) if same[i] else
+    # A column whose every printed row holds the same value, each read as printed, gives each row
+    # of the gap that value whichever printed row is whose (a table of zeros). Not a gap of one
+    # row: there the only evidence is the order.
+    same = [one_each and len(gap) > 1 and len({cells[i].value for cells in readings}) == 1
+            and all(cells[i].method in (READ, BLANK_CELL) for cells in readings) for i in range(WIDTH)]
+    return {row.key: [[Cell(c.value, UNLABELLED, c.start, c.end, c.line, _SAME_IN_EVERY_ROW) if same[i] else
                        Cell(c.value, POSITIONAL, c.start, c.end, c.line, "row label lost; placed by position")
                        for i, c in enumerate(cells)]] for row, cells in zip(gap, readings)}
 
