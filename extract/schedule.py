@@ -64,11 +64,20 @@ class Workers:
         # stopped, not waited for. Waiting could hang: the interrupt may have struck inside the
         # pool's own bookkeeping (seen under load: a SIGTERM'd run that never ended).
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        calls, results = getattr(self.pool, "_call_queue", None), getattr(self.pool, "_result_queue", None)
         for process in processes:
             process.terminate()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool.shutdown(wait=False, cancel_futures=True)   # (it forgets its queues)
         for process in processes:
             process.join(timeout=5)
+        # A worker ended while sending a result leaves half a message in the results pipe: the
+        # pool's thread reading it waits for the rest, and this process's exit waits for that
+        # thread (seen: 2 Ctrl-Cs in 100). With this process's end of the writers closed it reads
+        # the end of the pipe and stops; the work not sent to the dead workers is not waited for.
+        if results is not None:
+            results._writer.close()
+        if calls is not None:
+            calls.cancel_join_thread()
 
 
 def _serve_parent(parent: int) -> None:

@@ -4,7 +4,10 @@ cache, and then `extract` makes no online call and stores what an online run sto
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sqlite3
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -14,7 +17,9 @@ from batch_server import BatchServer
 from oracle import LocalServer, Oracle, send_json, serve
 from test_llm_oracle import TEXT_REPORTS, _gold, _title
 
+from extract.batch import prepare as prepare_module
 from extract.cli import main
+from extract.packing import load_json
 from extract.store import Store
 
 MODEL = ["--model", "oracle", "--llm-mode", "json"]
@@ -140,6 +145,10 @@ def test_every_prepared_body_is_an_online_request_byte_for_byte(tmp_path, mode, 
     assert len(rounds) == 2 and sorted(written) == sorted(server.bodies)
     sent = [json.loads(body) for body in server.bodies]
     assert all((b.get("enable_thinking"), b.get("seed")) == ((False, 7) if extra else (None, None)) for b in sent)
+    # a collected answer's record says what was asked, as an online one's
+    with closing(sqlite3.connect(tmp_path / "batch.db")) as db:
+        asked = [load_json(row[0]) for row in db.execute("SELECT request FROM attempts WHERE error IS NULL")]
+    assert asked and all(a.get("extra_body", {}).get("seed") == (7 if extra else None) for a in asked)
 
 
 def test_batch_rounds_give_the_online_records_with_no_online_call(tmp_path):
@@ -343,3 +352,16 @@ def test_an_error_file_fails_its_lines_and_they_are_prepared_again(tmp_path, cap
     again = prepare(REPORTS, db, out)
     texts = [json.loads(line)["body"]["messages"] for f in again for line in f.read_text(encoding="utf-8").splitlines()]
     assert any(broken in m["content"] for messages in texts for m in messages)
+
+
+def _ends_its_process(*args):
+    os._exit(1)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the request bodies are made in this process")
+def test_the_process_making_the_bodies_ending_is_said_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(prepare_module, "template_of", _ends_its_process)   # the forked side process runs it
+    assert main(["batch", "prepare", *map(str, REPORTS), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "s.db"),
+                 "--base-url", "http://127.0.0.1:9/v1", *MODEL, "--workers", "2"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("govreport batch: the process that makes the request bodies with the LLM client ended")

@@ -165,13 +165,17 @@ def test_the_llm_is_on_only_when_configured(env, on):
 def test_an_extra_body_is_one_json_object_in_one_spelling_and_part_of_the_cache_key():
     assert extra_body_of('{ "seed": 7, "enable_thinking": false }') == '{"enable_thinking":false,"seed":7}'
     assert extra_body_of("{}") == ""
-    for bad, says in (("{enable_thinking: false}", "not JSON"), ("[1]", "JSON object"), ('{"model": "x"}', "may not set model")):
+    for bad, says in (("{enable_thinking: false}", "not JSON"), ("[1]", "JSON object"), ('{"model": "x"}', "may not set model"),
+                      ('{"a": NaN}', "not JSON"), ('{"a": -Infinity}', "not JSON"), ('{"a": 1e400}', "not JSON"),
+                      ('{"a": "\\ud800"}', "not JSON"), ('{"n": 2}', "may not set n"),
+                      ('{"max_completion_tokens": 9}', "may not set max_completion_tokens")):
         with pytest.raises(UsageError, match=says):
             extra_body_of(bad)
     env = {"GOVREPORT_MODEL": "m", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "GOVREPORT_EXTRA_BODY": '{"top_k": 1}'}
     endpoint, why = resolve_endpoint(env=env)
     assert endpoint is not None and endpoint.extra_body == '{"top_k":1}' and 'body adds {"top_k":1}' in why
     assert resolve_endpoint(env=env, extra_body='{"top_k": 2}')[0].extra_body == '{"top_k":2}'   # the flag first
+    assert resolve_endpoint(env=env, extra_body="")[0].extra_body == ""                           # an empty one too
     plain = cache_key("a" * 64, "2021", "m", "tools", "extract")
     assert cache_key("a" * 64, "2021", "m", "tools", "extract", "") == plain   # answers cached before stay found
     assert cache_key("a" * 64, "2021", "m", "tools", "extract", '{"top_k":1}') != plain

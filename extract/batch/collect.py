@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence
 
 from extract.batch.files import read_lines
 from extract.errors import UsageError
-from extract.llm.endpoint import Endpoint
+from extract.llm.endpoint import SET_BY_US, Endpoint, extra_body_of
 from extract.llm.round import attempt_of
 from extract.llm.wire import WireClient
 from extract.store import Store
@@ -130,12 +130,16 @@ class _PreparedRequests:
             return json.loads(handle.read(where[1])).get("body") or {}
 
     def wire(self, sent: dict[str, Any]) -> WireClient:
+        """The client that sent this body (its answer's record then says what was asked, the
+        extra body's fields included)."""
         mode = "tools" if "tools" in sent else "json"
-        key = (sent["model"], mode, sent.get("max_tokens"))
+        extra = {k: v for k, v in sent.items() if k not in SET_BY_US}
+        key = (sent["model"], mode, sent.get("max_tokens"), json.dumps(extra, sort_keys=True))
         if key not in self._wires:
             self._wires[key] = WireClient(Endpoint(base_url="http://127.0.0.1:9/v1", model=sent["model"],
                                                    api_key="sk-no-key", mode=mode,
-                                                   max_tokens=int(sent.get("max_tokens") or 3000)))
+                                                   max_tokens=int(sent.get("max_tokens") or 3000),
+                                                   extra_body=extra_body_of(json.dumps(extra)) if extra else ""))
         return self._wires[key]
 
 

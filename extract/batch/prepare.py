@@ -145,6 +145,11 @@ def load_client(endpoint: Endpoint) -> WireClient:
     return _wires[endpoint]
 
 
+def warm_client(endpoint: Endpoint) -> None:
+    """The SDK loaded and the client made, in the process that will make the templates."""
+    load_client(endpoint)
+
+
 def template_of(endpoint: Endpoint, messages: list, version: str) -> Optional[Template]:
     """The template of this call's shape, made by the client. Run in a process of its own beside
     the workers: loading the SDK there (~0.7 s of CPU) leaves this process free to feed them, and
@@ -184,7 +189,13 @@ class _Writer:
             if not (wait or template.done()):
                 return
             self._waiting.popleft()
-            self._write(sha256, noted, template.result())
+            try:
+                made = template.result()
+            except BrokenExecutor as exc:
+                raise GovReportError("the process that makes the request bodies with the LLM client ended (or its "
+                                     "error could not be passed back); the requests written so far are kept: run the "
+                                     "same command with --workers 1 to see why") from exc
+            self._write(sha256, noted, made)
 
     def _write(self, sha256: str, noted: Noted, template: Optional[Template]) -> None:
         if noted.cache_key in self.in_flight:
@@ -233,7 +244,7 @@ def prepare_batch(options: PrepareOptions, begin: Callable[[int], None] = lambda
         if workers.count > 1:   # the side pool is a process of its own
             # loaded at once beside the workers, before the first shape is known (an error is
             # raised by that shape's template, if one is needed)
-            side.pool.submit(load_client, endpoint)
+            side.pool.submit(warm_client, endpoint)
         try:
             pending: list = []
             for start in range(0, len(given.paths), BATCH_DOCS):

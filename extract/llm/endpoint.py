@@ -16,8 +16,12 @@ from extract.redact import redact_url
 
 MODES = ("tools", "json")
 # What the client sets itself: an extra body field may not change these.
-_SET_BY_US = frozenset({"model", "messages", "max_tokens", "temperature", "tools", "tool_choice", "response_format",
-                        "stream"})
+SET_BY_US = frozenset({"model", "messages", "max_tokens", "max_completion_tokens", "n", "temperature", "tools",
+                        "tool_choice", "response_format", "stream"})
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def extra_body_of(text: str) -> str:
@@ -25,15 +29,18 @@ def extra_body_of(text: str) -> str:
     `enable_thinking`): a JSON object, given back in one canonical spelling (the cache key holds
     it). Raises UsageError for anything else."""
     try:
-        fields = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"the extra body is not JSON ({exc.msg}): {text[:80]}") from None
+        fields = json.loads(text, parse_constant=_no_constant)
+        canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        canonical.encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as exc:   # NaN, 1e400 (inf), a lone surrogate: nothing a server reads
+        raise UsageError(f"the extra body is not JSON a request can carry ({getattr(exc, 'msg', exc)}): "
+                         f"{text[:80]}") from None
     if not isinstance(fields, dict):
         raise UsageError(f"the extra body must be a JSON object of fields, not {text[:80]}")
-    clash = sorted(_SET_BY_US & set(fields))
+    clash = sorted(SET_BY_US & set(fields))
     if clash:
         raise UsageError(f"the extra body may not set {', '.join(clash)}: govreport sets them")
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if fields else ""
+    return canonical if fields else ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None
         return None, (f"LLM: off (model {model} but no endpoint: pass --base-url or set OPENAI_BASE_URL, "
                       "or an API key for OpenAI); using the deterministic parsers only.")
     # Local servers check no key, but the openai client insists on one.
-    extra = extra_body_of(extra_body or env.get("GOVREPORT_EXTRA_BODY") or "{}")
+    extra = extra_body_of((extra_body if extra_body is not None else env.get("GOVREPORT_EXTRA_BODY")) or "{}")
     endpoint = Endpoint(base_url=base_url, model=model, api_key=api_key or "sk-no-key", mode=mode, extra_body=extra,
                         **{k: v for k, v in limits.items() if v is not None})
     return endpoint, f"LLM: on, {endpoint.describe()}"
