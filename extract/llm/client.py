@@ -11,8 +11,8 @@ loads them. Tests inject an httpx transport and a sleep function instead of a se
 """
 from __future__ import annotations
 
-import json
 import email.utils
+import json
 import logging
 import re
 import time

@@ -60,20 +60,15 @@ class WireClient:
         # batch that has ended: the answer counts as invalid, as an online one would after its re-ask.
         return httpx.Response(400, json={"error": {"message": NOT_SENT, "type": "invalid_request_error"}})
 
-    def body(self, messages: list[dict[str, str]], response_model: type) -> bytes:
-        """The bytes the online path would POST to /chat/completions for this call.
+    def template(self, messages: list[dict[str, str]], response_model: type) -> Optional[Template]:
+        """The template of this call's shape; None where the client changes a mark (then each
+        call's body is `built`).
 
         Building a request costs the client ~25 ms (the schema made again each time), ten times
         what reading a report does; what varies between calls of one shape (answer model, roles)
         is only the messages' text. So the client builds each shape once, with a mark for each
         text, and each call's texts take their marks' places, encoded as the client encodes a
-        string (found from the mark itself: it holds a non-ASCII character). Where the client
-        does not carry a mark through unchanged, every call is built by it."""
-        template = self.template(messages, response_model)
-        return self.built(messages, response_model) if template is None else template.fill(messages)
-
-    def template(self, messages: list[dict[str, str]], response_model: type) -> Optional[Template]:
-        """The template of this call's shape; None where the client changes a mark."""
+        string (found from the mark itself: it holds a non-ASCII character)."""
         shape = shape_of(messages, response_model)
         if shape not in self._templates:
             self._templates[shape] = self._template(messages, response_model)
