@@ -21,7 +21,7 @@ from extract.across import check_store
 from extract.errors import StoreError
 from extract.inputs import expand_inputs
 from extract.intake import SKIPPED, Outcome
-from extract.llm.endpoint import resolve_endpoint
+from extract.llm.endpoint import EndpointOptions
 from extract.llm.session import DOCUMENT_DEADLINE_S, LLMSession
 from extract.policy import MACHINE_STATUSES
 from extract.redact import redact_argv
@@ -40,15 +40,10 @@ class ExtractOptions:
     workers: int = 1
     max_bytes: int = MAX_BYTES_DEFAULT
     no_llm: bool = False
-    base_url: Optional[str] = None
-    model: Optional[str] = None
-    api_key: Optional[str] = None
-    llm_mode: Optional[str] = None
-    extra_body: Optional[str] = None
+    llm: EndpointOptions = EndpointOptions()
     jobs: int = 1
     timeout: Optional[float] = None
     deadline: float = DOCUMENT_DEADLINE_S
-    max_tokens: Optional[int] = None
     audit_rate: float = 0.0     # the share of trusted records sampled for a person
     cached_only: bool = False   # the LLM's answers from the answer cache only (what `batch collect` stored)
     agencies: Optional[Path] = None   # printed agency name → key, for the check across years after the run
@@ -93,10 +88,7 @@ def extract_paths(options: ExtractOptions, reporter: Reporter = Reporter()) -> R
     if options.no_llm:
         endpoint, why = None, "LLM: off (--no-llm); using the deterministic parsers only."
     else:
-        endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
-                                         server_needed=not options.cached_only, extra_body=options.extra_body,
-                                         timeout_s=options.timeout,
-                                         max_tokens=options.max_tokens)
+        endpoint, why = options.llm.resolve(server_needed=not options.cached_only, timeout_s=options.timeout)
         if endpoint is not None and options.cached_only:
             why = (f"LLM: answers of {endpoint.model} ({endpoint.mode} mode) from the answer cache only "
                    "(--cached-only); no call is made")

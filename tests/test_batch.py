@@ -19,6 +19,7 @@ from test_llm_oracle import TEXT_REPORTS, _gold, _title
 
 from extract.batch import prepare as prepare_module
 from extract.cli import main
+from extract.llm.endpoint import EndpointOptions
 from extract.packing import load_json
 from extract.store import Store
 
@@ -311,7 +312,8 @@ def test_an_interrupted_prepare_keeps_its_finished_files_and_goes_on(tmp_path, m
     from extract.batch import files, prepare as preparing   # noqa: PLC0415 (the modules patched here)
 
     options = preparing.PrepareOptions(paths=[str(p) for p in REPORTS], out=tmp_path / "out", db=tmp_path / "s.db",
-                                       model="oracle", base_url="http://127.0.0.1:9/v1", llm_mode="json", max_lines=1)
+                                       llm=EndpointOptions(model="oracle", base_url="http://127.0.0.1:9/v1", mode="json"),
+                                       max_lines=1)
     add, calls = files.BatchWriter.add, []
 
     def interrupted(self, *args):

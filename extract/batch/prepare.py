@@ -20,7 +20,7 @@ from extract.errors import GovReportError, InputError, UsageError
 from extract.inputs import expand_inputs
 from extract.intake import Claimed, claim_inputs, read_input
 from extract.llm.client import Answer
-from extract.llm.endpoint import Endpoint, resolve_endpoint
+from extract.llm.endpoint import Endpoint, EndpointOptions
 from extract.llm.prompting import cache_key
 from extract.llm.round import KINDS, ask_llm
 from extract.llm.session import LLMSession, NeverCalled
@@ -43,12 +43,7 @@ class PrepareOptions:
     force: bool = False
     workers: int = 1
     max_bytes: int = MAX_BYTES_DEFAULT
-    base_url: Optional[str] = None
-    model: Optional[str] = None
-    api_key: Optional[str] = None
-    llm_mode: Optional[str] = None
-    extra_body: Optional[str] = None
-    max_tokens: Optional[int] = None
+    llm: EndpointOptions = EndpointOptions()
     max_lines: int = MAX_LINES
     max_file_bytes: int = MAX_BYTES
 
@@ -224,8 +219,7 @@ def prepare_batch(options: PrepareOptions, begin: Callable[[int], None] = lambda
                   step: Callable[[str], None] = lambda path: None) -> Prepared:
     """Every request for the documents of `options.paths` written under `options.out`; `begin`
     hears how many inputs there are, `step` each one as it is done."""
-    endpoint, why = resolve_endpoint(options.base_url, options.model, options.api_key, options.llm_mode,
-                                     extra_body=options.extra_body, max_tokens=options.max_tokens)
+    endpoint, why = options.llm.resolve()
     if endpoint is None:
         raise UsageError(why.removeprefix("LLM: ").split(";")[0] + ": a batch is written for a model")
     given = expand_inputs(options.paths)

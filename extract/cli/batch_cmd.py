@@ -10,7 +10,7 @@ from extract.batch.collect import collect_files
 from extract.batch.files import MAX_BYTES, MAX_LINES
 from extract.batch.prepare import PrepareOptions, prepare_batch
 from extract.batch.remote import Provider, batch_endpoint, collect_remote, refresh, submit
-from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, open_for_changing, positive_float, positive_int
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, endpoint_options, open_for_changing, positive_float, positive_int
 from extract.inputs import path_text
 from extract.progress import Progress, plural
 from extract.settings import MAX_BYTES_DEFAULT
@@ -98,8 +98,7 @@ def _prepare(args: argparse.Namespace) -> int:
     tally = prepare_batch(PrepareOptions(
         paths=args.paths, out=args.out, db=args.db, force=args.force, workers=min(args.workers, os.cpu_count() or 1),
         max_bytes=int(args.max_mb * 2 ** 20),
-        base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
-        extra_body=args.extra_body, max_tokens=args.max_tokens, max_lines=args.max_lines, max_file_bytes=int(args.max_file_mb * 2 ** 20)),
+        llm=endpoint_options(args), max_lines=args.max_lines, max_file_bytes=int(args.max_file_mb * 2 ** 20)),
         begin=begin, step=lambda path: progress.step(Path(path).name))
     assert tally.endpoint is not None
     print(f"batch for {tally.endpoint.describe()}: {plural(tally.requests, 'request')} written"

@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     for mine, theirs, found in checked.differences:
         print(f"{mine['agency']}\t{mine['year']}\tcopies differ: {found.key} {found.mine} / {found.theirs}"
               f"{' (both printed plainly)' if found.plain else ''}\t{mine['path']}\t{theirs['path']}")
-    for earlier, later, found in checked.breaks:
-        print(f"{later['agency_key']}\t{earlier['year']}→{later['year']}\t{found.message}\t"
+    for earlier, later, broken in checked.breaks:
+        print(f"{later['agency_key']}\t{earlier['year']}→{later['year']}\t{broken.message}\t"
               f"{earlier['path']}\t{later['path']}")
     agencies = f"{checked.agencies} agenc{'y' if checked.agencies == 1 else 'ies'}"
     print(f"{plural(checked.records, 'record')} of {agencies}: {plural(checked.copies, 'pair')} of copies of one "

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from extract.errors import StoreError, UsageError
-from extract.llm.endpoint import MODES
+from extract.llm.endpoint import MODES, EndpointOptions
 from extract.policy import STATUSES
 from extract.store import DEFAULT_PATH, Store
 
@@ -39,6 +39,12 @@ def add_endpoint(group: "argparse._ArgumentGroup") -> None:
     group.add_argument("--extra-body", metavar="JSON", help="fields added to every request's body, as the provider "
                        "documents them, e.g. '{\"enable_thinking\": false}' for Qwen3 on DashScope (env "
                        "GOVREPORT_EXTRA_BODY; part of the cache key)")
+
+
+def endpoint_options(args: argparse.Namespace) -> EndpointOptions:
+    """What add_endpoint's options were given."""
+    return EndpointOptions(base_url=args.base_url, model=args.model, api_key=args.api_key, mode=args.llm_mode,
+                           extra_body=args.extra_body, max_tokens=args.max_tokens)
 
 
 def add_status(parser: argparse.ArgumentParser, default: str, extra: tuple[str, ...] = ()) -> None:

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, positive_float, positive_int, share
+from extract.cli.common import EXIT_OK, EXIT_USAGE, add_db, add_endpoint, endpoint_options, positive_float, positive_int, share
 from extract.inputs import path_text
 from extract.intake import Outcome
 from extract.llm.session import DOCUMENT_DEADLINE_S
@@ -79,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
     gc.freeze()
     summary = extract_paths(ExtractOptions(
         paths=args.paths, db=args.db, force=args.force, workers=args.workers, max_bytes=int(args.max_mb * 1024 * 1024),
-        no_llm=args.no_llm, base_url=args.base_url, model=args.model, api_key=args.api_key, llm_mode=args.llm_mode,
-        extra_body=args.extra_body, jobs=args.jobs, timeout=args.timeout, deadline=args.deadline, max_tokens=args.max_tokens,
+        no_llm=args.no_llm, llm=endpoint_options(args), jobs=args.jobs, timeout=args.timeout, deadline=args.deadline,
         audit_rate=args.audit_rate, cached_only=args.cached_only, agencies=args.agencies, argv=sys.argv),
         _Shown())
     elapsed, done = summary.seconds, summary.done

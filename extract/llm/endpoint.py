@@ -67,7 +67,8 @@ class Endpoint:
 
 def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None, api_key: Optional[str] = None,
                      mode: Optional[str] = None, env: Mapping[str, str] = os.environ, server_needed: bool = True,
-                     extra_body: Optional[str] = None, **limits: float) -> tuple[Optional[Endpoint], str]:
+                     extra_body: Optional[str] = None, timeout_s: Optional[float] = None,
+                     max_tokens: Optional[int] = None) -> tuple[Optional[Endpoint], str]:
     """The endpoint and a one-line description, or (None, why the LLM is off). Without
     `server_needed` (answers from the cache only) a model and a mode are enough. A bad
     `extra_body` (or GOVREPORT_EXTRA_BODY) is bad usage: a run would ask other than told."""
@@ -86,5 +87,23 @@ def resolve_endpoint(base_url: Optional[str] = None, model: Optional[str] = None
     # Local servers check no key, but the openai client insists on one.
     extra = extra_body_of((extra_body if extra_body is not None else env.get("GOVREPORT_EXTRA_BODY")) or "{}")
     endpoint = Endpoint(base_url=base_url, model=model, api_key=api_key or "sk-no-key", mode=mode, extra_body=extra,
-                        **{k: v for k, v in limits.items() if v is not None})
+                        timeout_s=Endpoint.timeout_s if timeout_s is None else timeout_s,
+                        max_tokens=Endpoint.max_tokens if max_tokens is None else max_tokens)
     return endpoint, f"LLM: on, {endpoint.describe()}"
+
+
+@dataclass(frozen=True)
+class EndpointOptions:
+    """What a command was told of the LLM (`extract` and `batch prepare` alike); the environment
+    fills in the rest when it is resolved."""
+
+    base_url: Optional[str] = None
+    model: Optional[str] = None
+    api_key: Optional[str] = None
+    mode: Optional[str] = None
+    extra_body: Optional[str] = None
+    max_tokens: Optional[int] = None
+
+    def resolve(self, server_needed: bool = True, timeout_s: Optional[float] = None) -> tuple[Optional[Endpoint], str]:
+        return resolve_endpoint(self.base_url, self.model, self.api_key, self.mode, server_needed=server_needed,
+                                extra_body=self.extra_body, timeout_s=timeout_s, max_tokens=self.max_tokens)
