@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from statistics import median
 
-REPO = Path(__file__).resolve().parents[1]
+from material import REPO, read_texts, write_copies
 
 
 def timed(command: list[str]) -> float:
@@ -36,15 +36,12 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    folders = [REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"]
-    texts = [p.read_text(encoding="utf-8") for folder in folders for kind in ("*.txt", "*.md")
-             for p in sorted(folder.glob(kind))]
+    texts = read_texts()
     cli = [sys.executable, "-m", "extract.cli"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        for i in range(args.docs):
-            (folder / f"doc{i:05d}.txt").write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
+        write_copies(folder, args.docs, texts)
         runs: dict[str, list[float]] = {"extract --workers 1": [], "extract": [], "batch prepare": []}
         for r in range(args.repeat):
             work = Path(tmp) / f"r{r}"

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import throughput
+from material import read_texts, write_copies
 from throughput import unpack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,12 +101,8 @@ def copy_inputs(paths: list[Path], folder: Path, bench_docs: int) -> None:
                 raise Stop(2, f"two inputs are named {file.name}")
             shutil.copy(file, folder / file.name)
     if bench_docs:  # as bench/throughput.py: the samples and the corpus's text reports, each copy distinct
-        texts = [p.read_text(encoding="utf-8") for p in sorted(
-            p for d in (REPO / "samples", SHARED / "corpus" / "raw") for k in ("*.txt", "*.md") for p in d.glob(k))]
         (folder / "bench").mkdir()
-        for i in range(bench_docs):
-            (folder / "bench" / f"doc{i:05d}.txt").write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n",
-                                                              encoding="utf-8")
+        write_copies(folder / "bench", bench_docs, read_texts())
 
 
 def dump(row: Any) -> str:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from material import REPO, read_texts, write_copies
 
 
 def main() -> int:
@@ -28,16 +28,13 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=2700)
     parser.add_argument("--command", choices=("prepare", "extract"), default="prepare")
     args = parser.parse_args()
-    folders = [REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"]
-    texts = [p.read_text(encoding="utf-8") for folder in folders for kind in ("*.txt", "*.md")
-             for p in sorted(folder.glob(kind))]
+    texts = read_texts()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     ended = hung = other = 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        for i in range(args.docs):
-            (folder / f"doc{i:05d}.txt").write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
+        write_copies(folder, args.docs, texts)
         for run in range(args.runs):
             work = Path(tmp) / f"r{run}"
             work.mkdir()

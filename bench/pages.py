@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from statistics import median
 
+from material import FOLDERS, read_texts, write_copies
 from throughput import REPO, Code, run_cli
 
 STATUSES = ("verified", "human_verified", "source_inconsistent", "needs_review", "failed", "audit")
@@ -45,11 +46,9 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians over them are printed")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--samples", type=Path, nargs="+",
-                        default=[REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"])
+    parser.add_argument("--samples", type=Path, nargs="+", default=list(FOLDERS))
     args = parser.parse_args()
-    sources = sorted(p for folder in args.samples for kind in ("*.txt", "*.md") for p in folder.glob(kind))
-    texts = [p.read_text(encoding="utf-8") for p in sources]
+    texts = read_texts(args.samples)
     code = Code("tree", REPO, dict(os.environ))
     for package in ("extract", "verify"):
         compileall.compile_dir(REPO / package, quiet=1)
@@ -57,8 +56,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        for i in range(args.docs):
-            (folder / f"doc{i:05d}.txt").write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
+        write_copies(folder, args.docs, texts)
         extracted: dict[int, list[float]] = {w: [] for w in settings}
         pages: list[float] = []
         for r in range(args.repeat):

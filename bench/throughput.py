@@ -46,11 +46,12 @@ import sys
 import tarfile
 import tempfile
 import time
-from statistics import median
 from pathlib import Path
+from statistics import median
 from typing import NamedTuple
 
-REPO = Path(__file__).resolve().parents[1]
+from material import FOLDERS, REPO, distinct, read_texts, write_copies
+
 # As bench/equivalence.py: where a tree lacks a module, setuptools' editable finder fills it in from this
 # checkout, even with PYTHONPATH and cwd set; every process of a --base run (workers too) drops that finder.
 SITECUSTOMIZE = ("import sys\nsys.meta_path[:] = [f for f in sys.meta_path if 'extract' not in "
@@ -206,8 +207,7 @@ def main() -> int:
     parser.add_argument("--big-pages", type=int, default=16)
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions with valgrind (--workers 1; slow: ~30 s per 1,000 documents)")
-    parser.add_argument("--samples", type=Path, nargs="+",
-                        default=[REPO / "samples", REPO.parent / "shared" / "corpus" / "raw"])
+    parser.add_argument("--samples", type=Path, nargs="+", default=list(FOLDERS))
     parser.add_argument("--base", metavar="COMMIT",
                         help="also measure the code of this commit, side by side with the working tree's")
     args = parser.parse_args()
@@ -217,8 +217,7 @@ def main() -> int:
                                 capture_output=True, text=True).stdout.strip()
         if not commit:
             parser.error(f"no commit {args.base}")
-    sources = sorted(p for folder in args.samples for kind in ("*.txt", "*.md") for p in folder.glob(kind))
-    texts = [p.read_text(encoding="utf-8") for p in sources]
+    texts = read_texts(args.samples)
     with tempfile.TemporaryDirectory() as tmp:
         versions = unpack_base(commit, Path(tmp)) if commit else [Code("tree", REPO, dict(os.environ))]
         tagged = len(versions) > 1  # the lines name their version only when there are two
@@ -232,11 +231,7 @@ def main() -> int:
                 compileall.compile_dir(code.root / package, quiet=1)
         folder = Path(tmp) / "in"
         folder.mkdir()
-        paths = []
-        for i in range(args.docs):
-            path = folder / f"doc{i:05d}.txt"
-            path.write_text(texts[i % len(texts)] + f"\n<!-- copy {i} -->\n", encoding="utf-8")
-            paths.append(path)
+        paths = write_copies(folder, args.docs, texts)
         settings = sorted({1, args.workers})
         db = {(v.name, w, r): Path(tmp) / f"{v.name}-w{w}-{r}.db"
               for v in versions for w in settings for r in range(args.repeat)}
@@ -306,7 +301,7 @@ def main() -> int:
             big = Path(tmp) / "big"
             big.mkdir()
             for i in range(args.big_pages):
-                page = padded_page(texts[i % len(texts)], args.big_kb) + f"\n<!-- copy {i} -->\n"
+                page = distinct(padded_page(texts[i % len(texts)], args.big_kb), i)
                 (big / f"page{i:03d}.txt").write_text(page, encoding="utf-8")
             big_kb = sum(p.stat().st_size for p in big.iterdir()) / 1024
             for code in versions:
