@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, Union
 from extract import corrections, template
 from extract.across import agency_keys, report_groups
 from extract.agency import agency_key
-from extract.policy import FAILED
+from extract.policy import FAILED, HUMAN_VERIFIED, NEEDS_REVIEW, SOURCE_INCONSISTENT, VERIFIED
 from extract.store import Store
 
 
@@ -91,7 +91,7 @@ def with_agency_keys(store: Store, rows: Iterable[dict[str, Any]]) -> Iterator[d
         yield dict(row, agency_key=keys.get(row["sha256"]) or agency_key(row.get("agency")))
 
 
-_RANK = {"human_verified": 0, "verified": 0, "source_inconsistent": 1, "needs_review": 2, "failed": 3}
+_RANK = {HUMAN_VERIFIED: 0, VERIFIED: 0, SOURCE_INCONSISTENT: 1, NEEDS_REVIEW: 2, FAILED: 3}
 
 
 def deduped(store: Store, statuses: Optional[set[str]] = None) -> Iterator[dict[str, Any]]:
