@@ -8,8 +8,9 @@ States (a cell can have several):
     split       cut out of a run of digits printed without separators, pinned by the relations
     llm         read by the LLM only (printed in order at its row)
     copy        left open by this text (several readings), printed plainly by a copy of the same report
-    inferred    read with a guess: placed by position, a blank at a row's edge or an empty line
-                taken as 0, or not printed at all and forced by arithmetic
+    inferred    read with a guess: placed by position (flagged, unless the LLM placed every such
+                row alike), a blank at a row's edge or an empty line taken as 0, or not printed
+                at all and forced by arithmetic
     disputed    the parsers and the LLM read it differently, both printed there
     relation    a relation the verifier checks fails through it
     missing     no value
@@ -25,13 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
-from extract.reading import BLANK, COPY, HUMAN, LLM, NOT_READ, READ, SPLIT, UNLABELLED, Number
+from extract.reading import (BLANK, COPY, HUMAN, LLM, NOT_READ, POSITIONAL_CONFIRMED, READ, SPLIT, SPLIT_CONFIRMED,
+                             UNLABELLED, Number)
 from extract.template import bounds, cells_named, labels, numeric_keys, relations
 
 # The states that flag a cell; how it was read (split, llm, inferred) is shown, and flags it only
 # through an issue that names it.
 NEEDS_A_LOOK = frozenset({"disputed", "relation", "missing", "doubt", "options", "proposal", "stale", "audit"})
-_HOW = {READ: "read", BLANK: "read", UNLABELLED: "read", SPLIT: "split", LLM: "llm", HUMAN: "human", COPY: "copy", NOT_READ: "missing"}
+_HOW = {READ: "read", BLANK: "read", UNLABELLED: "read", SPLIT: "split", SPLIT_CONFIRMED: "split", LLM: "llm",
+        HUMAN: "human", COPY: "copy", NOT_READ: "missing", POSITIONAL_CONFIRMED: "inferred"}
 
 
 @dataclass

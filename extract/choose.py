@@ -5,7 +5,8 @@ at the row's own label; the LLM's reading arrives grounded, each cell printed in
 carrying its span). Then, cell by cell:
 
 - both readers agree → `agree` (a cell the parsers cut out of a digit run, confirmed by the
-  other reader, no longer needs a human);
+  other reader, no longer needs a human; nor do rows whose labels the text lost, placed by the
+  grid's order, where the LLM read every such row of the record the same, cell for cell);
 - one reader only, grounded in order at its row → accepted (`llm_grounded`), unless the
   parsers found several readings of that printed text: the model merely picked one, which is a
   proposal (flagged) — or a relation it takes part in fails (flagged);
@@ -21,7 +22,8 @@ from __future__ import annotations
 from typing import Optional
 
 from extract.document import Document
-from extract.reading import LLM, MISSING, SPLIT, SPLIT_CONFIRMED, Cell, Doubt, MetaField, Number, Reading
+from extract.reading import (LLM, MISSING, POSITIONAL, POSITIONAL_CONFIRMED, SPLIT, SPLIT_CONFIRMED, Cell, Doubt,
+                             MetaField, Number, Reading)
 from extract.template import VERSIONS, cells_named, numeric_keys, relations
 from verify.numbers import same
 
@@ -36,6 +38,7 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
     version = parsed.version
     theirs_values = {k: c.value for k, c in llm.cells.items() if c.value is not None}
     ambiguous = _keys_of(version, parsed.doubts, _AMBIGUOUS)
+    placed = _placed_alike(parsed, theirs_values)
     merged: dict[str, Cell] = {}
     confidence: dict[str, str] = {}
     taken: list[str] = []
@@ -45,7 +48,7 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
         mine = parsed.cells.get(key, MISSING)
         theirs = theirs_values.get(key)
         if theirs is None or (mine.value is not None and same(mine.value, theirs)):
-            merged[key] = _confirmed(mine) if theirs is not None else mine
+            merged[key] = _confirmed(mine, placed) if theirs is not None else mine
             if mine.value is not None:
                 confidence[key] = AGREE if theirs is not None else PARSERS_ONLY
             continue
@@ -85,13 +88,27 @@ def choose(parsed: Reading, llm: Reading, document: Document) -> tuple[Reading, 
     return result, confidence
 
 
-def _confirmed(cell: Cell) -> Cell:
+def _confirmed(cell: Cell, placed: bool) -> Cell:
     """A cell cut out of a digit run by the parsers and read the same by the LLM: two readers,
-    one value, printed there — no longer a doubt. (Not a bare row placed by the grid's order: an LLM
-    may read it by that order too, which confirms nothing.)"""
-    if cell.method != SPLIT:
-        return cell
-    return Cell(cell.value, SPLIT_CONFIRMED, cell.start, cell.end, cell.line, "split; the LLM read the same value")
+    one value, printed there — no longer a doubt. So is a cell of a bare row placed by the grid's
+    order, where the LLM placed every bare row alike (`_placed_alike`)."""
+    if cell.method == SPLIT:
+        return Cell(cell.value, SPLIT_CONFIRMED, cell.start, cell.end, cell.line, "split; the LLM read the same value")
+    if cell.method == POSITIONAL and placed:
+        return Cell(cell.value, POSITIONAL_CONFIRMED, cell.start, cell.end, cell.line,
+                    "row label lost; placed by the grid's order, and the LLM read the same row there")
+    return cell
+
+
+def _placed_alike(parsed: Reading, theirs: dict[str, Number]) -> bool:
+    """Whether the LLM gives every cell the parsers placed by the grid's order (rows whose labels
+    the text lost) the same value. The order alone cannot tell a row printed out of its place;
+    the LLM also reads what is left of the labels (a fragment, a label printed lines away), so its
+    placing every such row alike says that nothing the text keeps contradicts the order. One
+    cell otherwise, and none of them is taken: a reading that places some rows differently is
+    evidence against the order, not for the rest of it."""
+    positional = [k for k, c in parsed.cells.items() if c.method == POSITIONAL and c.value is not None]
+    return bool(positional) and all(k in theirs and same(parsed.cells[k].value, theirs[k]) for k in positional)
 
 
 def _both_fit(version: str, merged: dict[str, Cell], key: str, theirs: float) -> bool:

@@ -29,6 +29,9 @@ FORCED: Final = "forced"       # a template cell the report folds into a printed
 LLM: Final = "llm"             # proposed by the model (grounding is checked separately)
 HUMAN: Final = "human"         # a person's correction (`govreport correct`): wins over every reading
 SPLIT_CONFIRMED: Final = "split_confirmed"  # cut out of a digit run by the parsers, the same value read by the LLM
+# Placed by the grid's order (its row's label lost), and the LLM, reading whatever of the labels
+# the text keeps, read every such row of the record the same: no label the text keeps says otherwise.
+POSITIONAL_CONFIRMED: Final = "positional_confirmed"
 CLAIMED: Final = "claimed"     # a value a record claims that the parsers did not read at a printed place
 NOT_READ: Final = "missing"    # no value
 COPY: Final = "copy"           # left open here (several readings), printed plainly by another copy of the report

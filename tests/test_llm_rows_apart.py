@@ -1,12 +1,12 @@
 """The LLM beside the readers on tables printed with labels apart (the Shanghai style), answered
-by the test oracle from the values each report is built from: a bare row placed by the grid's
-order stays a doubt whatever the LLM says (it may read by that order too), and a 总计 moved out
-of its grid row is taken only where it is printed and the row's sum holds."""
+by the test oracle from the values each report is built from: bare rows placed by the grid's
+order are trusted only where the LLM places every one of them alike (one differing, none is),
+and a 总计 moved out of its grid row is taken only where it is printed and the row's sum holds."""
 from __future__ import annotations
 
 from oracle import Oracle
 from render import random_values, render
-from test_labels_apart import COLS, _apart, _markdown, by_order
+from test_labels_apart import COLS, _apart, _bare_lines, _markdown, by_order
 from test_llm_oracle import _run
 
 AGENCY = "青山县交通运输局"
@@ -21,12 +21,37 @@ def _report(tmp_path, values: dict, text: str, answer: dict):
         return _run([path], oracle, tmp_path)[str(path)]
 
 
-def test_bare_rows_read_the_same_by_the_llm_stay_placed_by_position(tmp_path):
-    """The LLM may read bare rows by the grid's order too: its agreement confirms no placement."""
+def test_bare_rows_the_llm_places_alike_are_trusted(tmp_path):
+    """Nothing the LLM reads of the lost labels (loose lines, fragments) places a row otherwise."""
     values = random_values("2021", 21, busy=0.5)
     record = _report(tmp_path, values, _apart(_markdown(render("2021", values, "pipes")), *MOVED), values)
+    assert record["values"] == values and record["status"] == "verified"
+    assert by_order(values) and {record["provenance"][k]["method"] for k in by_order(values)} == {"positional_confirmed"}
+    assert {record["confidence"][k] for k in by_order(values)} == {"agree"}
+
+
+def test_one_bare_cell_the_llm_reads_otherwise_leaves_every_placement_in_doubt(tmp_path):
+    values = random_values("2021", 26, busy=0.5)
+    ordered = sorted(by_order(values))
+    answer = {**values, ordered[-1]: values[ordered[-1]] + 1}
+    record = _report(tmp_path, values, _apart(_markdown(render("2021", values, "pipes")), *MOVED), answer)
     assert record["values"] == values and record["status"] == "needs_review"
-    assert by_order(values) and {record["provenance"][k]["method"] for k in by_order(values)} == {"positional"}
+    assert {record["provenance"][k]["method"] for k in ordered} == {"positional"}
+
+
+def test_lone_bare_rows_printed_in_each_others_places_stay_in_doubt_when_the_llm_reads_them_right(tmp_path):
+    """The order misplaces them (the sums still hold); an LLM reading them right is evidence
+    against the order, so the parsers' placement stays flagged and the LLM's values are shown."""
+    values = random_values("2021", 6, busy=0.5)
+    lines = _apart(_markdown(render("2021", values, "pipes")), "部分公开", "其他法律行政法规").split("\n")
+    a, b = _bare_lines(lines)[:2]
+    assert lines[a] != lines[b]
+    lines[a], lines[b] = lines[b], lines[a]
+    record = _report(tmp_path, values, "\n".join(lines), values)
+    assert record["status"] == "needs_review"
+    moved = [k for k in values if k.startswith("requests.partly_granted.") and values[k] != record["values"][k]]
+    assert moved and {record["provenance"][k]["method"] for k in moved} == {"positional"}
+    assert all(record["proposals"][k] == values[k] for k in moved)
 
 
 def test_an_llm_that_reads_two_bare_rows_the_other_way_round_changes_nothing(tmp_path):

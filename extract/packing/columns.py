@@ -18,7 +18,7 @@ from extract.packing.jsontext import encode_json
 
 PACKED: Final = 1  # format marker of a packed record (a dict has no such first element)
 METHODS: Final = ("table", "blank", "positional", "split", "inferred", "llm", "missing", "edge_blank", "blank_line",
-           "forced", "split_confirmed", "claimed", "unlabelled")
+           "forced", "split_confirmed", "claimed", "unlabelled", "positional_confirmed")
 _METHOD_CODE: Final = {m: i for i, m in enumerate(METHODS)}
 # One character per cell. A code once shipped keeps its meaning (stores hold it): new values get
 # new characters. 'l' (llm_only) is no longer written; older stores may hold it.
