@@ -26,9 +26,10 @@ _SEPARATED: Final = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by 
 _HAS_SEPARATOR: Final = re.compile(r"[\t|]|\s\s")
 _ODD_SPACE: Final = re.compile(r"[^\S \t]")  # whitespace but a space or a tab (normalize leaves few)
 BLANK_MARKS: Final = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
-# A footer line such as "- 3 -" or "第 3 页 共 5 页": data-looking noise between table rows.
-_FOOTER_FIRST: Final = frozenset("-第共")  # a footer's first printed character: most lines skip the regex
-_FOOTER: Final = re.compile(r"^\s*(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
+# A page number ('- 3 -', '—3—' as the 公文 standard prints it, '·3·', '第 3 页 共 5 页'): data-looking
+# noise between table rows.
+_FOOTER_FIRST: Final = frozenset("-—–－·•第共")  # a footer's first printed character: most lines skip the regex
+_FOOTER: Final = re.compile(r"^\s*(?:([-—–－·•]{1,2})\s*\d+\s*\1|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
 # A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
 NUMBER: Final = re.compile(
     r"(?P<sign>(?:增加?|减少?|[+\-])\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"

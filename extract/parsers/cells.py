@@ -14,6 +14,7 @@ from typing import Final, Optional, Sequence, cast
 
 from extract.document.pieces import Piece, join_stray_spaces, piece_of
 from extract.document.tokens import BLANK as BLANK_TOKEN
+from extract.document.tokens import BLANK_MARKS
 from extract.document.tokens import EMPTY_LINE, MOVED, NUM, Token
 from extract.parsers.splits import cell_of, cells_of_numbers, split_pieces
 from extract.reading import BLANK, EDGE_BLANK, INFERRED, NOT_READ, Cell, Doubt, Number
@@ -166,7 +167,7 @@ def _printed_values(cells: list[Cell]) -> list[Number]:
 
 def _windows(values: list[Token], n: int) -> list[list[Cell]]:
     """Drop leading/trailing blanks (structure, not cells) until n cells remain."""
-    lead_max = _count_blanks(values)
+    lead_max = _count_blanks(values, marks=False)
     trail_max = _count_blanks(values[::-1])
     spans = [(lead, len(values) - trail) for trail in range(0, trail_max + 1) for lead in range(0, lead_max + 1)
              if len(values) - trail - lead == n]
@@ -179,10 +180,13 @@ def _windows(values: list[Token], n: int) -> list[list[Cell]]:
     return readings
 
 
-def _count_blanks(values: list[Token]) -> int:
+def _count_blanks(values: list[Token], marks: bool = True) -> int:
+    """The blanks `values` starts with; without `marks`, only up to the first printed mark ('-',
+    '/', '无'): right after a row's label, a mark is its first cell, never layout (dropped, the row
+    would take a stray number after it — a page number, a note's — as its last)."""
     count = 0
     for t in values:
-        if t.kind != BLANK_TOKEN:
+        if t.kind != BLANK_TOKEN or (not marks and t.text in BLANK_MARKS):
             break
         count += 1
     return count
@@ -218,7 +222,7 @@ def _with_one_lost_cell(values: list[Token], row: Row) -> list[list[Cell]]:
 
 
 def _strip_blanks(values: list[Token]) -> list[Token]:
-    lead, trail = _count_blanks(values), _count_blanks(values[::-1])
+    lead, trail = _count_blanks(values, marks=False), _count_blanks(values[::-1])
     return values[lead:len(values) - trail]
 
 

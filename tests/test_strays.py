@@ -1,0 +1,62 @@
+"""Numbers that are no cell, printed between a table's rows: page numbers in their many forms,
+a note's number. Rebuilt with values of our own: a row whose first cell prints a zero mark
+('-', '无') followed by such a number must never shift onto it."""
+from __future__ import annotations
+
+import pytest
+from render import random_values, render, request_label
+
+from extract import template
+from extract.document.tokens import NUM, tokenize
+from extract.process import assess_text
+
+TRUSTED = ("verified", "source_inconsistent")
+
+
+def _with_line_after(text: str, label: str, line: str, cells: list[str]) -> str:
+    """The row of `label` printed as `cells` (tab-separated), and `line` on a line after it."""
+    lines = text.split("\n")
+    at = next(n for n, printed in enumerate(lines) if printed.startswith(label + "\t"))
+    lines[at] = label + "\t" + "\t".join(cells)
+    lines.insert(at + 1, line)
+    return "\n".join(lines)
+
+
+def _wrong(values: dict, found) -> dict:
+    return {k: (found.reading.cells[k].value, v) for k, v in values.items()
+            if found.reading.cells[k].value not in (None, v)}
+
+
+@pytest.mark.parametrize("footer", ["- 7 -", "—7—", "— 7 —", "——7——", "·7·", "－7－", "第7页", "第 7 页 共 9 页"])
+def test_a_page_number_in_any_of_its_forms_is_no_number_of_the_text(footer):
+    assert [t for t in tokenize(f"3\n{footer}\n5") if t.kind == NUM and t.value == 7] == []
+
+
+@pytest.mark.parametrize("stray", ["7", "注：1", "—7—"])
+@pytest.mark.parametrize("mark", ["-", "无", "/"])
+def test_a_zero_mark_that_opens_a_row_is_its_first_cell_not_layout(mark, stray):
+    """'行政规范性文件  -  4  31' then a lone '7': dropping the mark as layout would read 4, 31, 7.
+    The row has no sum to catch it."""
+    values = random_values("2021", 3, busy=0.3)
+    keys = ("active.normative_docs.issued", "active.normative_docs.repealed", "active.normative_docs.in_force")
+    values.update(dict(zip(keys, (0, 4, 31))))
+    found = assess_text(_with_line_after(render("2021", values, "tabs"), "行政规范性文件", stray, [mark, "4", "31"]))
+    assert _wrong(values, found) == {}
+    if stray == "—7—":  # a page number is no number of the text: the row reads as printed
+        assert [found.reading.cells[k].value for k in keys] == [0, 4, 31] and found.status == "verified"
+
+
+@pytest.mark.parametrize("stray", ["7", "注：1"])
+def test_a_request_row_opened_by_a_zero_mark_never_blames_the_source_for_a_stray_number(stray):
+    """Zeros printed '无', a request row's first cell among them, a lone number after it: read
+    without its mark, the row would end in the stray number and break its sum — the source's
+    fault, it would seem, with one reading left."""
+    values = random_values("2021", 5, busy=0.6)
+    row = next(r for r in template.request_row_keys("2021")
+               if values[f"{r}.natural_person"] == 0 and values[f"{r}.total"] > 0)
+    label = request_label("2021", row)
+    text = render("2021", values, "tabs", zero_as="无")
+    printed = next(line for line in text.split("\n") if line.startswith(label + "\t"))
+    assert printed.split("\t")[1] == "无"
+    found = assess_text(_with_line_after(text, label, stray, printed.split("\t")[1:]))
+    assert _wrong(values, found) == {} and found.status not in TRUSTED
