@@ -15,6 +15,7 @@ from extract.document.apart import grid_rows_only
 from extract.document.blanks import blank_cells_settled
 from extract.document.sections import Sections
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
+from extract.document.transposed import transposed_appeals
 from extract.template import Row, active_rows, appeals_row, request_search_rows, spec
 
 _START, _KIND = attrgetter("start"), attrgetter("kind")
@@ -89,6 +90,10 @@ def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections:
     if sections.appeals is None:
         return None
     start, end = sections.appeals, sections.end
+    region = tokens[bisect_left(tokens, start, key=_START):bisect_left(tokens, end, key=_START)]
+    transposed = transposed_appeals(norm, region) if region else None
+    if transposed is not None:
+        return PrintedRow(appeals_row(version), None, end, transposed)
     values = row_values(norm, [t for t in tokens if start <= t.start < end and (
         t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
         start)
