@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Optional
 
 from extract.document import Document
-from extract.reading import (LLM, MISSING, POSITIONAL, POSITIONAL_CONFIRMED, SPLIT, SPLIT_CONFIRMED, Cell, Doubt,
-                             MetaField, Number, Reading)
+from extract.reading import (LLM, MISSING, POSITIONAL, POSITIONAL_CONFIRMED, SPLIT, SPLIT_CONFIRMED, UNLABELLED, Cell,
+                             Doubt, MetaField, Number, Reading)
 from extract.template import VERSIONS, cells_named, numeric_keys, relations
 from verify.numbers import same
 
@@ -101,14 +101,18 @@ def _confirmed(cell: Cell, placed: bool) -> Cell:
 
 
 def _placed_alike(parsed: Reading, theirs: dict[str, Number]) -> bool:
-    """Whether the LLM gives every cell the parsers placed by the grid's order (rows whose labels
-    the text lost) the same value. The order alone cannot tell a row printed out of its place;
-    the LLM also reads what is left of the labels (a fragment, a label printed lines away), so its
-    placing every such row alike says that nothing the text keeps contradicts the order. One
-    cell otherwise, and none of them is taken: a reading that places some rows differently is
-    evidence against the order, not for the rest of it."""
-    positional = [k for k, c in parsed.cells.items() if c.method == POSITIONAL and c.value is not None]
-    return bool(positional) and all(k in theirs and same(parsed.cells[k].value, theirs[k]) for k in positional)
+    """Whether the LLM gives every cell of the bare rows the parsers placed (rows whose labels the
+    text lost: by the grid's order, or where every bare row of the place prints the same) the same
+    value. The order alone cannot tell a row printed out of its place; the LLM also reads what is
+    left of the labels (a fragment, a label printed lines away), so its placing every such row
+    alike says that nothing the text keeps contradicts the order. One cell otherwise, and none of
+    them is taken: a reading that places some rows differently is evidence against the order."""
+    bare = [k for k, c in parsed.cells.items() if c.method in _BARE and c.value is not None]
+    return any(parsed.cells[k].method == POSITIONAL for k in bare) and all(
+        k in theirs and same(parsed.cells[k].value, theirs[k]) for k in bare)
+
+
+_BARE = frozenset({POSITIONAL, UNLABELLED})
 
 
 def _both_fit(version: str, merged: dict[str, Cell], key: str, theirs: float) -> bool:

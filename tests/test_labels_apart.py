@@ -199,3 +199,50 @@ def test_the_first_clause_table_annexed_after_the_others_is_read(seed):
     lines[fee + 1:fee + 1] = ["## 表二：主动公开政府信息情况", *items]
     found, wrong = _read(values, "\n".join(lines))
     assert wrong == {} and all(found.reading.cells[k].value is not None for k in values if k.startswith("active."))
+
+
+def with_rows(rows: dict) -> dict:
+    """Values of a report whose only requests are these rows' (key → seven cells), its totals summed."""
+    values = random_values("2021", 0, busy=0)
+    for row, cells in rows.items():
+        values.update({f"{row}.{c}": x for c, x in zip(COLS, cells)})
+    for i, c in enumerate(COLS):
+        values[f"requests.new.{c}"] = values[f"requests.total.{c}"] = sum(cells[i] for cells in rows.values())
+    return values
+
+
+def test_a_row_printed_twice_in_place_of_a_lost_one_is_never_taken_as_read():
+    """Two gaps each lose their second bare row and print their first twice. Every column of a gap
+    then prints one value, yet that is no table of zeros: the lost rows' values differ, and here
+    their errors cancel in every sum. Placed by order, in doubt — never `verified`."""
+    values = with_rows({"requests.unable.not_held": [2, 0, 0, 0, 0, 0, 2],
+                        "requests.unable.needs_creation": [0, 0, 3, 0, 0, 0, 3],
+                        "requests.not_processed.duplicate": [0, 0, 3, 0, 0, 0, 3],
+                        "requests.not_processed.publication": [2, 0, 0, 0, 0, 0, 2]})
+    lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息", "重复申请",
+                   "公开出版物").split("\n")
+    bare = _bare_lines(lines)
+    lines[bare[1]], lines[bare[3]] = lines[bare[0]], lines[bare[2]]
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong and found.status == "needs_review" and "cell_positional" in found.report.codes
+    assert {found.reading.cells[k].method for k in wrong} == {"positional"}
+
+
+@pytest.mark.parametrize("change", ["wrapped", "a number too many"])
+def test_a_bare_row_not_printed_whole_is_no_stray_to_drop(change):
+    """Of four bare rows, the first printed across two lines (or with a number too many) and the
+    last printed twice: the full lines are as many as the rows, but dropping the first row's lines
+    as strays would move every row after it up one place."""
+    values = with_rows({"requests.refused.process_info": [4, 0, 0, 0, 0, 0, 4],
+                        "requests.refused.enforcement_file": [0, 0, 0, 6, 0, 0, 6]})
+    lines = _apart(_markdown(render("2021", values, "pipes")), "三类内部事务", "四类过程性", "行政执法案卷",
+                   "行政查询事项").split("\n")
+    bare = _bare_lines(lines)
+    lines.insert(bare[3] + 1, lines[bare[3]])
+    if change == "wrapped":
+        cells = lines[bare[0]].strip("| ").split(" | ")
+        lines[bare[0]:bare[0] + 1] = ["| " + " | ".join(cells[:3]) + " |", "| " + " | ".join(cells[3:]) + " |"]
+    else:
+        lines[bare[0]] += " 1 |"
+    found, wrong = _read(values, "\n".join(lines))
+    assert wrong == {} and found.status == "needs_review"

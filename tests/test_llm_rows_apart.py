@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from oracle import Oracle
 from render import random_values, render
-from test_labels_apart import COLS, _apart, _bare_lines, _markdown, by_order
+from test_labels_apart import COLS, _apart, _bare_lines, _markdown, by_order, with_rows
 from test_llm_oracle import _run
 
 AGENCY = "青山县交通运输局"
@@ -37,6 +37,27 @@ def test_one_bare_cell_the_llm_reads_otherwise_leaves_every_placement_in_doubt(t
     record = _report(tmp_path, values, _apart(_markdown(render("2021", values, "pipes")), *MOVED), answer)
     assert record["values"] == values and record["status"] == "needs_review"
     assert {record["provenance"][k]["method"] for k in ordered} == {"positional"}
+
+
+def test_an_llm_that_reads_a_row_of_one_value_otherwise_confirms_no_placement(tmp_path):
+    """Two gaps of three each lose their second row and print their first twice; where the rows
+    differ the order places them (and happens to be right), where the printed lines agree each
+    takes their value — wrong for the lost rows, their errors cancelling in every sum. The LLM
+    reads the lost rows right: its reading of the bare rows is not the parsers', so no placement
+    is confirmed."""
+    values = with_rows({"requests.unable.not_held": [3, 2, 0, 0, 0, 0, 5],
+                        "requests.unable.needs_creation": [3, 0, 2, 0, 0, 0, 5],
+                        "requests.unable.unclear": [0, 2, 0, 0, 0, 0, 2],
+                        "requests.not_processed.duplicate": [3, 0, 2, 0, 0, 0, 5],
+                        "requests.not_processed.publication": [3, 2, 0, 0, 0, 0, 5],
+                        "requests.not_processed.excessive": [0, 0, 2, 0, 0, 0, 2]})
+    lines = _apart(_markdown(render("2021", values, "pipes")), "本机关不掌握", "没有现成信息", "补正后", "重复申请",
+                   "公开出版物", "无正当理由大量").split("\n")
+    bare = _bare_lines(lines)
+    lines[bare[1]], lines[bare[4]] = lines[bare[0]], lines[bare[3]]
+    record = _report(tmp_path, values, "\n".join(lines), values)
+    assert record["values"] != values and record["status"] == "needs_review"
+    assert "positional_confirmed" not in {p["method"] for p in record["provenance"].values()}
 
 
 def test_lone_bare_rows_printed_in_each_others_places_stay_in_doubt_when_the_llm_reads_them_right(tmp_path):

@@ -115,8 +115,10 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
     lines = _group_by_line([t for t in values if t.kind in (NUM, BLANK)])
     readings: Optional[list[list[Cell]]] = None
     full = [line for line in lines if len(line) == WIDTH]
-    if len(lines) != len(gap) and len(full) == len(gap):
-        lines = full  # a stray number on a line of its own (a cell some conversion moved) is no row
+    if len(lines) != len(gap) and len(full) == len(gap) and all(len(line) == 1 for line in lines if len(line) != WIDTH):
+        # A stray number on a line of its own (a cell some conversion moved) is no row; a line of
+        # several numbers may be a row printed across lines, or with a cell too many.
+        lines = full
     if len(lines) == len(gap):
         fitted = [_fit_line(line, row) for line, row in zip(lines, gap)]
         if all(r is not None for r in fitted):
@@ -138,7 +140,10 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
     # A column whose every printed row holds the same value, each read as printed, gives each row
     # of the gap that value whichever printed row is whose (a table of zeros). Not a gap of one
     # row: there the only evidence is the order.
-    same = [one_each and len(gap) > 1 and len({cells[i].value for cells in readings}) == 1
+    # Not where a row of numbers is printed twice: that may be one row standing in for a lost one.
+    printed = [tuple(c.value for c in cells) for cells in readings]
+    twice = any(printed.count(row) > 1 for row in printed if any(printed_value != 0 for printed_value in row))
+    same = [one_each and len(gap) > 1 and not twice and len({cells[i].value for cells in readings}) == 1
             and all(cells[i].method in (READ, BLANK_CELL) for cells in readings) for i in range(WIDTH)]
     return {row.key: [[Cell(c.value, UNLABELLED, c.start, c.end, c.line, _SAME_IN_EVERY_ROW) if same[i] else
                        Cell(c.value, POSITIONAL, c.start, c.end, c.line, "row label lost; placed by position")
