@@ -24,8 +24,10 @@ BODY = "\n一、总体情况\n本机关认真做好政府信息公开工作。\n
     ("人力资源和社会保障局 2023 年政府信息公开工作年度报告" + BODY + "全年通过市人力资源和社会保障局网发布。"
      "其中“济源示范区人社局”微博发布210条。", 2023, "济源示范区人力资源和社会保障局"),
     ("正文\n2022 年绿水市发改委政府信息公开工作\n年度报告" + BODY, 2022, "绿水市发改委"),
+    ("关于印发红河镇人民政府2023年政府信息公开工作年度报告的通知" + BODY, 2023, "红河镇人民政府"),
+    ("关于公布绿水市发改委2020年度政府信息公开工作年度报告的公告" + BODY, 2020, "绿水市发改委"),
 ], ids=["year-first", "chinese-year", "guanyu", "split-title", "signature-only", "abbreviated", "place-from-text",
-        "a-converters-word-first"])
+        "a-converters-word-first", "a-notice-publishing-it", "a-notice-announcing-it"])
 def test_year_and_agency(text, year, agency):
     norm = normalize(text)
     assert (find_year(norm).value, find_agency(norm).value) == (year, agency)

@@ -434,3 +434,11 @@ def test_an_llm_pick_among_the_readings_of_an_unreadable_appeals_table_stays_a_p
     merged, _ = choose(parsed, llm, build_document("2022年政府信息公开工作年度报告"))
     assert set(merged.proposals) == set(appeal_keys())
     assert all(merged.cells.get(k) is None or merged.cells[k].value is None for k in appeal_keys())
+
+
+@pytest.mark.parametrize("printed,value", [("0.00123亿元", 12.3), ("246900元", 24.69), ("1,200元", 0.12),
+                                           ("2亿元", 20000), ("12.3万元", 12.3)])
+def test_an_amount_in_another_unit_is_its_exact_value_in_wan_yuan(printed, value):
+    """Scaled in decimal: what is printed, in the template's unit, not a float's neighbour of it."""
+    [token] = [t for t in tokenize(f"收费 {printed}") if t.value is not None]
+    assert repr(token.value) == repr(value)

@@ -8,6 +8,7 @@ token keeps its offsets, so every value can be traced back to where it was print
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from itertools import repeat
 from typing import Final, Iterable, Iterator, NamedTuple, Optional, Union
 
@@ -91,10 +92,9 @@ def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
     negative = sign.strip() in ("减", "减少", "-")
     value: Union[int, float] = float(num.replace(",", "")) if "." in num else int(num.replace(",", ""))
     unit = unit.strip()
-    if unit == "元":
-        value = value / 10000
-    elif unit == "亿元":
-        value = value * 10000
+    if unit in ("元", "亿元"):  # scaled in decimal: 0.00123亿元 is 12.3 万元, not 12.299999999999999
+        exact = Decimal(num.replace(",", ""))
+        value = float(exact / 10000) if unit == "元" else float(exact * 10000) if "." in num else int(exact) * 10000
     elif unit == "万元":
         value = float(value)
     return -value if negative else value
