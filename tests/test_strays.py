@@ -60,3 +60,22 @@ def test_a_request_row_opened_by_a_zero_mark_never_blames_the_source_for_a_stray
     assert printed.split("\t")[1] == "无"
     found = assess_text(_with_line_after(text, label, stray, printed.split("\t")[1:]))
     assert _wrong(values, found) == {} and found.status not in TRUSTED
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_grid_row_of_numbers_keeps_the_blank_cells_it_opens_with(seed):
+    """'|  | 8 | 5 |  | 13 | …' (四 from a Word table, zeros left blank): a blank before the first
+    number of a grid row that prints no word is a cell, not indentation."""
+    values = random_values("2021", seed, busy=0.5)
+    keys = template.appeal_keys()
+    values[keys[0]], values[keys[1]] = 0, values[keys[1]] or 3
+    values[keys[4]] = sum(values[k] for k in keys[:4])
+    text = render("2021", values, "tabs")
+    lines = text.split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("五、")) - 1
+    while not lines[at].strip():
+        at -= 1
+    lines[at] = "| " + " | ".join("" if values[k] == 0 else str(values[k]) for k in keys) + " |"
+    found = assess_text("\n".join(lines))
+    assert [found.reading.cells[k].value for k in keys] == [values[k] for k in keys]
+    assert found.status == "verified"

@@ -58,6 +58,8 @@ def number_matches(text: str) -> Iterator[re.Match]:
 # After a number these make it prose, not a cell: dates, counts in sentences, ordinals.
 _NOT_A_CELL_AFTER: Final = re.compile(r"\s*(?:[年月日号条件个项次页%％人家起]|[.、]\s*(?!\d))")
 _HAS_DIGIT: Final = re.compile(r"\d")
+# A grid cell that prints no words: a number (with its unit or count word), a blank mark, nothing.
+_NO_WORDS: Final = re.compile(r"\s*(?:[-+]?[\d.,]+\s*(?:万元|亿元|元|个|件)?|——|&nbsp;|[-/—–\\无])?\s*")
 # A label's one-digit ordinal and words with no digit ('1. 属于国家秘密', '2、其他'): all text.
 _ORDINAL_LABEL: Final = re.compile(r"\d[.、]\D*$")
 _COUNTED_CELL: Final = re.compile(r"^((?:增加?|减少?|[+\-])\s*)?(\d+)\s*[件条个项]$")
@@ -142,9 +144,12 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
     # A grid's row, closed by its last pipe ('| a |  | b |', as every converted table is printed):
     # an empty cell in it is a cell, wherever it stands; a tab row's last tab may be a stray one.
     grid = stripped[-1] == "|"
+    # In a grid row opened by a pipe that prints numbers and no words ('|  | 8 | 5 |'), its leading
+    # empty cells are cells too; elsewhere they are indentation, or a label's empty column.
+    leading: Optional[list[Token]] = [] if grid and stripped[0] == "|" else None
     seen_content = False
     at = base  # where the current piece starts
-    for raw, width in zip(raws, widths):
+    for k, (raw, width) in enumerate(zip(raws, widths)):
         if raw == raw.strip():  # no spaces around the cell: the usual piece
             piece = raw
             start = at
@@ -154,10 +159,14 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
         if not piece:
             # An empty cell counts only between cells of a row; leading ones are indentation.
             # It sits after the spaces a separator takes ('| |': at the second '|').
+            end = at + len(raw)
             if seen_content:
-                end = at + len(raw)
                 out.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, grid)))
+            elif leading is not None and k > 0:  # not the indentation before the opening pipe
+                leading.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, True)))
         else:
+            if not seen_content and leading and all(map(_NO_WORDS.fullmatch, raws[k:])):
+                out.extend(leading)
             seen_content = True
             value = _SMALL_NUMBERS.get(piece)
             if value is None and piece.isdigit() and piece.isascii():
