@@ -249,3 +249,26 @@ def test_a_folder_of_mixed_files_accounts_for_every_file(tmp_path, capsys):
     assert all(r["status"] == "failed" and r["reason"].startswith("Word 97-2003") for r in by_kind["doc"])
     failed_reasons = [r["reason"] for r in records if r["status"] == "failed"]
     assert all(reason and "\n" not in reason for reason in failed_reasons)
+
+
+@pytest.mark.parametrize("zero_as", ["0", "&nbsp;"])
+def test_markdown_whose_tables_are_html_among_its_lines_reads_as_the_page(zero_as):
+    """A PDF converter's markdown: prose as lines, each table an HTML <table> (with spans), the first
+    one after a page of prose. Its tables are read as grids; the attributes' numbers are no cells."""
+    import re
+    values = random_values("2021", 9, busy=0.4)
+    page = render_html("2021", values)
+    if zero_as != "0":
+        page, blanked = re.subn(r'<td><span>0</span><span lang="EN"></span></td>', f"<td>{zero_as}</td>", page)
+        assert blanked > 10
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    prose = "\n".join(f"（{n}）本机关认真落实《条例》，第{n}项工作按期完成。" for n in range(1, 90))
+    text = (f"# 2022年青山县交通运输局政府信息公开工作年度报告\n\n## 一、总体情况\n\n{prose}\n\n"
+            "## 二、主动公开政府信息情况\n\n" + "\n\n".join(tables[:-2]) + "\n\n## 三、收到和处理政府信息公开申请情况\n\n"
+            + tables[-2] + "\n\n## 四、政府信息公开行政复议、行政诉讼情况\n\n" + tables[-1]
+            + "\n\n## 五、存在的主要问题及改进情况\n\n公开内容还不够丰富。\n\n青山县交通运输局\n2023年1月20日\n")
+    assert text.index("<table") > 2048
+    decoded = read_document(text.encode(), "report.md")
+    assert "<table" not in decoded.text and "rowspan" not in decoded.text
+    found = assess_text(decoded.text)
+    assert {k: found.reading.cells[k].value for k in values} == values and found.status == "verified"

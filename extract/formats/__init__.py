@@ -10,7 +10,7 @@ Optional libraries load only for their format; a missing one is a one-line hint.
 from __future__ import annotations
 
 from extract.errors import InputError
-from extract.formats.html import html_to_text
+from extract.formats.html import html_to_text, inline_tables
 from extract.formats.pdf import pdf_to_text
 from extract.formats.word import doc_to_text, docx_to_text
 from extract.settings import DOCUMENT_SIZE_FACTOR, MAX_BYTES_DEFAULT, too_large
@@ -43,6 +43,9 @@ def read_document(data: bytes, name: str = "", max_bytes: int = MAX_BYTES_DEFAUL
     decoded = decode_bytes(data, max_bytes)  # enforces the size limit of text
     if lower.endswith((".html", ".htm", ".shtml", ".xhtml")) or _looks_like_html(data):
         return Decoded(html_to_text(decoded.text), f"html ({decoded.encoding})")
+    if b"<table" in data or b"<TABLE" in data:  # markdown with its tables in HTML (a PDF converter's)
+        text = inline_tables(decoded.text)
+        return decoded if text == decoded.text else Decoded(text, f"text with html tables ({decoded.encoding})")
     return decoded
 
 

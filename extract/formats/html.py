@@ -41,6 +41,25 @@ def html_to_text(markup: str) -> str:
     return text
 
 
+_INLINE_TABLE = re.compile(r"<table\b.*?</table\s*>", re.S | re.I)
+
+
+def inline_tables(text: str) -> str:
+    """Text (markdown, as PDF converters write it) whose tables are HTML tables set among its lines:
+    each table becomes its rows as lines of cells, the text around it kept as it is."""
+    if _INLINE_TABLE.search(text) is None:
+        return text
+    lxml_html = need("lxml.html", "html", "table in HTML")
+
+    def lines_of(match: re.Match) -> str:
+        try:
+            table = lxml_html.fragment_fromstring(match.group())
+        except Exception:  # lxml raises several kinds on hopeless markup: leave it as printed
+            return match.group()
+        return "\n" + "\n".join(table_lines(table_grid(table))) + "\n"
+    return _INLINE_TABLE.sub(lines_of, text)
+
+
 def _article(root):
     """The report among the site: the nearest element holding every table of the report and its
     title ('…年度报告'); the whole page if no table looks like the report's."""
