@@ -272,3 +272,25 @@ def test_markdown_whose_tables_are_html_among_its_lines_reads_as_the_page(zero_a
     assert "<table" not in decoded.text and "rowspan" not in decoded.text
     found = assess_text(decoded.text)
     assert {k: found.reading.cells[k].value for k in values} == values and found.status == "verified"
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_grid_rows_blank_in_every_cell_are_rows_of_zeros(padded):
+    """Zeros left blank in a grid (an agency with few requests and no appeals): a labelled row blank
+    in every cell, and 四's single row of blanks, are zeros whichever cell is whose — also in a grid
+    wider than the template (a padding column), where a blank beside numbers has no known column."""
+    from test_labels_apart import _markdown
+    values = random_values("2021", 0, busy=0)
+    values.update({"requests.new.natural_person": 3, "requests.new.total": 3, "requests.granted.natural_person": 3,
+                   "requests.granted.total": 3, "requests.total.natural_person": 3, "requests.total.total": 3})
+    lines = _markdown(render("2021", values, "pipes", zero_as="")).split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("五、")) - 1
+    while not lines[at].strip():
+        at -= 1
+    lines[at] = "|" + " |" * len(template.appeal_keys())
+    if padded:
+        lines = [line + "  |" if line.startswith("|") else line for line in lines]
+    found = assess_text("\n".join(lines))
+    assert {k: found.reading.cells[k].value for k in values} == values
+    if not padded:
+        assert found.status == "verified"

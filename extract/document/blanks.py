@@ -53,6 +53,8 @@ def _unpadded(norm: str, row: PrintedRow) -> PrintedRow:
     is told apart: a row printing all its numbers but the 总计, whose sum is printed away from
     the row (a conversion moved the 总计 out): its numbers stand in place, the 总计 is MOVED."""
     values = list(row.values)
+    if len(values) >= len(row.row.keys) and all(map(_grid_blank, values)):
+        return row._replace(values=values[:len(row.row.keys)])  # blank in every column: 0 in each, whichever is whose
     while values and _grid_blank(values[-1]):
         values.pop()
     if len(values) == len(row.values) and not any(_grid_blank(t) for t in values):

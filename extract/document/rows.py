@@ -6,6 +6,7 @@ checks values against the same printed cells, never "somewhere in the section".
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
@@ -94,10 +95,29 @@ def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections:
     transposed = transposed_appeals(norm, region) if region else None
     if transposed is not None:
         return PrintedRow(appeals_row(version), None, end, transposed)
+    if not any(t.kind == NUM for t in region):
+        blank = _all_blank_row(norm, start, end, len(appeals_row(version).keys))
+        if blank is not None:
+            return PrintedRow(appeals_row(version), None, end, blank)
     values = row_values(norm, [t for t in tokens if start <= t.start < end and (
         t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
         start)
     return blank_cells_settled(norm, tokens, [PrintedRow(appeals_row(version), None, end, values)], start, end)[0]
+
+
+def _all_blank_row(norm: str, start: int, end: int, width: int) -> Optional[list[Token]]:
+    """四 as a grid row of its cells (or more: a padding column), every one empty ('| | | … |'), the
+    only such row of a region that prints no number: whichever cell is whose, each is a blank, 0
+    by the template's convention."""
+    rows = [m for m in _EMPTY_GRID_ROW.finditer(norm, start, end) if m.group().count("|") > width]
+    if len(rows) != 1:
+        return None
+    at, line = rows[0].start(), norm.count("\n", 0, rows[0].start()) + 1
+    pipes = [at + i for i, ch in enumerate(rows[0].group()) if ch == "|"]
+    return [_new(Token, (BLANK, "", a + 1, b, line, 0, "", "", False, True)) for a, b in zip(pipes, pipes[1:width + 1])]
+
+
+_EMPTY_GRID_ROW = re.compile(r"^[^\S\n]*\|(?:[^\S\n]*\|)+[^\S\n]*$", re.M)
 
 
 def _printed(norm: str, tokens: Sequence[Token], anchors: list[Anchor], k: int, end: int,
