@@ -83,3 +83,25 @@ def test_every_value_read_is_grounded_where_it_was_read(fmt, layout, style):
     assert "ungrounded" not in {i.code for i in found.report.issues}
     if layout in ("tabs", "pipes", "cells_per_line") and "zero_as" not in style:
         assert found.status == "verified", found.reason
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("seed", range(4))
+def test_a_sparse_table_one_cell_a_line_reads_its_empty_lines_as_zeros(fmt, seed):
+    """Few requests, zeros left as empty lines, no row printed in full: every row printing exactly
+    as many lines as it has cells shows the layout; a row printed all empty is a row of zeros."""
+    values = random_values(fmt, seed, busy=0.1)
+    extraction, wrong, empty = _compare(fmt, values, render(fmt, values, "lines", zero_as=""))
+    assert wrong == {} and empty == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_sparse_table_one_cell_a_line_with_lines_between_its_rows_is_never_read_wrong(seed):
+    """An empty line between rows as well: each row then prints one line more than it has cells,
+    and no empty line can be told for a cell or for layout."""
+    values = random_values("2021", seed, busy=0.1)
+    text = render("2021", values, "lines", zero_as="")
+    labels = ("二、上年结转", "三、本年度办理结果", "（二）部分公开", "（四）无法提供", "（五）不予处理", "（七）总计")
+    text = "\n".join(("\n" + line) if line.startswith(labels) else line for line in text.split("\n"))
+    _, wrong, _ = _compare("2021", values, text)
+    assert wrong == {}

@@ -153,15 +153,28 @@ def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow
         return rows  # empty lines between the tables, none among a row's cells
     # Told from the rows' printed cells alone first (most tables with empty lines fail here):
     # a row before the last with more of them than cells, or no row printed in full.
-    if any(len(r.values) > len(r.row.keys) for r in rows[:-1]) or not any(
-            len(r.values) == len(r.row.keys) and EMPTY_LINE not in map(_TEXT, r.values) for r in rows):
+    if any(len(r.values) > len(r.row.keys) for r in rows[:-1]):
+        return rows
+    full = any(len(r.values) == len(r.row.keys) and EMPTY_LINE not in map(_TEXT, r.values) for r in rows)
+    if not full and len(rows) < _ROWS_THAT_SHOW:
         return rows
     blocks = [_one_a_line(norm, tokens, r) for r in rows]
-    shown = any(len(b) == len(r.row.keys) and all(t.kind == NUM for t in b) for r, b in zip(rows, blocks) if b)
+    shown = any(len(b) == len(r.row.keys) and all(t.kind == NUM for t in b) for r, b in zip(rows, blocks) if b) or (
+        # A sparse table, no row printed in full: every row but the last that prints lines after
+        # its label (not a group's heading) prints exactly as many as it has cells — blank lines
+        # between rows would make each one more — and one that prints numbers keeps its sums with
+        # its empty lines as zeros.
+        sum(b is not None for b in blocks[:-1]) >= _ROWS_THAT_SHOW
+        and all(b is None or len(b) == len(r.row.keys) for r, b in zip(rows[:-1], blocks))
+        and any(b and r.row.sums and any(t.kind == NUM for t in b) and r.row.sums_hold([t.value or 0 for t in b])
+                for r, b in zip(rows[:-1], blocks)))
     # The last row's span runs to the next heading: empty lines there may be the page's layout.
     if not shown or any(b and len(b) > len(r.row.keys) for r, b in zip(rows[:-1], blocks)):
         return rows
     return [_as_blank_cells(r, b) for r, b in zip(rows, blocks)]
+
+
+_ROWS_THAT_SHOW: Final = 3  # rows of one count of lines each, to show a table printed one cell a line
 
 
 def _one_a_line(norm: str, tokens: Sequence[Token], row: PrintedRow) -> Optional[list[Token]]:
