@@ -147,9 +147,10 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
     # In a grid row opened by a pipe that prints numbers and no words ('|  | 8 | 5 |'), its leading
     # empty cells are cells too; elsewhere they are indentation, or a label's empty column.
     leading: Optional[list[Token]] = [] if grid and stripped[0] == "|" else None
+    opening = base + line.find("|")  # the row's opening pipe: what stands before it is indentation
     seen_content = False
     at = base  # where the current piece starts
-    for k, (raw, width) in enumerate(zip(raws, widths)):
+    for raw, width in zip(raws, widths):
         if raw == raw.strip():  # no spaces around the cell: the usual piece
             piece = raw
             start = at
@@ -162,10 +163,10 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
             end = at + len(raw)
             if seen_content:
                 out.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, grid)))
-            elif leading is not None and k > 0:  # not the indentation before the opening pipe
+            elif leading is not None and at > opening:
                 leading.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, True)))
         else:
-            if not seen_content and leading and all(map(_NO_WORDS.fullmatch, raws[k:])):
+            if not seen_content and leading and all(map(_NO_WORDS.fullmatch, line[start - base:].split("|"))):
                 out.extend(leading)
             seen_content = True
             value = _SMALL_NUMBERS.get(piece)

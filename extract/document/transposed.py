@@ -19,12 +19,16 @@ from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 _RESULT: Final = (re.compile(r"^(?:结果)?维持$"), re.compile(r"^(?:结果)?纠正$"), re.compile(r"^其他(?:结果)?$"),
                   re.compile(r"^尚未审结$"), re.compile(r"^[总合]计$"))
 _LINE: Final = attrgetter("line")
+# A line opening with 维持 (or 结果维持), a number or a blank mark next: a result row.
+_A_RESULT_ROW: Final = re.compile(r"^[^\S\n|]*\|?[^\S\n]*(?:结果)?维持[^\S\n]*[|\t ][^\S\n|]*[\d\-/—无|]", re.M)
 GROUPS: Final = 3
 
 
 def transposed_appeals(norm: str, tokens: Sequence[Token]) -> Optional[list[Token]]:
     """四's cells in the template's order where `tokens` (四's region) print it transposed; [] where
     they print result rows that cannot be read so; None where they do not print it transposed."""
+    if not _A_RESULT_ROW.search(norm, tokens[0].start, tokens[-1].end):
+        return None  # the common table: result words only in its header, before other words
     rows: list[tuple[int, list[Token]]] = []
     for _, line in groupby(tokens, key=_LINE):
         printed = list(line)
