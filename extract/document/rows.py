@@ -95,10 +95,9 @@ def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections:
     transposed = transposed_appeals(norm, region) if region else None
     if transposed is not None:
         return PrintedRow(appeals_row(version), None, end, transposed)
-    if not any(t.kind == NUM for t in region):
-        blank = _all_blank_row(norm, start, end, len(appeals_row(version).keys))
-        if blank is not None:
-            return PrintedRow(appeals_row(version), None, end, blank)
+    blank = _all_blank_row(norm, start, end, len(appeals_row(version).keys))
+    if blank is not None and not any(t.kind == NUM for t in region):
+        return PrintedRow(appeals_row(version), None, end, blank)
     values = row_values(norm, [t for t in tokens if start <= t.start < end and (
         t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
         start)
@@ -109,7 +108,8 @@ def _all_blank_row(norm: str, start: int, end: int, width: int) -> Optional[list
     """四 as a grid row of its cells (or more: a padding column), every one empty ('| | | … |'), the
     only such row of a region that prints no number: whichever cell is whose, each is a blank, 0
     by the template's convention."""
-    rows = [m for m in _EMPTY_GRID_ROW.finditer(norm, start, end) if m.group().count("|") > width]
+    rows = [m for m in _EMPTY_GRID_ROW.finditer(norm, start, end) if m.group().count("|") > width] \
+        if norm.find("|", start, end) >= 0 else []
     if len(rows) != 1:
         return None
     at, line = rows[0].start(), norm.count("\n", 0, rows[0].start()) + 1

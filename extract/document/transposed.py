@@ -20,7 +20,7 @@ _RESULT: Final = (re.compile(r"^(?:结果)?维持$"), re.compile(r"^(?:结果)?�
                   re.compile(r"^尚未审结$"), re.compile(r"^[总合]计$"))
 _LINE: Final = attrgetter("line")
 # A line opening with 维持 (or 结果维持), a number or a blank mark next: a result row.
-_A_RESULT_ROW: Final = re.compile(r"^[^\S\n|]*\|?[^\S\n]*(?:结果)?维持[^\S\n]*[|\t ][^\S\n|]*[\d\-/—无|]", re.M)
+_A_RESULT_ROW: Final = re.compile(r"^[^\S\n|]*\|?[^\S\n]*(?:结果)?维持[^\S\n]*(?:\|[^\S\n]*)*[\d\-/—无]", re.M)
 GROUPS: Final = 3
 
 
