@@ -27,7 +27,7 @@ def _wrong(values: dict, found) -> dict:
             if found.reading.cells[k].value not in (None, v)}
 
 
-@pytest.mark.parametrize("footer", ["- 7 -", "—7—", "— 7 —", "——7——", "·7·", "－7－", "第7页", "第 7 页 共 9 页"])
+@pytest.mark.parametrize("footer", ["- 7 -", "—7—", "— 7 —", "——7——", "·7·", "－7－", "第7页", "第 7 页 共 9 页", "7/9", "7 / 9"])
 def test_a_page_number_in_any_of_its_forms_is_no_number_of_the_text(footer):
     assert [t for t in tokenize(f"3\n{footer}\n5") if t.kind == NUM and t.value == 7] == []
 

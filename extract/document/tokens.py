@@ -27,9 +27,10 @@ _SEPARATED: Final = re.compile(f"({_SEPARATORS.pattern})")  # the same, kept by 
 _HAS_SEPARATOR: Final = re.compile(r"[\t|]|\s\s")
 _ODD_SPACE: Final = re.compile(r"[^\S \t]")  # whitespace but a space or a tab (normalize leaves few)
 BLANK_MARKS: Final = frozenset({"-", "/", "—", "——", "–", "&nbsp;", "\\", "无"})
-# A page number ('- 3 -', '—3—' as the 公文 standard prints it, '·3·', '第 3 页 共 5 页'): data-looking
+# A page number ('- 3 -', '—3—' as the 公文 standard prints it, '·3·', '第 3 页 共 5 页', '3/8'): data-looking
 # noise between table rows.
 _FOOTER_FIRST: Final = frozenset("-—–－·•第共")  # a footer's first printed character: most lines skip the regex
+_PAGE_OF: Final = re.compile(r"\d+\s*/\s*\d+")  # '3/8': page 3 of 8
 _FOOTER: Final = re.compile(r"^\s*(?:([-—–－·•]{1,2})\s*\d+\s*\1|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
 # A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
 NUMBER: Final = re.compile(
@@ -122,7 +123,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             at = offset + line.index(stripped[0])
             tokens.append(_new(Token, (NUM, stripped, at, at + len(stripped), line_no, int(stripped) if value is None else value,
                                        stripped, "", False, True)))
-        elif stripped[0] not in _FOOTER_FIRST or not _FOOTER.match(line):
+        elif (stripped[0] not in _FOOTER_FIRST or not _FOOTER.match(line)) and not (
+                "/" in stripped and _PAGE_OF.fullmatch(stripped)):
             _tokenize_line(line, stripped, offset, line_no, tokens)
         offset += len(line) + 1
         line_no += 1
