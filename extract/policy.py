@@ -2,7 +2,8 @@
 decides; the readers propose, the verifier reports.
 
 - verified            complete, grounded, every relation holds; a promise, so any doubt at all
-                      (a lost cell filled by arithmetic, a row placed by position) withholds it
+                      (a lost cell filled by arithmetic, a row placed by position that the LLM
+                      did not place alike) withholds it
 - source_inconsistent faithful to the source, but the source itself breaks a relation
 - needs_review        anything uncertain; the issues say what to look at
 - failed              unreadable, or not such a report
