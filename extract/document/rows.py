@@ -17,6 +17,7 @@ from extract.document.blanks import blank_cells_settled
 from extract.document.sections import Sections
 from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 from extract.document.transposed import transposed_appeals
+from extract.document.wrapped import heads_pulled_back
 from extract.template import Row, active_rows, appeals_row, request_search_rows, spec
 
 _START, _KIND = attrgetter("start"), attrgetter("kind")
@@ -55,6 +56,7 @@ def find_request_rows(labels: LabelView, tokens: Sequence[Token], version: str,
     end, norm = sections.requests_end, labels.text
     labels = grid_rows_only(labels, tokens, sections.requests, end, len(spec.COLUMNS))  # labels only: blanked text
     _, end, anchors = _first_copy(labels, tokens, request_search_rows(version), sections.requests, end)
+    anchors = heads_pulled_back(norm, tokens, anchors)
     rows = [_printed(norm, tokens, anchors, k, end) for k in range(len(anchors))]
     return blank_cells_settled(norm, tokens, rows, sections.requests, end)
 
