@@ -20,6 +20,7 @@ from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
 _START: Final = attrgetter("start")
 _LOOSE: Final = re.compile(r"[\s|#*`>]+")
 _ORDINAL: Final = re.compile(r"^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十][）)])")
+_DIGIT: Final = re.compile(r"\d")
 _SHORTEST_HEAD: Final = 4  # characters of the label before the numbers: fewer could begin another label
 
 
@@ -28,6 +29,9 @@ def heads_pulled_back(norm: str, tokens: Sequence[Token], anchors: list[Anchor])
     label's head."""
     out = list(anchors)
     for k, anchor in enumerate(anchors):
+        line_end = norm.find("\n", anchor.end)
+        if _DIGIT.search(norm, anchor.end, line_end if line_end >= 0 else len(norm)):
+            continue  # the common row: its numbers on its label's line
         head = _head(norm, tokens, anchor, out[k - 1].end if k else 0)
         if head is not None:
             out[k] = head
@@ -39,28 +43,29 @@ def _head(norm: str, tokens: Sequence[Token], anchor: Anchor, taken: int) -> Opt
     if at < 1 or tokens[at].kind != TEXT:
         return None
     line = tokens[at].line
-    lines: dict[int, list[Token]] = {}
-    i = at
-    while i >= 0 and tokens[i].line >= line - 2:
-        lines.setdefault(tokens[i].line, []).insert(0, tokens[i])
-        i -= 1
     j = at + 1
     while j < len(tokens) and tokens[j].line == line:
-        lines[line].append(tokens[j])
+        if tokens[j].kind != TEXT:
+            return None  # the label's line prints cells (the common row), or blanks: not wrapped so
         j += 1
-    if any(_is_cell(t) for t in lines[line]):
-        return None  # the tail's line prints the numbers: the label ends where they begin
-    above = lines.get(line - 1, [])
+    i = at - 1
+    while i >= 0 and tokens[i].line == line:
+        if tokens[i].kind != TEXT:
+            return None
+        i -= 1
+    tail_start = tokens[i + 1].start
+    above, i = _line_before(tokens, i, line - 1)
     first = next((n for n, t in enumerate(above) if _is_cell(t)), None)
     if first is not None and first > 0 and not any(t.kind == TEXT for t in above[first:]):
         head = above[:first]                    # head and numbers on one line
-    elif above and first == 0 and all(_is_cell(t) for t in above) and lines.get(line - 2) and all(
-            t.kind == TEXT for t in lines[line - 2]):
-        head = lines[line - 2]                  # the numbers on a line between head and tail
+    elif above and first == 0 and all(map(_is_cell, above)):
+        head, _ = _line_before(tokens, i, line - 2)  # the numbers on a line between head and tail
+        if not head or any(t.kind != TEXT for t in head):
+            return None
     else:
         return None
     label = _LOOSE.sub("", anchor.row.label)
-    tail = _LOOSE.sub("", norm[lines[line][0].start:lines[line][-1].end])
+    tail = _LOOSE.sub("", norm[tail_start:tokens[j - 1].end])
     end = head[-1].end
     for t in head:
         if t.start < taken:
@@ -69,6 +74,17 @@ def _head(norm: str, tokens: Sequence[Token], anchor: Anchor, taken: int) -> Opt
         if len(words) >= _SHORTEST_HEAD and label.startswith(words + tail[:2]):
             return Anchor(anchor.row, t.start, end)
     return None
+
+
+def _line_before(tokens: Sequence[Token], i: int, line: int) -> tuple[list[Token], int]:
+    """The tokens of `line`, which ends at index `i` (none if `i` is on another line), and the
+    index before them."""
+    out: list[Token] = []
+    while i >= 0 and tokens[i].line == line:
+        out.append(tokens[i])
+        i -= 1
+    out.reverse()
+    return out, i
 
 
 def _is_cell(t: Token) -> bool:
