@@ -156,8 +156,8 @@ def settle_blank_lines(norm: str, tokens: Sequence[Token], rows: list[PrintedRow
     if any(len(r.values) > len(r.row.keys) for r in rows[:-1]):
         return rows
     full = any(len(r.values) == len(r.row.keys) and EMPTY_LINE not in map(_TEXT, r.values) for r in rows)
-    if not full and len(rows) < _ROWS_THAT_SHOW:
-        return rows
+    if not full and (len(rows) < _ROWS_THAT_SHOW or any(0 < len(r.values) < len(r.row.keys) for r in rows[:-1])):
+        return rows  # sparse and one cell a line, each row prints all its cells or none: else not that layout
     blocks = [_one_a_line(norm, tokens, r) for r in rows]
     shown = any(len(b) == len(r.row.keys) and all(t.kind == NUM for t in b) for r, b in zip(rows, blocks) if b) or (
         # A sparse table, no row printed in full: every row but the last that prints lines after

@@ -21,6 +21,7 @@ _START: Final = attrgetter("start")
 _LOOSE: Final = re.compile(r"[\s|#*`>]+")
 _ORDINAL: Final = re.compile(r"^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十][）)])")
 _DIGIT: Final = re.compile(r"\d")
+_ONLY_CELLS: Final = re.compile(r"[\d\s|.,\-/—–无]*")
 _SHORTEST_HEAD: Final = 4  # characters of the label before the numbers: fewer could begin another label
 
 
@@ -30,12 +31,27 @@ def heads_pulled_back(norm: str, tokens: Sequence[Token], anchors: list[Anchor])
     out = list(anchors)
     for k, anchor in enumerate(anchors):
         line_end = norm.find("\n", anchor.end)
-        if _DIGIT.search(norm, anchor.end, line_end if line_end >= 0 else len(norm)):
-            continue  # the common row: its numbers on its label's line
+        if _DIGIT.search(norm, anchor.end, line_end if line_end >= 0 else len(norm)) or not _numbers_above(norm, anchor):
+            continue  # the common row: its numbers on its label's line; or no numbers above to take
         head = _head(norm, tokens, anchor, out[k - 1].end if k else 0)
         if head is not None:
             out[k] = head
     return out
+
+
+def _numbers_above(norm: str, anchor: Anchor) -> bool:
+    """Told from the text alone, before any token is looked at: the line above prints words then
+    numbers, or only numbers with a line of words above it."""
+    line = norm.rfind("\n", 0, anchor.start) + 1
+    if line == 0:
+        return False
+    above = norm.rfind("\n", 0, line - 1) + 1
+    if not _DIGIT.search(norm, above, line - 1):
+        return False
+    if not _ONLY_CELLS.fullmatch(norm, above, line - 1):
+        return True
+    before = norm.rfind("\n", 0, above - 1) + 1
+    return above > 0 and not _ONLY_CELLS.fullmatch(norm, before, above - 1)
 
 
 def _head(norm: str, tokens: Sequence[Token], anchor: Anchor, taken: int) -> Optional[Anchor]:
