@@ -141,13 +141,18 @@ def _fill_gap(gap: Sequence[Row], values: list[Token], table: RequestTable) -> d
     # of the gap that value whichever printed row is whose (a table of zeros). Not a gap of one
     # row: there the only evidence is the order.
     # Not where a row of numbers is printed twice: that may be one row standing in for a lost one.
-    printed = [tuple(c.value for c in cells) for cells in readings]
-    twice = any(printed.count(row) > 1 for row in printed if any(printed_value != 0 for printed_value in row))
-    same = [one_each and len(gap) > 1 and not twice and len({cells[i].value for cells in readings}) == 1
+    alike = one_each and len(gap) > 1 and _distinct(readings)
+    same = [alike and len({cells[i].value for cells in readings}) == 1
             and all(cells[i].method in (READ, BLANK_CELL) for cells in readings) for i in range(WIDTH)]
     return {row.key: [[Cell(c.value, UNLABELLED, c.start, c.end, c.line, _SAME_IN_EVERY_ROW) if same[i] else
                        Cell(c.value, POSITIONAL, c.start, c.end, c.line, "row label lost; placed by position")
                        for i, c in enumerate(cells)]] for row, cells in zip(gap, readings)}
+
+
+def _distinct(readings: list[list[Cell]]) -> bool:
+    """No printed row of numbers (not all zeros) is printed twice."""
+    printed = [row for row in (tuple(c.value for c in cells) for cells in readings) if any(row)]
+    return len(set(printed)) == len(printed)
 
 
 _SAME_IN_EVERY_ROW: Final = "row label lost; every unlabelled row of its place prints this value here"
