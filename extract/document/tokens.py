@@ -148,7 +148,8 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
     grid = stripped[-1] == "|"
     # In a grid row opened by a pipe that prints numbers and no words ('|  | 8 | 5 |'), its leading
     # empty cells are cells too; elsewhere they are indentation, or a label's empty column.
-    leading: Optional[list[Token]] = [] if grid and stripped[0] == "|" else None
+    opened = grid and stripped[0] == "|"
+    leading: Optional[list[Token]] = None
     seen_content = False
     at = base  # where the current piece starts
     for raw, width in zip(raws, widths):
@@ -164,7 +165,8 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
             end = at + len(raw)
             if seen_content:
                 out.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, grid)))
-            elif leading is not None and at != base:  # the first raw cell: the indentation before the pipe
+            elif opened and at != base:  # not the first raw cell: the indentation before the pipe
+                leading = leading or []
                 leading.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, True)))
         else:
             if not seen_content and leading and all(map(_NO_WORDS.fullmatch, line[start - base:].split("|"))):
