@@ -162,16 +162,18 @@ def _tokenize_line(line: str, stripped: str, base: int, line_no: int, out: list[
         if not piece:
             # An empty cell counts only between cells of a row; leading ones are indentation.
             # It sits after the spaces a separator takes ('| |': at the second '|').
-            end = at + len(raw)
             if seen_content:
+                end = at + len(raw)
                 out.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, grid)))
             elif opened and at != base:  # not the first raw cell: the indentation before the pipe
+                end = at + len(raw)
                 leading = leading or []
                 leading.append(_new(Token, (BLANK, "", end - len(raw.lstrip(" ")), end, line_no, 0, "", "", False, True)))
         else:
-            if not seen_content and leading and all(map(_NO_WORDS.fullmatch, line[start - base:].split("|"))):
-                out.extend(leading)
-            seen_content = True
+            if not seen_content:
+                if leading and all(map(_NO_WORDS.fullmatch, line[start - base:].split("|"))):
+                    out.extend(leading)
+                seen_content = True
             value = _SMALL_NUMBERS.get(piece)
             if value is None and piece.isdigit() and piece.isascii():
                 value = int(piece)
