@@ -246,3 +246,16 @@ def test_a_bare_row_not_printed_whole_is_no_stray_to_drop(change):
         lines[bare[0]] += " 1 |"
     found, wrong = _read(values, "\n".join(lines))
     assert wrong == {} and found.status == "needs_review"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bare_rows_of_a_table_that_leaves_zeros_blank_are_placed_too(seed):
+    """Zeros left blank: a labelled row printing only blanks is a row of zeros, not a label whose
+    numbers follow (labels split); the loose labels are still no rows."""
+    values = random_values("2021", seed, busy=0.3)
+    text = _apart(_markdown(render("2021", values, "pipes", zero_as="")),
+                  "部分公开", "其他法律行政法规", "本机关不掌握", "没有现成信息")
+    found, wrong = _read(values, text)
+    assert wrong == {} and found.status == "needs_review"
+    filled = sum(found.reading.cells[k].value is not None for k in values)
+    assert filled >= len(values) - len(COLS) * 4      # at most the bare rows' cells left empty

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Final, Sequence
 
 from extract.document.anchors import LabelView
-from extract.document.tokens import NUM, TEXT, Token
+from extract.document.tokens import BLANK, NUM, TEXT, Token
 
 _GRID_ROW: Final = re.compile(r"^[^\S\n]*\|.*\|[^\S\n]*$", re.M)
 _BARE_ROW: Final = re.compile(r"^[^\S\n]*\|(?:[^\S\n]|[\d.,|])*\d(?:[^\S\n]|[\d.,|])*\|[^\S\n]*$", re.M)
@@ -35,10 +35,14 @@ def grid_rows_only(labels: LabelView, tokens: Sequence[Token], start: int, end: 
     by_line: dict[int, list[Token]] = {}
     for t in tokens[bisect_left(tokens, start, key=_START):bisect_left(tokens, end, key=_START)]:
         by_line.setdefault(t.line, []).append(t)
+    # Labels split: each label row's numbers on the next grid row, its label's column left empty.
+    split = any(line in grid_lines and len(printed) == width + 1 and printed[0].kind == BLANK
+                and all(t.kind != TEXT for t in printed) for line, printed in by_line.items())
     for line, printed in by_line.items():
         if line in grid_lines:
-            if all(t.kind != NUM for t in printed) and any(t.kind == TEXT and _worded(t.text) for t in printed):
-                return labels  # a label row whose numbers follow on the next line: labels split, not apart
+            if all(t.kind != NUM for t in printed) and any(t.kind == TEXT and _worded(t.text) for t in printed) and (
+                    split or sum(t.kind == BLANK for t in printed) != width):
+                return labels  # a label row whose numbers follow on the next line (not a row of blanks)
             bare_row = bare_row or (len(printed) == width and all(t.kind != TEXT for t in printed))
         elif sum(t.kind == NUM for t in printed) > 1:
             return labels  # numbers printed outside the grid: not this layout
