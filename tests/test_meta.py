@@ -26,8 +26,10 @@ BODY = "\n一、总体情况\n本机关认真做好政府信息公开工作。\n
     ("正文\n2022 年绿水市发改委政府信息公开工作\n年度报告" + BODY, 2022, "绿水市发改委"),
     ("关于印发红河镇人民政府2023年政府信息公开工作年度报告的通知" + BODY, 2023, "红河镇人民政府"),
     ("关于公布绿水市发改委2020年度政府信息公开工作年度报告的公告" + BODY, 2020, "绿水市发改委"),
+    ("关于印发《红河镇人民政府2021年政府信息公开工作年度报告》的通知" + BODY, 2021, "红河镇人民政府"),
 ], ids=["year-first", "chinese-year", "guanyu", "split-title", "signature-only", "abbreviated", "place-from-text",
-        "a-converters-word-first", "a-notice-publishing-it", "a-notice-announcing-it"])
+        "a-converters-word-first", "a-notice-publishing-it", "a-notice-announcing-it",
+        "a-notice-quoting-its-title"])
 def test_year_and_agency(text, year, agency):
     norm = normalize(text)
     assert (find_year(norm).value, find_agency(norm).value) == (year, agency)

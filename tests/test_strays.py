@@ -79,3 +79,15 @@ def test_a_grid_row_of_numbers_keeps_the_blank_cells_it_opens_with(seed):
     found = assess_text("\n".join(lines))
     assert [found.reading.cells[k].value for k in keys] == [values[k] for k in keys]
     assert found.status == "verified"
+
+
+@pytest.mark.parametrize("mark", ["/", "-", "—"])
+def test_a_mark_opening_a_row_on_one_line_may_be_an_empty_label_column(mark):
+    """'一、本年新收…\t/\t20\t…' (the label spans two columns, the empty one marked): on one line
+    with one cell too many, the row's sums tell the mark for layout."""
+    values = random_values("2021", 8, busy=0.6)
+    text = render("2021", values, "tabs")
+    lines = [line.replace("\t", f"\t{mark}\t", 1) if line.startswith(("一、本年新收", "二、上年结转")) else line
+             for line in text.split("\n")]
+    found = assess_text("\n".join(lines))
+    assert _wrong(values, found) == {} and all(found.reading.cells[k].value is not None for k in values)

@@ -437,7 +437,8 @@ def test_an_llm_pick_among_the_readings_of_an_unreadable_appeals_table_stays_a_p
 
 
 @pytest.mark.parametrize("printed,value", [("0.00123亿元", 12.3), ("246900元", 24.69), ("1,200元", 0.12),
-                                           ("2亿元", 20000), ("12.3万元", 12.3)])
+                                           ("2亿元", 20000), ("12.3万元", 12.3), ("1,234.56万元", 1234.56),
+                                           ("1,234.5元", 0.12345)])
 def test_an_amount_in_another_unit_is_its_exact_value_in_wan_yuan(printed, value):
     """Scaled in decimal: what is printed, in the template's unit, not a float's neighbour of it."""
     [token] = [t for t in tokenize(f"收费 {printed}") if t.value is not None]

@@ -105,7 +105,7 @@ def find_agency(text: str) -> MetaField:
 
 def _agency_in_title(title: str) -> str:
     compact = _arabic_years(re.sub(r"\s+", "", title))
-    compact = re.sub(r"^关于(?:印发|公布|发布|转发|报送|上报)?", "", compact)  # a notice publishing the report
+    compact = re.sub(r"^关于(?:印发|公布|发布|转发|报送|上报)?《?", "", compact)  # a notice publishing the report
     year = _YEAR.search(compact)
     if not year:
         return _agency_named(compact)

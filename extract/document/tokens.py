@@ -34,7 +34,7 @@ _PAGE_OF: Final = re.compile(r"\d+\s*/\s*\d+")  # '3/8': page 3 of 8
 _FOOTER: Final = re.compile(r"^\s*(?:([-—–－·•]{1,2})\s*\d+\s*\1|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
 # A number as agencies print it: 增16, 减 3, -6, 12.3万元, 1,234, 0.
 NUMBER: Final = re.compile(
-    r"(?P<sign>(?:增加?|减少?|[+\-])\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"
+    r"(?P<sign>(?:增加?|减少?|[+\-])\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)(?P<unit>\s*(?:万元|亿元|元))?"
 )
 _NUMBER_FIRST: Final = re.compile(r"[增减+\-\d]")  # what every NUMBER match starts with
 

@@ -40,20 +40,18 @@ def transposed_appeals(norm: str, tokens: Sequence[Token]) -> Optional[list[Toke
         kind = next((i for i, result in enumerate(_RESULT) if result.match(label)), None)
         if kind is not None:
             rows.append((kind, cells if all(t.kind != TEXT for t in printed[first:]) else []))
-    if len(rows) < 3:
-        return None
+    if len(rows) < 3 or all(len(cells) == 1 for _, cells in rows):
+        return None  # no result rows; or each result with one value: the groups one after another
     if [kind for kind, _ in rows] != list(range(len(_RESULT))) or any(len(cells) != GROUPS for _, cells in rows):
         return []
-    if not _groups_in_order(norm[tokens[0].start:rows[0][1][0].start]):
+    if not _groups_in_order(norm[tokens[0].start:norm.rfind("\n", 0, rows[0][1][0].start)]):
         return []
     return [cells[group] for group in range(GROUPS) for _, cells in rows]
 
 
 def _groups_in_order(header: str) -> bool:
-    """The header names 行政复议, then 未经复议直接起诉, then 复议后起诉, on one line."""
-    for line in reversed(header.split("\n")):
-        line = re.sub(r"\s+", "", line)
-        direct, after = line.find("未经复议"), line.find("复议后")
-        if direct >= 0 and after >= 0:
-            return direct < after and "复议" in line[:direct]
-    return False
+    """The header, the last line printed before the result rows, names 行政复议, then
+    未经复议直接起诉, then 复议后起诉 (a line further up may be prose)."""
+    line = next((re.sub(r"\s+", "", line) for line in reversed(header.split("\n")) if line.strip()), "")
+    direct, after = line.find("未经复议"), line.find("复议后")
+    return 0 <= direct < after and "复议" in line[:direct]

@@ -167,7 +167,7 @@ def _printed_values(cells: list[Cell]) -> list[Number]:
 
 def _windows(values: list[Token], n: int) -> list[list[Cell]]:
     """Drop leading/trailing blanks (structure, not cells) until n cells remain."""
-    lead_max = _count_blanks(values, marks=False)
+    lead_max = _count_blanks(values, marks=_one_line(values))
     trail_max = _count_blanks(values[::-1])
     spans = [(lead, len(values) - trail) for trail in range(0, trail_max + 1) for lead in range(0, lead_max + 1)
              if len(values) - trail - lead == n]
@@ -180,10 +180,16 @@ def _windows(values: list[Token], n: int) -> list[list[Cell]]:
     return readings
 
 
+def _one_line(values: list[Token]) -> bool:
+    """Whether a row's cells stand on one line: then a mark opening them may be layout (a dash
+    leader, an empty label column marked '/'); across lines it is the row's first cell (dropped,
+    the row would take a number on a later line — a page number, a note's — as its last)."""
+    return bool(values) and values[0].line == values[-1].line
+
+
 def _count_blanks(values: list[Token], marks: bool = True) -> int:
     """The blanks `values` starts with; without `marks`, only up to the first printed mark ('-',
-    '/', '无'): right after a row's label, a mark is its first cell, never layout (dropped, the row
-    would take a stray number after it — a page number, a note's — as its last)."""
+    '/', '无')."""
     count = 0
     for t in values:
         if t.kind != BLANK_TOKEN or (not marks and t.text in BLANK_MARKS):
@@ -222,7 +228,7 @@ def _with_one_lost_cell(values: list[Token], row: Row) -> list[list[Cell]]:
 
 
 def _strip_blanks(values: list[Token]) -> list[Token]:
-    lead, trail = _count_blanks(values, marks=False), _count_blanks(values[::-1])
+    lead, trail = _count_blanks(values, marks=_one_line(values)), _count_blanks(values[::-1])
     return values[lead:len(values) - trail]
 
 
