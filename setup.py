@@ -20,6 +20,7 @@ COMPILED = [
     "extract/document/sections.py", "extract/document/rows.py", "extract/document/pieces.py",
     "extract/document/meta.py", "extract/document/narrative.py", "extract/document/blanks.py",
     "extract/document/apart.py", "extract/document/transposed.py", "extract/document/wrapped.py",
+    "extract/document/amounts.py",
     "extract/packing/columns.py",
     "extract/parsers/__init__.py", "extract/parsers/active.py", "extract/parsers/appeals.py",
     "extract/parsers/cells.py", "extract/parsers/requests.py", "extract/parsers/solve.py",

@@ -91,3 +91,17 @@ def test_a_mark_opening_a_row_on_one_line_may_be_an_empty_label_column(mark):
              for line in text.split("\n")]
     found = assess_text("\n".join(lines))
     assert _wrong(values, found) == {} and all(found.reading.cells[k].value is not None for k in values)
+
+
+def test_a_dash_between_a_label_and_its_numbers_is_no_minus_sign():
+    """'一、本年新收…数量 - 35   7 …': a dash set apart from the label and from the digits is a leader;
+    read as −35 the row's sums would fail and blame the source. A cell opening with '- 5' keeps it."""
+    from extract.document.tokens import tokenize
+    values = random_values("2021", 13, busy=0.6)
+    label = request_label("2021", "requests.new")
+    text = render("2021", values, "spaces")
+    lines = [line.replace(label + "   ", label + " - ", 1) if line.startswith(label) else line for line in text.split("\n")]
+    assert any(line.startswith(label + " - ") for line in lines)
+    found = assess_text("\n".join(lines))
+    assert _wrong(values, found) == {} and found.status not in ("source_inconsistent",)
+    assert [t.value for t in tokenize("本年增/减\n- 5\n") if t.kind == NUM] == [-5]

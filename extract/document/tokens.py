@@ -8,9 +8,10 @@ token keeps its offsets, so every value can be traced back to where it was print
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from itertools import repeat
 from typing import Final, Iterable, Iterator, NamedTuple, Optional, Union
+
+from extract.document.amounts import parse_number
 
 TEXT: Final = "text"
 NUM: Final = "num"
@@ -88,19 +89,6 @@ class Token(NamedTuple):
     glued: bool = False    # printed right after a letter ('数据1', '规章000'): a label's end, or part of a word
     whole: bool = False    # the whole content of a cell that separators (tab, pipe, spaces, line) delimit;
     #                        for a blank, an empty cell of a grid's row ('| 3 |  |'), not a stray tab
-
-
-def parse_number(sign: str, num: str, unit: str) -> Union[int, float]:
-    """'减', '3', '' → -3; '', '12.3', '万元' → 12.3; '', '5000', '元' → 0.5 (万元)."""
-    negative = sign.strip() in ("减", "减少", "-")
-    value: Union[int, float] = float(num.replace(",", "")) if "." in num else int(num.replace(",", ""))
-    unit = unit.strip()
-    if unit in ("元", "亿元"):  # scaled in decimal: 0.00123亿元 is 12.3 万元, not 12.299999999999999
-        exact = Decimal(num.replace(",", ""))
-        value = float(exact / 10000) if unit == "元" else float(exact * 10000) if "." in num else int(exact) * 10000
-    elif unit == "万元":
-        value = float(value)
-    return -value if negative else value
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -234,6 +222,13 @@ def _split_piece(piece: str, base: int, line_no: int, out: list[Token]) -> None:
             # "ISO-9001": a dash glued to a word is not a minus sign ("2648-18" keeps it: a run and a signed cell).
             start += len(sign)
             sign = ""
+        elif sign[:1] == "-" and sign != "-" and piece[text_start:start].strip():
+            # '数量 - 135': a dash set apart from words before it and from its digits is a leader or
+            # a blank mark, not a minus (a cell that opens with '- 5' keeps its sign).
+            _add_text(piece[text_start:start], base + text_start, line_no, out)
+            out.append(_new(Token, (BLANK, "-", base + start, base + start + 1, line_no, 0, "", "", False, False)))
+            start += len(sign)
+            text_start, sign = start, ""
         if start > text_start:
             _add_text(piece[text_start:start], base + text_start, line_no, out)
         num, unit = match.group("num"), match.group("unit") or ""
