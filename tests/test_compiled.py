@@ -16,10 +16,15 @@ from extract import compiled
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_every_module_setup_compiles_exists_in_a_package():
+def _compiled_list() -> list[str]:
+    """setup.py's COMPILED, read without running setup.py."""
     tree = ast.parse((REPO / "setup.py").read_text("utf-8"))
-    listed = next(ast.literal_eval(node.value) for node in tree.body
-                  if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "COMPILED")
+    return next(ast.literal_eval(node.value) for node in tree.body
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "COMPILED")
+
+
+def test_every_module_setup_compiles_exists_in_a_package():
+    listed = _compiled_list()
     assert listed and len(set(listed)) == len(listed)
     for path in listed:
         assert (REPO / path).is_file(), path
@@ -29,9 +34,7 @@ def test_every_module_setup_compiles_exists_in_a_package():
 def test_a_package_whose_init_is_compiled_has_every_module_compiled():
     """A module left pure in a package whose __init__ mypyc compiles is not found by the import of
     a compiled module of it (ModuleNotFoundError under GOVREPORT_COMPILE=1)."""
-    tree = ast.parse((REPO / "setup.py").read_text("utf-8"))
-    listed = set(next(ast.literal_eval(node.value) for node in tree.body
-                      if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "COMPILED"))
+    listed = set(_compiled_list())
     for init in [p for p in listed if p.endswith("/__init__.py")]:
         folder = REPO / init.rsplit("/", 1)[0]
         left = {p.relative_to(REPO).as_posix() for p in folder.glob("*.py")} - listed

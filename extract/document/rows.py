@@ -100,9 +100,8 @@ def find_appeals_row(norm: str, tokens: Sequence[Token], version: str, sections:
     blank = _all_blank_row(norm, start, end, len(appeals_row(version).keys))
     if blank is not None and not any(t.kind == NUM for t in region):
         return PrintedRow(appeals_row(version), None, end, blank)
-    values = row_values(norm, [t for t in tokens if start <= t.start < end and (
-        t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(norm, max(start, t.start - 6), t.start))],
-        start)
+    values = row_values(norm, [t for t in region if t.kind == TEXT or not t.glued or spec.APPEAL_HEADER_WORDS.search(
+        norm, max(start, t.start - 6), t.start)], start)
     return blank_cells_settled(norm, tokens, [PrintedRow(appeals_row(version), None, end, values)], start, end)[0]
 
 

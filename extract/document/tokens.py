@@ -91,6 +91,11 @@ class Token(NamedTuple):
     #                        for a blank, an empty cell of a grid's row ('| 3 |  |'), not a stray tab
 
 
+def prints_a_cell(t: Token) -> bool:
+    """A number, or a blank printed as a cell ('-', an empty grid cell): not an empty line."""
+    return t.kind == NUM or (t.kind == BLANK and t.text != EMPTY_LINE)
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of the text between offsets `start` and `end`, line by line."""
     tokens: list[Token] = []

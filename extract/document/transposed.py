@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Final, Optional, Sequence
 
-from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
+from extract.document.tokens import TEXT, Token, prints_a_cell
 
 _RESULT: Final = (re.compile(r"^(?:结果)?维持$"), re.compile(r"^(?:结果)?纠正$"), re.compile(r"^其他(?:结果)?$"),
                   re.compile(r"^尚未审结$"), re.compile(r"^[总合]计$"))
@@ -33,7 +33,7 @@ def transposed_appeals(norm: str, tokens: Sequence[Token]) -> Optional[list[Toke
     for _, line in groupby(tokens, key=_LINE):
         printed = list(line)
         first = next((i for i, t in enumerate(printed) if t.kind != TEXT), len(printed))
-        cells = [t for t in printed[first:] if t.kind == NUM or (t.kind == BLANK and t.text != EMPTY_LINE)]
+        cells = [t for t in printed[first:] if prints_a_cell(t)]
         if not cells or first == 0:
             continue
         label = re.sub(r"\s+", "", "".join(t.text for t in printed[:first]))

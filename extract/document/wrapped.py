@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Final, Optional, Sequence
 
 from extract.document.anchors import Anchor
-from extract.document.tokens import BLANK, EMPTY_LINE, NUM, TEXT, Token
+from extract.document.tokens import TEXT, Token, prints_a_cell
 
 _START: Final = attrgetter("start")
 _LOOSE: Final = re.compile(r"[\s|#*`>]+")
@@ -71,10 +71,10 @@ def _head(norm: str, tokens: Sequence[Token], anchor: Anchor, taken: int) -> Opt
         i -= 1
     tail_start = tokens[i + 1].start
     above, i = _line_before(tokens, i, line - 1)
-    first = next((n for n, t in enumerate(above) if _is_cell(t)), None)
+    first = next((n for n, t in enumerate(above) if prints_a_cell(t)), None)
     if first is not None and first > 0 and not any(t.kind == TEXT for t in above[first:]):
         head = above[:first]                    # head and numbers on one line
-    elif above and first == 0 and all(map(_is_cell, above)):
+    elif above and first == 0 and all(map(prints_a_cell, above)):
         head, _ = _line_before(tokens, i, line - 2)  # the numbers on a line between head and tail
         if not head or any(t.kind != TEXT for t in head):
             return None
@@ -101,7 +101,3 @@ def _line_before(tokens: Sequence[Token], i: int, line: int) -> tuple[list[Token
         i -= 1
     out.reverse()
     return out, i
-
-
-def _is_cell(t: Token) -> bool:
-    return t.kind == NUM or (t.kind == BLANK and t.text != EMPTY_LINE)
